@@ -1,0 +1,2 @@
+/** The ublkd daemon and its command line. */
+package io.ublksnap.ublkd;
