@@ -1,0 +1,742 @@
+package io.ublksnap.ffi;
+
+import io.ublksnap.ffi.c.__kernel_timespec;
+import io.ublksnap.ffi.c.io_uring;
+import io.ublksnap.ffi.c.io_uring_cq;
+import io.ublksnap.ffi.c.io_uring_cqe;
+import io.ublksnap.ffi.c.io_uring_params;
+import io.ublksnap.ffi.c.io_uring_probe;
+import io.ublksnap.ffi.c.io_uring_probe_op;
+import io.ublksnap.ffi.c.io_uring_rsrc_register;
+import io.ublksnap.ffi.c.io_uring_rsrc_update2;
+import io.ublksnap.ffi.c.io_uring_sq;
+import io.ublksnap.ffi.c.io_uring_sqe;
+import io.ublksnap.ffi.c.iovec;
+import io.ublksnap.ffi.c.liburing_h;
+
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+
+import static io.ublksnap.ffi.c.io_uring_h.*;
+
+/**
+ * One io_uring instance, set up by liburing ({@code io_uring_queue_init_params}) and driven from Java.
+ *
+ * <h2>How it works</h2>
+ * After setup, the addresses of the kernel's SQ head, CQ head/tail, the SQE array and the CQE array are read once
+ * from liburing's {@code struct io_uring} and wrapped as memory segments. {@code prep*} methods write a complete SQE
+ * (every field, so no union member of an earlier use survives) straight into the mapped SQE array and advance
+ * liburing's {@code sq.sqe_tail}; nothing crosses into C per SQE. {@link #submit()} is one downcall to
+ * {@code io_uring_submit}, which publishes {@code sqe_tail} as the kernel's SQ tail (the SQ index array is set up 1:1
+ * by liburing) and enters the kernel. {@link #reap(CompletionHandler)} reads CQEs from the mapped CQ ring in Java:
+ * the CQ tail is read with acquire ordering (CQE contents written by the kernel are visible after it), and the head is
+ * advanced with release ordering after each CQE's fields have been read, which hands the slot back to the kernel.
+ * The SQ head is read with acquire ordering before reusing SQE slots.
+ *
+ * <h2>Ownership and threading</h2>
+ * An instance is owned by one thread: all {@code prep*}, {@code submit*}, {@code reap} and registration calls must
+ * come from it (with {@code IORING_SETUP_SINGLE_ISSUER} the kernel enforces this for submission, and the owner is the
+ * thread that built the ring). The SQE prepared last can be amended with {@link #sqeFlags(int)} and
+ * {@link #sqeBufIndex(int)} until the next {@code prep*}. {@link #close()} releases the ring, its mappings and all
+ * memory this object allocated; afterwards every segment obtained from it is inaccessible. Memory that SQEs point at
+ * (buffers, iovecs) belongs to the caller and must stay valid until the matching completion.
+ *
+ * <h2>Allocation</h2>
+ * {@code prep*}, {@code submit}, {@code submitAndWait} and {@code reap} do not allocate. Timeouts take their
+ * {@code __kernel_timespec} from a per-slot area owned by the ring (the kernel copies it during submission).
+ * Registration and setup calls allocate transient native memory.
+ *
+ * <p>If a {@code prep*} finds the SQ full it submits what is queued to make room; if the kernel then still accepts
+ * nothing, the ring is unusable and an {@link UncheckedIOException} wrapping a {@link NativeException} is thrown.
+ * {@code IORING_SETUP_SQPOLL} and {@code IORING_SETUP_IOPOLL} are not supported.
+ */
+@SuppressWarnings("restricted")
+public final class IoUring implements AutoCloseable {
+
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle().withInvokeExactBehavior();
+
+    // SQE field offsets (struct io_uring_sqe); see io_uring_sqe for the C layout.
+    private static final long SQE_OPCODE = io_uring_sqe.opcode$offset();
+    private static final long SQE_FLAGS = io_uring_sqe.flags$offset();
+    private static final long SQE_IOPRIO = io_uring_sqe.ioprio$offset();
+    private static final long SQE_FD = io_uring_sqe.fd$offset();
+    private static final long SQE_OFF = io_uring_sqe.off$offset();
+    private static final long SQE_ADDR = io_uring_sqe.addr$offset();
+    private static final long SQE_LEN = io_uring_sqe.len$offset();
+    private static final long SQE_OP_FLAGS = io_uring_sqe.rw_flags$offset();
+    private static final long SQE_USER_DATA = io_uring_sqe.user_data$offset();
+    private static final long SQE_BUF_INDEX = io_uring_sqe.buf_index$offset();
+    private static final long SQE_PERSONALITY = io_uring_sqe.personality$offset();
+    private static final long SQE_FILE_INDEX = io_uring_sqe.file_index$offset();
+    private static final long SQE_ADDR3 = io_uring_sqe.addr3$offset();
+    private static final long SQE_PAD2 = io_uring_sqe.__pad2$offset();
+    /** Start of the URING_CMD payload: 16 bytes in a 64-byte SQE, 80 bytes with SQE128. */
+    public static final long SQE_CMD = io_uring_sqe.cmd$offset();
+
+    private static final long CQE_USER_DATA = io_uring_cqe.user_data$offset();
+    private static final long CQE_RES = io_uring_cqe.res$offset();
+    private static final long CQE_FLAGS = io_uring_cqe.flags$offset();
+
+    private static final long SQE_TAIL = io_uring.sq$offset() + io_uring_sq.sqe_tail$offset();
+    private static final long TIMESPEC_SIZE = __kernel_timespec.sizeof();
+
+    private final Arena arena;
+    private final MemorySegment ring;
+    private final int ringFd;
+    private final int setupFlags;
+    private final int features;
+
+    private final int sqEntries;
+    private final int sqMask;
+    private final int sqeShift;
+    private final MemorySegment sqHead;
+    private final MemorySegment sqes;
+
+    private final int cqEntries;
+    private final int cqMask;
+    private final int cqeShift;
+    private final MemorySegment cqHead;
+    private final MemorySegment cqTail;
+    private final MemorySegment cqes;
+
+    /** One __kernel_timespec per SQ slot, for TIMEOUT/LINK_TIMEOUT. */
+    private final MemorySegment timespecs;
+    /** Scratch for io_uring_submit_and_wait_timeout: a cqe pointer and a timespec. */
+    private final MemorySegment waitCqePtr;
+    private final MemorySegment waitTimespec;
+
+    /** Mirror of liburing's sq.sqe_tail (written through on every prep). */
+    private int sqeTail;
+    /** Last SQ head read from the kernel; refreshed only when the ring looks full. */
+    private int sqHeadCache;
+    /** Byte offset of the SQE prepared last, or -1. */
+    private long lastSqe = -1;
+    private byte[] opcodeSupport;
+    private boolean closed;
+
+    private IoUring(Arena arena, MemorySegment ring, MemorySegment params) {
+        this.arena = arena;
+        this.ring = ring;
+        this.ringFd = io_uring.ring_fd(ring);
+        this.setupFlags = io_uring.flags(ring);
+        this.features = io_uring_params.features(params);
+
+        MemorySegment sq = io_uring.sq(ring);
+        this.sqEntries = kernelInt(io_uring_sq.kring_entries(sq));
+        this.sqMask = kernelInt(io_uring_sq.kring_mask(sq));
+        this.sqeShift = (setupFlags & IORING_SETUP_SQE128) != 0 ? 7 : 6;
+        this.sqHead = word(io_uring_sq.khead(sq));
+        this.sqes = io_uring_sq.sqes(sq).reinterpret((long) sqEntries << sqeShift, arena, null);
+        this.sqeTail = io_uring_sq.sqe_tail(sq);
+        this.sqHeadCache = (int) INT.getAcquire(sqHead, 0L);
+
+        MemorySegment cq = io_uring.cq(ring);
+        this.cqEntries = kernelInt(io_uring_cq.kring_entries(cq));
+        this.cqMask = kernelInt(io_uring_cq.kring_mask(cq));
+        this.cqeShift = (setupFlags & IORING_SETUP_CQE32) != 0 ? 5 : 4;
+        this.cqHead = word(io_uring_cq.khead(cq));
+        this.cqTail = word(io_uring_cq.ktail(cq));
+        this.cqes = io_uring_cq.cqes(cq).reinterpret((long) cqEntries << cqeShift, arena, null);
+
+        this.timespecs = arena.allocate(TIMESPEC_SIZE * sqEntries, 8);
+        this.waitCqePtr = arena.allocate(ValueLayout.ADDRESS);
+        this.waitTimespec = __kernel_timespec.allocate(arena);
+    }
+
+    private MemorySegment word(MemorySegment pointer) {
+        return pointer.reinterpret(Integer.BYTES, arena, null);
+    }
+
+    private static int kernelInt(MemorySegment pointer) {
+        return pointer.reinterpret(Integer.BYTES).get(ValueLayout.JAVA_INT, 0);
+    }
+
+    /** A ring with {@code entries} SQ slots and default setup (SUBMIT_ALL where supported). */
+    public static IoUring open(int entries) throws NativeException {
+        return builder(entries).build();
+    }
+
+    /** Starts describing a ring with {@code entries} SQ slots (rounded up to a power of two by the kernel). */
+    public static Builder builder(int entries) {
+        return new Builder(entries);
+    }
+
+    /**
+     * Setup options. Flags given to {@link #require(int)} must be honoured or {@link #build()} fails; flags given to
+     * {@link #prefer(int)} are dropped one by one (highest bit first, so DEFER_TASKRUN goes before SINGLE_ISSUER) while
+     * the kernel answers {@code EINVAL}. {@link IoUring#setupFlags()} tells what was granted.
+     */
+    public static final class Builder {
+        private final int entries;
+        private int cqEntries;
+        private int required;
+        private int preferred = IORING_SETUP_SUBMIT_ALL;
+
+        private Builder(int entries) {
+            if (entries <= 0) {
+                throw new IllegalArgumentException("entries must be positive: " + entries);
+            }
+            this.entries = entries;
+        }
+
+        /** 128-byte SQEs: needed for ublk control commands (80-byte command area). */
+        public Builder sqe128() {
+            required |= IORING_SETUP_SQE128;
+            return this;
+        }
+
+        /** 32-byte CQEs. */
+        public Builder cqe32() {
+            required |= IORING_SETUP_CQE32;
+            return this;
+        }
+
+        /** A CQ of {@code n} entries instead of twice the SQ size ({@code IORING_SETUP_CQSIZE}). */
+        public Builder cqEntries(int n) {
+            this.cqEntries = n;
+            required |= IORING_SETUP_CQSIZE;
+            return this;
+        }
+
+        /** Setup flags that must be granted. */
+        public Builder require(int setupFlags) {
+            required |= setupFlags;
+            return this;
+        }
+
+        /** Setup flags to use if the kernel supports them, e.g. SINGLE_ISSUER | COOP_TASKRUN | DEFER_TASKRUN. */
+        public Builder prefer(int setupFlags) {
+            preferred |= setupFlags;
+            return this;
+        }
+
+        /** Replaces the default preferred flags (SUBMIT_ALL) with {@code setupFlags}. */
+        public Builder preferOnly(int setupFlags) {
+            preferred = setupFlags;
+            return this;
+        }
+
+        /** Creates the ring; the calling thread becomes its owner. */
+        public IoUring build() throws NativeException {
+            int unsupported = (required | preferred) & (IORING_SETUP_SQPOLL | IORING_SETUP_IOPOLL);
+            if (unsupported != 0) {
+                throw new IllegalArgumentException("SQPOLL/IOPOLL rings are not supported by IoUring");
+            }
+            int optional = preferred & ~required;
+            Arena arena = Arena.ofShared();
+            try {
+                MemorySegment ring = io_uring.allocate(arena);
+                MemorySegment params = io_uring_params.allocate(arena);
+                while (true) {
+                    params.fill((byte) 0);
+                    io_uring_params.flags(params, required | optional);
+                    io_uring_params.cq_entries(params, cqEntries);
+                    int r = liburing_h.io_uring_queue_init_params(entries, ring, params);
+                    if (r == 0) {
+                        try {
+                            return new IoUring(arena, ring, params);
+                        } catch (RuntimeException | Error e) {
+                            liburing_h.io_uring_queue_exit(ring);
+                            throw e;
+                        }
+                    }
+                    if (r == -Errno.EINVAL && optional != 0) {
+                        optional &= ~Integer.highestOneBit(optional);
+                        continue;
+                    }
+                    throw NativeException.fromResult("io_uring_queue_init_params", r);
+                }
+            } catch (NativeException | RuntimeException | Error e) {
+                arena.close();
+                throw e;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- properties
+
+    /** The ring's file descriptor. */
+    public int fd() {
+        return ringFd;
+    }
+
+    /** Setup flags in effect ({@code IORING_SETUP_*}). */
+    public int setupFlags() {
+        return setupFlags;
+    }
+
+    /** {@code IORING_FEAT_*} flags reported by the kernel. */
+    public int features() {
+        return features;
+    }
+
+    /** Number of SQ slots. */
+    public int sqEntries() {
+        return sqEntries;
+    }
+
+    /** Number of CQ slots. */
+    public int cqEntries() {
+        return cqEntries;
+    }
+
+    /** 64, or 128 with {@code IORING_SETUP_SQE128}. */
+    public int sqeSize() {
+        return 1 << sqeShift;
+    }
+
+    /** 16, or 32 with {@code IORING_SETUP_CQE32}. */
+    public int cqeSize() {
+        return 1 << cqeShift;
+    }
+
+    /** Size of the URING_CMD payload area at {@link #SQE_CMD}: 16, or 80 with SQE128. */
+    public int cmdAreaSize() {
+        return sqeSize() - (int) SQE_CMD;
+    }
+
+    /**
+     * The mapped SQE array. Offsets returned by {@link #prepUringCmd} and {@link #lastSqeOffset()} index into it;
+     * writing there is meant for filling command payloads of an SQE just prepared.
+     */
+    public MemorySegment sqes() {
+        return sqes;
+    }
+
+    /** Byte offset in {@link #sqes()} of the SQE prepared last, or -1 before the first. */
+    public long lastSqeOffset() {
+        return lastSqe;
+    }
+
+    /** liburing's {@code struct io_uring} for this ring (for direct liburing calls by this package). */
+    MemorySegment ringStruct() {
+        return ring;
+    }
+
+    /** SQEs prepared and not yet consumed by the kernel. */
+    public int sqPending() {
+        return sqeTail - (int) INT.getAcquire(sqHead, 0L);
+    }
+
+    /** Free SQ slots. */
+    public int sqSpaceLeft() {
+        return sqEntries - sqPending();
+    }
+
+    /** Completions waiting in the CQ. */
+    public int cqReady() {
+        return (int) INT.getAcquire(cqTail, 0L) - cqHead.get(ValueLayout.JAVA_INT, 0);
+    }
+
+    // ---------------------------------------------------------------- SQE preparation
+
+    /** Claims the next SQ slot, submitting first if the SQ is full; returns its byte offset in {@link #sqes}. */
+    private long nextSqe() {
+        int tail = sqeTail;
+        if (tail - sqHeadCache >= sqEntries) {
+            sqHeadCache = (int) INT.getAcquire(sqHead, 0L);
+            if (tail - sqHeadCache >= sqEntries) {
+                makeRoom();
+            }
+        }
+        long offset = (long) (tail & sqMask) << sqeShift;
+        sqeTail = tail + 1;
+        ring.set(ValueLayout.JAVA_INT, SQE_TAIL, sqeTail);
+        lastSqe = offset;
+        return offset;
+    }
+
+    private void makeRoom() {
+        try {
+            submit();
+        } catch (NativeException e) {
+            throw new UncheckedIOException(e);
+        }
+        sqHeadCache = (int) INT.getAcquire(sqHead, 0L);
+        if (sqeTail - sqHeadCache >= sqEntries) {
+            throw new UncheckedIOException(new NativeException("io_uring_submit", null, Errno.EBUSY,
+                    "io_uring_submit: submission queue full and the kernel accepted no entry"));
+        }
+    }
+
+    /** Writes every field of the 64-byte SQE at {@code o}. */
+    private void fill(long o, int opcode, int fd, long off, long addr, int len, int opFlags, long userData) {
+        MemorySegment s = sqes;
+        s.set(ValueLayout.JAVA_BYTE, o + SQE_OPCODE, (byte) opcode);
+        s.set(ValueLayout.JAVA_BYTE, o + SQE_FLAGS, (byte) 0);
+        s.set(ValueLayout.JAVA_SHORT, o + SQE_IOPRIO, (short) 0);
+        s.set(ValueLayout.JAVA_INT, o + SQE_FD, fd);
+        s.set(ValueLayout.JAVA_LONG, o + SQE_OFF, off);
+        s.set(ValueLayout.JAVA_LONG, o + SQE_ADDR, addr);
+        s.set(ValueLayout.JAVA_INT, o + SQE_LEN, len);
+        s.set(ValueLayout.JAVA_INT, o + SQE_OP_FLAGS, opFlags);
+        s.set(ValueLayout.JAVA_LONG, o + SQE_USER_DATA, userData);
+        s.set(ValueLayout.JAVA_SHORT, o + SQE_BUF_INDEX, (short) 0);
+        s.set(ValueLayout.JAVA_SHORT, o + SQE_PERSONALITY, (short) 0);
+        s.set(ValueLayout.JAVA_INT, o + SQE_FILE_INDEX, 0);
+        s.set(ValueLayout.JAVA_LONG, o + SQE_ADDR3, 0L);
+        s.set(ValueLayout.JAVA_LONG, o + SQE_PAD2, 0L);
+    }
+
+    /** ORs {@code IOSQE_*} flags (FIXED_FILE, IO_LINK, ASYNC, ...) into the SQE prepared last. */
+    public void sqeFlags(int iosqeFlags) {
+        long o = requireLast();
+        byte old = sqes.get(ValueLayout.JAVA_BYTE, o + SQE_FLAGS);
+        sqes.set(ValueLayout.JAVA_BYTE, o + SQE_FLAGS, (byte) (old | iosqeFlags));
+    }
+
+    /** Sets {@code buf_index} of the SQE prepared last (e.g. with {@code IORING_URING_CMD_FIXED}). */
+    public void sqeBufIndex(int bufIndex) {
+        sqes.set(ValueLayout.JAVA_SHORT, requireLast() + SQE_BUF_INDEX, (short) bufIndex);
+    }
+
+    private long requireLast() {
+        if (lastSqe < 0) {
+            throw new IllegalStateException("no SQE prepared yet");
+        }
+        return lastSqe;
+    }
+
+    /** {@code IORING_OP_NOP}: completes with res 0; useful to round-trip user data or wake the ring. */
+    public void prepNop(long userData) {
+        fill(nextSqe(), IORING_OP_NOP, -1, 0, 0, 0, 0, userData);
+    }
+
+    /** {@code IORING_OP_READ} of {@code len} bytes at {@code offset} into native address {@code addr}. */
+    public void prepRead(int fd, long addr, int len, long offset, long userData) {
+        fill(nextSqe(), IORING_OP_READ, fd, offset, addr, len, 0, userData);
+    }
+
+    /** {@code IORING_OP_READ} with {@code RWF_*} flags. */
+    public void prepRead(int fd, long addr, int len, long offset, int rwFlags, long userData) {
+        fill(nextSqe(), IORING_OP_READ, fd, offset, addr, len, rwFlags, userData);
+    }
+
+    /** {@code IORING_OP_READ} filling all of {@code buf}. */
+    public void prepRead(int fd, MemorySegment buf, long offset, long userData) {
+        fill(nextSqe(), IORING_OP_READ, fd, offset, buf.address(), length(buf), 0, userData);
+    }
+
+    /** {@code IORING_OP_WRITE} of {@code len} bytes at native address {@code addr} to {@code offset}. */
+    public void prepWrite(int fd, long addr, int len, long offset, long userData) {
+        fill(nextSqe(), IORING_OP_WRITE, fd, offset, addr, len, 0, userData);
+    }
+
+    /** {@code IORING_OP_WRITE} with {@code RWF_*} flags, e.g. {@code RWF_DSYNC} for FUA semantics. */
+    public void prepWrite(int fd, long addr, int len, long offset, int rwFlags, long userData) {
+        fill(nextSqe(), IORING_OP_WRITE, fd, offset, addr, len, rwFlags, userData);
+    }
+
+    /** {@code IORING_OP_WRITE} of all of {@code buf}. */
+    public void prepWrite(int fd, MemorySegment buf, long offset, long userData) {
+        fill(nextSqe(), IORING_OP_WRITE, fd, offset, buf.address(), length(buf), 0, userData);
+    }
+
+    /**
+     * {@code IORING_OP_READ_FIXED}: {@code [addr, addr+len)} must lie inside registered buffer {@code bufIndex}.
+     */
+    public void prepReadFixed(int fd, long addr, int len, long offset, int bufIndex, long userData) {
+        long o = nextSqe();
+        fill(o, IORING_OP_READ_FIXED, fd, offset, addr, len, 0, userData);
+        sqes.set(ValueLayout.JAVA_SHORT, o + SQE_BUF_INDEX, (short) bufIndex);
+    }
+
+    /** {@code IORING_OP_WRITE_FIXED} from inside registered buffer {@code bufIndex}, with {@code RWF_*} flags. */
+    public void prepWriteFixed(int fd, long addr, int len, long offset, int bufIndex, int rwFlags, long userData) {
+        long o = nextSqe();
+        fill(o, IORING_OP_WRITE_FIXED, fd, offset, addr, len, rwFlags, userData);
+        sqes.set(ValueLayout.JAVA_SHORT, o + SQE_BUF_INDEX, (short) bufIndex);
+    }
+
+    /** {@code IORING_OP_WRITE_FIXED} without flags. */
+    public void prepWriteFixed(int fd, long addr, int len, long offset, int bufIndex, long userData) {
+        prepWriteFixed(fd, addr, len, offset, bufIndex, 0, userData);
+    }
+
+    /** {@code IORING_OP_FSYNC}; {@code fsyncFlags} 0 for fsync, {@code IORING_FSYNC_DATASYNC} for fdatasync. */
+    public void prepFsync(int fd, int fsyncFlags, long userData) {
+        fill(nextSqe(), IORING_OP_FSYNC, fd, 0, 0, 0, fsyncFlags, userData);
+    }
+
+    /** {@code IORING_OP_FALLOCATE} with {@code FALLOC_FL_*} {@code mode}. */
+    public void prepFallocate(int fd, int mode, long offset, long length, long userData) {
+        fill(nextSqe(), IORING_OP_FALLOCATE, fd, offset, length, mode, 0, userData);
+    }
+
+    /**
+     * {@code IORING_OP_POLL_ADD} for {@code POLL*} events; completes with the ready mask. {@code pollFlags} may be
+     * {@code IORING_POLL_ADD_MULTI} for a multishot poll (each CQE then has {@code IORING_CQE_F_MORE}).
+     */
+    public void prepPollAdd(int fd, int pollMask, int pollFlags, long userData) {
+        fill(nextSqe(), IORING_OP_POLL_ADD, fd, 0, 0, pollFlags, pollMask, userData);
+    }
+
+    /**
+     * {@code IORING_OP_TIMEOUT}: completes with {@code -ETIME} after {@code nanos}, or with 0 once {@code count}
+     * other completions have arrived ({@code count} 0: pure timer). {@code flags}: {@code IORING_TIMEOUT_*}.
+     */
+    public void prepTimeout(long nanos, int count, int flags, long userData) {
+        long o = nextSqe();
+        fill(o, IORING_OP_TIMEOUT, -1, Integer.toUnsignedLong(count), timespec(o, nanos), 1, flags, userData);
+    }
+
+    /**
+     * {@code IORING_OP_LINK_TIMEOUT}: must directly follow an SQE marked {@code IOSQE_IO_LINK}; cancels it
+     * (its CQE gets {@code -ECANCELED}) if it has not completed within {@code nanos}.
+     */
+    public void prepLinkTimeout(long nanos, int flags, long userData) {
+        long o = nextSqe();
+        fill(o, IORING_OP_LINK_TIMEOUT, -1, 0, timespec(o, nanos), 1, flags, userData);
+    }
+
+    private long timespec(long sqeOffset, long nanos) {
+        long slot = (sqeOffset >>> sqeShift) * TIMESPEC_SIZE;
+        timespecs.set(ValueLayout.JAVA_LONG, slot, nanos / 1_000_000_000L);
+        timespecs.set(ValueLayout.JAVA_LONG, slot + 8, nanos % 1_000_000_000L);
+        return timespecs.address() + slot;
+    }
+
+    /** {@code IORING_OP_ASYNC_CANCEL} of the request(s) with {@code targetUserData}; {@code IORING_ASYNC_CANCEL_*}. */
+    public void prepCancel(long targetUserData, int cancelFlags, long userData) {
+        fill(nextSqe(), IORING_OP_ASYNC_CANCEL, -1, 0, targetUserData, 0, cancelFlags, userData);
+    }
+
+    /**
+     * {@code IORING_OP_URING_CMD} on {@code fd} with {@code cmd_op} at SQE byte 8, all other fields zero. Returns the
+     * byte offset in {@link #sqes()} of the zeroed command payload ({@link #cmdAreaSize()} bytes at SQE byte 48),
+     * which the caller fills before the next prep or submit.
+     */
+    public long prepUringCmd(int fd, int cmdOp, long userData) {
+        long o = nextSqe();
+        fill(o, IORING_OP_URING_CMD, fd, Integer.toUnsignedLong(cmdOp), 0, 0, 0, userData);
+        if (sqeShift == 7) {
+            for (long i = 64; i < 128; i += 8) {
+                sqes.set(ValueLayout.JAVA_LONG, o + i, 0L);
+            }
+        }
+        return o + SQE_CMD;
+    }
+
+    private static int length(MemorySegment buf) {
+        long n = buf.byteSize();
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("buffer larger than 2 GiB: " + n);
+        }
+        return (int) n;
+    }
+
+    // ---------------------------------------------------------------- submission and completion
+
+    /** Submits all prepared SQEs; returns how many the kernel consumed. */
+    public int submit() throws NativeException {
+        int r = liburing_h.io_uring_submit(ring);
+        if (r < 0) {
+            throw NativeException.fromResult("io_uring_submit", r);
+        }
+        return r;
+    }
+
+    /**
+     * Submits all prepared SQEs and waits until at least {@code minComplete} completions are in the CQ (they may
+     * include ones that were already there). Interrupted waits ({@code EINTR}) are retried. Returns the number
+     * submitted.
+     */
+    public int submitAndWait(int minComplete) throws NativeException {
+        while (true) {
+            int r = liburing_h.io_uring_submit_and_wait(ring, minComplete);
+            if (r >= 0) {
+                return r;
+            }
+            if (r != -Errno.EINTR) {
+                throw NativeException.fromResult("io_uring_submit_and_wait", r);
+            }
+        }
+    }
+
+    /**
+     * As {@link #submitAndWait(int)}, giving up after {@code timeout}; returns whether {@code minComplete}
+     * completions are ready (false: timed out or interrupted). Needs
+     * {@code IORING_FEAT_EXT_ARG} (Linux 5.11+), otherwise liburing would queue an internal timeout SQE.
+     */
+    public boolean submitAndWait(int minComplete, Duration timeout) throws NativeException {
+        if ((features & IORING_FEAT_EXT_ARG) == 0) {
+            throw new UnsupportedOperationException("waiting with a timeout needs IORING_FEAT_EXT_ARG");
+        }
+        __kernel_timespec.tv_sec(waitTimespec, timeout.getSeconds());
+        __kernel_timespec.tv_nsec(waitTimespec, timeout.getNano());
+        int r = liburing_h.io_uring_submit_and_wait_timeout(ring, waitCqePtr, minComplete, waitTimespec,
+                MemorySegment.NULL);
+        // liburing returns the submit count, 0, -ETIME or -EINTR depending on what happened first; what matters
+        // is whether the completions are there.
+        if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR) {
+            throw NativeException.fromResult("io_uring_submit_and_wait_timeout", r);
+        }
+        return cqReady() >= minComplete;
+    }
+
+    /**
+     * Enters the kernel only to run pending task work and flush overflowed completions; needed before {@code reap}
+     * on rings with {@code IORING_SETUP_DEFER_TASKRUN} when not waiting.
+     */
+    public void getEvents() throws NativeException {
+        int r = liburing_h.io_uring_get_events(ring);
+        if (r < 0 && r != -Errno.EINTR) {
+            throw NativeException.fromResult("io_uring_get_events", r);
+        }
+    }
+
+    /** Delivers every completion now in the CQ to {@code handler}; returns how many. */
+    public int reap(CompletionHandler handler) {
+        return reap(handler, Integer.MAX_VALUE);
+    }
+
+    /** Delivers at most {@code max} completions to {@code handler}; returns how many. */
+    public int reap(CompletionHandler handler, int max) {
+        MemorySegment c = cqes;
+        int head = cqHead.get(ValueLayout.JAVA_INT, 0); // only this thread writes the head
+        int tail = (int) INT.getAcquire(cqTail, 0L);    // CQEs up to tail are fully written
+        int n = 0;
+        while (head != tail && n < max) {
+            long o = (long) (head & cqMask) << cqeShift;
+            long userData = c.get(ValueLayout.JAVA_LONG, o + CQE_USER_DATA);
+            int res = c.get(ValueLayout.JAVA_INT, o + CQE_RES);
+            int flags = c.get(ValueLayout.JAVA_INT, o + CQE_FLAGS);
+            head++;
+            INT.setRelease(cqHead, 0L, head);               // slot read: give it back to the kernel
+            n++;
+            handler.complete(userData, res, flags);
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------- registered resources
+
+    /** Registers {@code buffers} as fixed buffers 0..n-1 (for READ_FIXED/WRITE_FIXED); they stay pinned. */
+    public void registerBuffers(MemorySegment... buffers) throws NativeException {
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment iov = iovecs(tmp, buffers);
+            check("io_uring_register_buffers", liburing_h.io_uring_register_buffers(ring, iov, buffers.length));
+        }
+    }
+
+    /**
+     * Registers a sparse table of {@code slots} empty fixed-buffer slots ({@code IORING_REGISTER_BUFFERS2} with
+     * {@code IORING_RSRC_REGISTER_SPARSE}, Linux 5.19+), to be filled by {@link #updateBuffers} or by the kernel
+     * (ublk {@code UBLK_F_AUTO_BUF_REG}, zero-copy {@code REGISTER_IO_BUF}).
+     */
+    public void registerBuffersSparse(int slots) throws NativeException {
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment reg = io_uring_rsrc_register.allocate(tmp);
+            io_uring_rsrc_register.nr(reg, slots);
+            io_uring_rsrc_register.flags(reg, IORING_RSRC_REGISTER_SPARSE);
+            check("io_uring_register(IORING_REGISTER_BUFFERS2)", liburing_h.io_uring_register(ringFd,
+                    IORING_REGISTER_BUFFERS2, reg, (int) io_uring_rsrc_register.sizeof()));
+        }
+    }
+
+    /** Replaces fixed-buffer slots {@code offset..offset+n-1} with {@code buffers}. */
+    public void updateBuffers(int offset, MemorySegment... buffers) throws NativeException {
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment iov = iovecs(tmp, buffers);
+            MemorySegment up = io_uring_rsrc_update2.allocate(tmp);
+            io_uring_rsrc_update2.offset(up, offset);
+            io_uring_rsrc_update2.data(up, iov.address());
+            io_uring_rsrc_update2.nr(up, buffers.length);
+            check("io_uring_register(IORING_REGISTER_BUFFERS_UPDATE)", liburing_h.io_uring_register(ringFd,
+                    IORING_REGISTER_BUFFERS_UPDATE, up, (int) io_uring_rsrc_update2.sizeof()));
+        }
+    }
+
+    /** Drops all fixed buffers. */
+    public void unregisterBuffers() throws NativeException {
+        check("io_uring_unregister_buffers", liburing_h.io_uring_unregister_buffers(ring));
+    }
+
+    private static MemorySegment iovecs(Arena tmp, MemorySegment[] buffers) {
+        MemorySegment iov = iovec.allocateArray(Math.max(1, buffers.length), tmp);
+        for (int i = 0; i < buffers.length; i++) {
+            MemorySegment v = iovec.asSlice(iov, i);
+            iovec.iov_base(v, buffers[i]);
+            iovec.iov_len(v, buffers[i].byteSize());
+        }
+        return iov;
+    }
+
+    /** Registers {@code fds} as fixed files 0..n-1 (use with {@code IOSQE_FIXED_FILE} and the index as fd). */
+    public void registerFiles(int... fds) throws NativeException {
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment arr = tmp.allocateFrom(ValueLayout.JAVA_INT, fds);
+            check("io_uring_register_files", liburing_h.io_uring_register_files(ring, arr, fds.length));
+        }
+    }
+
+    /** Registers a table of {@code slots} empty fixed-file slots. */
+    public void registerFilesSparse(int slots) throws NativeException {
+        check("io_uring_register_files_sparse", liburing_h.io_uring_register_files_sparse(ring, slots));
+    }
+
+    /** Sets fixed-file slots from {@code offset}; an fd of -1 empties a slot. Returns the number updated. */
+    public int updateFiles(int offset, int... fds) throws NativeException {
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment arr = tmp.allocateFrom(ValueLayout.JAVA_INT, fds);
+            return check("io_uring_register_files_update",
+                    liburing_h.io_uring_register_files_update(ring, offset, arr, fds.length));
+        }
+    }
+
+    /** Drops all fixed files. */
+    public void unregisterFiles() throws NativeException {
+        check("io_uring_unregister_files", liburing_h.io_uring_unregister_files(ring));
+    }
+
+    /** True if the kernel implements opcode {@code op} ({@code IORING_REGISTER_PROBE}, asked once). */
+    public boolean supportsOpcode(int op) throws NativeException {
+        if (opcodeSupport == null) {
+            opcodeSupport = probeOpcodes();
+        }
+        return op >= 0 && op < opcodeSupport.length && opcodeSupport[op] != 0;
+    }
+
+    private byte[] probeOpcodes() throws NativeException {
+        int maxOps = 256;
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment probe = tmp.allocate(io_uring_probe.sizeof() + maxOps * io_uring_probe_op.sizeof(), 8);
+            check("io_uring_register(IORING_REGISTER_PROBE)",
+                    liburing_h.io_uring_register(ringFd, IORING_REGISTER_PROBE, probe, maxOps));
+            int n = Byte.toUnsignedInt(io_uring_probe.ops_len(probe));
+            byte[] supported = new byte[n];
+            for (int i = 0; i < n; i++) {
+                MemorySegment op = io_uring_probe.ops(probe, i);
+                if ((io_uring_probe_op.flags(op) & IO_URING_OP_SUPPORTED) != 0) {
+                    supported[Byte.toUnsignedInt(io_uring_probe_op.op(op))] = 1;
+                }
+            }
+            return supported;
+        }
+    }
+
+    private static int check(String call, int r) throws NativeException {
+        if (r < 0) {
+            throw NativeException.fromResult(call, r);
+        }
+        return r;
+    }
+
+    /**
+     * Tears the ring down ({@code io_uring_queue_exit}: requests still in flight are cancelled by the kernel) and
+     * frees everything this object allocated. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        liburing_h.io_uring_queue_exit(ring);
+        arena.close();
+    }
+}

@@ -1,0 +1,168 @@
+package io.ublksnap.ffi;
+
+import io.ublksnap.ffi.c.ublksrv_io_cmd;
+import io.ublksnap.ffi.c.ublksrv_io_desc;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static io.ublksnap.ffi.c.ublk_cmd_h.*;
+
+/**
+ * The ublk data plane, on {@code /dev/ublkcN}: the per-queue descriptor array and the I/O commands.
+ *
+ * <p>Protocol, per queue: map the descriptors ({@link #mmapDescriptors}), send FETCH_REQ once for every tag
+ * ({@link #prepFetch}) from the thread that will serve the queue, then START_DEV from anywhere. When a fetch
+ * completes with {@code UBLK_IO_RES_OK}, the descriptor of that tag describes a request; serve it and answer with
+ * COMMIT_AND_FETCH_REQ ({@link #prepCommitAndFetch}) carrying the result (bytes transferred, or {@code -errno}), which
+ * also re-arms the tag. A completion with {@code UBLK_IO_RES_ABORT} retires the tag (device stopping). The
+ * descriptor is valid from the completion until the commit.
+ *
+ * <p>The {@code prep*} methods write the 16-byte {@code struct ublksrv_io_cmd} into the command area of a URING_CMD
+ * SQE (64-byte SQEs suffice) without allocating. {@code fd} is the char device's fd, or its fixed-file index when the
+ * caller then marks the SQE with {@code ring.sqeFlags(IOSQE_FIXED_FILE)}. The encoding must match the device
+ * ({@link DevInfo#encoding()}).
+ */
+public final class UblkIo {
+
+    private UblkIo() {
+    }
+
+    /** {@code sizeof(struct ublksrv_io_desc)}. */
+    public static final int DESCRIPTOR_SIZE = (int) ublksrv_io_desc.sizeof();
+
+    private static final long DESC_OP_FLAGS = ublksrv_io_desc.op_flags$offset();
+    private static final long DESC_NR_SECTORS = ublksrv_io_desc.nr_sectors$offset();
+    private static final long DESC_START_SECTOR = ublksrv_io_desc.start_sector$offset();
+    private static final long DESC_ADDR = ublksrv_io_desc.addr$offset();
+
+    private static final long CMD_Q_ID = ublksrv_io_cmd.q_id$offset();
+    private static final long CMD_TAG = ublksrv_io_cmd.tag$offset();
+    private static final long CMD_RESULT = ublksrv_io_cmd.result$offset();
+    private static final long CMD_ADDR = ublksrv_io_cmd.addr$offset();
+
+    /** mmap offset of queue {@code qid}'s descriptors: each queue has room for {@code UBLK_MAX_QUEUE_DEPTH}. */
+    public static long descriptorsOffset(int qid) {
+        long perQueue = NativeMemory.roundUp((long) UBLK_MAX_QUEUE_DEPTH * DESCRIPTOR_SIZE, Libc.pageSize());
+        return UBLKSRV_CMD_BUF_OFFSET + qid * perQueue;
+    }
+
+    /** mmap length of a queue of {@code depth} tags (the kernel insists on exactly this). */
+    public static long descriptorsLength(int depth) {
+        return NativeMemory.roundUp((long) depth * DESCRIPTOR_SIZE, Libc.pageSize());
+    }
+
+    /**
+     * Maps queue {@code qid}'s descriptor array read-only ({@code PROT_READ}, {@code MAP_SHARED|MAP_POPULATE}); the
+     * returned segment is read-only too, so a stray write fails in Java instead of faulting. The caller unmaps it
+     * with {@link Libc#munmap} (all mappings of one device must come from the same process).
+     */
+    public static MemorySegment mmapDescriptors(int charFd, int qid, int depth) throws NativeException {
+        return Libc.mmap(descriptorsLength(depth), Libc.PROT_READ, Libc.MAP_SHARED | Libc.MAP_POPULATE, charFd,
+                descriptorsOffset(qid)).asReadOnly();
+    }
+
+    /** As {@link #mmapDescriptors(int, int, int)}, unmapped when {@code arena} closes. */
+    public static MemorySegment mmapDescriptors(Arena arena, int charFd, int qid, int depth) throws NativeException {
+        return Libc.mmap(arena, descriptorsLength(depth), Libc.PROT_READ, Libc.MAP_SHARED | Libc.MAP_POPULATE,
+                charFd, descriptorsOffset(qid)).asReadOnly();
+    }
+
+    // ---- descriptor accessors (descs = a queue's mapped array, tag = index) ----
+
+    /** {@code op_flags} of the request at {@code tag}. */
+    public static int opFlags(MemorySegment descs, int tag) {
+        return descs.get(ValueLayout.JAVA_INT, (long) tag * DESCRIPTOR_SIZE + DESC_OP_FLAGS);
+    }
+
+    /** The operation, {@code UBLK_IO_OP_*} (bits 0-7 of op_flags). */
+    public static int op(MemorySegment descs, int tag) {
+        return opFlags(descs, tag) & 0xff;
+    }
+
+    /**
+     * The request flags, bits 8-31 of op_flags left in place, so they compare directly with {@code UBLK_IO_F_*}
+     * (e.g. {@code (flags & UBLK_IO_F_FUA) != 0}). Note C's {@code ublksrv_get_flags} shifts them down instead.
+     */
+    public static int flags(MemorySegment descs, int tag) {
+        return opFlags(descs, tag) & ~0xff;
+    }
+
+    /** Length in 512-byte sectors (for REPORT_ZONES: number of zones). */
+    public static int nrSectors(MemorySegment descs, int tag) {
+        return descs.get(ValueLayout.JAVA_INT, (long) tag * DESCRIPTOR_SIZE + DESC_NR_SECTORS);
+    }
+
+    /** First 512-byte sector. */
+    public static long startSector(MemorySegment descs, int tag) {
+        return descs.get(ValueLayout.JAVA_LONG, (long) tag * DESCRIPTOR_SIZE + DESC_START_SECTOR);
+    }
+
+    /** The buffer address the server gave for this tag at fetch/commit time. */
+    public static long addr(MemorySegment descs, int tag) {
+        return descs.get(ValueLayout.JAVA_LONG, (long) tag * DESCRIPTOR_SIZE + DESC_ADDR);
+    }
+
+    // ---- I/O commands ----
+
+    /**
+     * FETCH_REQ for {@code tag} of queue {@code qid}: arms the tag; {@code bufAddr} is the server buffer the driver
+     * copies request data to/from (0 with {@code UBLK_F_USER_COPY}, or an {@link #autoBufReg} value with
+     * {@code UBLK_F_AUTO_BUF_REG}).
+     */
+    public static void prepFetch(IoUring ring, UblkCmdEncoding encoding, int fd, int qid, int tag, long bufAddr,
+                                 long userData) {
+        writeCmd(ring, ring.prepUringCmd(fd, encoding.fetchReq(), userData), qid, tag, 0, bufAddr);
+    }
+
+    /** COMMIT_AND_FETCH_REQ: completes the request of {@code tag} with {@code result} and re-arms the tag. */
+    public static void prepCommitAndFetch(IoUring ring, UblkCmdEncoding encoding, int fd, int qid, int tag,
+                                          int result, long bufAddr, long userData) {
+        writeCmd(ring, ring.prepUringCmd(fd, encoding.commitAndFetchReq(), userData), qid, tag, result, bufAddr);
+    }
+
+    /** NEED_GET_DATA (with {@code UBLK_F_NEED_GET_DATA}): supplies the buffer for a write's data. */
+    public static void prepNeedGetData(IoUring ring, UblkCmdEncoding encoding, int fd, int qid, int tag,
+                                       long bufAddr, long userData) {
+        writeCmd(ring, ring.prepUringCmd(fd, encoding.needGetData(), userData), qid, tag, 0, bufAddr);
+    }
+
+    /**
+     * UBLK_U_IO_REGISTER_IO_BUF (Linux 6.15+, zero copy): registers the request buffer of {@code tag} at index
+     * {@code bufIndex} of {@code ring}'s sparse buffer table.
+     */
+    public static void prepRegisterIoBuf(IoUring ring, int fd, int qid, int tag, int bufIndex, long userData) {
+        writeCmd(ring, ring.prepUringCmd(fd, UBLK_U_IO_REGISTER_IO_BUF, userData), qid, tag, 0, bufIndex);
+    }
+
+    /** UBLK_U_IO_UNREGISTER_IO_BUF: undoes {@link #prepRegisterIoBuf}. */
+    public static void prepUnregisterIoBuf(IoUring ring, int fd, int qid, int tag, int bufIndex, long userData) {
+        writeCmd(ring, ring.prepUringCmd(fd, UBLK_U_IO_UNREGISTER_IO_BUF, userData), qid, tag, 0, bufIndex);
+    }
+
+    private static void writeCmd(IoUring ring, long cmd, int qid, int tag, int result, long addr) {
+        MemorySegment s = ring.sqes();
+        s.set(ValueLayout.JAVA_SHORT, cmd + CMD_Q_ID, (short) qid);
+        s.set(ValueLayout.JAVA_SHORT, cmd + CMD_TAG, (short) tag);
+        s.set(ValueLayout.JAVA_INT, cmd + CMD_RESULT, result);
+        s.set(ValueLayout.JAVA_LONG, cmd + CMD_ADDR, addr);
+    }
+
+    /**
+     * The {@code addr} value for FETCH/COMMIT with {@code UBLK_F_AUTO_BUF_REG}: packs
+     * {@code struct ublk_auto_buf_reg} (buffer table {@code index}, {@code UBLK_AUTO_BUF_REG_*} flags).
+     */
+    public static long autoBufReg(int index, int flags) {
+        return (index & 0xffffL) | ((long) (flags & 0xff) << 16);
+    }
+
+    /**
+     * File offset for {@code pread/pwrite} on {@code /dev/ublkcN} with {@code UBLK_F_USER_COPY}: addresses byte
+     * {@code byteOffset} of the request buffer of ({@code qid}, {@code tag}).
+     */
+    public static long userCopyOffset(int qid, int tag, int byteOffset) {
+        return UBLKSRV_IO_BUF_OFFSET + ((long) qid << UBLK_QID_OFF) + ((long) tag << UBLK_TAG_OFF)
+                + (byteOffset & UBLK_IO_BUF_BITS_MASK);
+    }
+}
