@@ -1,0 +1,119 @@
+package io.ublksnap.engine;
+
+import io.ublksnap.engine.io.IoBuffer;
+import io.ublksnap.engine.io.IoQueue;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Copies origin chunks into the COWs of the snapshots that need them: the kernel's kcopyd job,
+ * but one origin read feeds every snapshot that needs the same chunks, and consecutive chunks are
+ * read (and, where their COW chunks are consecutive too, written) in one I/O.
+ *
+ * <p>The buffer comes from the origin's {@link io.ublksnap.engine.io.BufferPool}, which bounds the
+ * copies in flight. When every write of a pending exception is done, its snapshot is told
+ * ({@link Snapshot#copyDone}), which commits it.
+ */
+final class CopyJob {
+    private final Origin origin;
+    private final int chunkSectors;
+    private final long firstChunk;
+    private final long chunkBytes;
+    private final long length;
+    private final List<PendingException> exceptions;
+    private int writesLeft;
+
+    private CopyJob(Origin origin, int chunkSectors, long firstChunk, long lastChunk, List<PendingException> exceptions) {
+        this.origin = origin;
+        this.chunkSectors = chunkSectors;
+        this.firstChunk = firstChunk;
+        this.chunkBytes = (long) chunkSectors << 9;
+        long start = firstChunk * chunkBytes;
+        this.length = Math.min((lastChunk - firstChunk + 1) * chunkBytes, (origin.sizeSectorsForCopy() << 9) - start);
+        this.exceptions = exceptions;
+    }
+
+    /** Starts the copies for freshly prepared exceptions (of any snapshots), on {@code queue}. */
+    static void start(Origin origin, List<PendingException> fresh, IoQueue queue) {
+        List<PendingException> sorted = new ArrayList<>(fresh);
+        sorted.sort(Comparator.comparingInt((PendingException pe) -> -pe.snapshot.chunkSectors)
+                .thenComparingLong(pe -> pe.oldChunk));
+        int i = 0;
+        while (i < sorted.size()) {
+            PendingException head = sorted.get(i);
+            int cs = head.snapshot.chunkSectors;
+            long maxChunks = Math.max(1, origin.options.maxCopyBytes() / ((long) cs << 9));
+            long first = head.oldChunk;
+            long last = first;
+            int j = i + 1;
+            while (j < sorted.size()) {
+                PendingException pe = sorted.get(j);
+                if (pe.snapshot.chunkSectors != cs || pe.oldChunk > last + 1 || pe.oldChunk - first >= maxChunks) {
+                    break;
+                }
+                last = pe.oldChunk;
+                j++;
+            }
+            new CopyJob(origin, cs, first, last, List.copyOf(sorted.subList(i, j))).run(queue);
+            i = j;
+        }
+    }
+
+    private void run(IoQueue queue) {
+        origin.pool.acquire((int) length, queue, buf -> read(queue, buf));
+    }
+
+    private void read(IoQueue queue, IoBuffer buf) {
+        IoBuffer data = buf.slice(0, length);
+        queue.read(origin.device, firstChunk * chunkBytes, data, res -> {
+            if (res < 0) {
+                origin.pool.release(buf);
+                for (PendingException pe : exceptions) {
+                    pe.snapshot.copyDone(pe, false, queue);
+                }
+                return;
+            }
+            write(queue, buf, data);
+        });
+    }
+
+    /** Writes runs of exceptions whose origin and COW chunks are both consecutive, per snapshot. */
+    private void write(IoQueue queue, IoBuffer buf, IoBuffer data) {
+        List<PendingException> byCow = new ArrayList<>(exceptions);
+        byCow.sort(Comparator.comparingLong((PendingException pe) -> pe.snapshot.id)
+                .thenComparingLong(pe -> pe.oldChunk));
+        List<List<PendingException>> runs = new ArrayList<>();
+        List<PendingException> run = null;
+        PendingException prev = null;
+        for (PendingException pe : byCow) {
+            if (run == null || prev.snapshot != pe.snapshot || pe.oldChunk != prev.oldChunk + 1
+                    || pe.newChunk != prev.newChunk + 1) {
+                run = new ArrayList<>(1);
+                runs.add(run);
+            }
+            run.add(pe);
+            prev = pe;
+        }
+        writesLeft = runs.size();
+        for (List<PendingException> r : runs) {
+            PendingException head = r.getFirst();
+            long offset = (head.oldChunk - firstChunk) * chunkBytes;
+            long len = Math.min(r.size() * chunkBytes, length - offset);
+            queue.write(head.snapshot.cow, head.newChunk * chunkBytes, data.slice(offset, len), 0, res -> {
+                for (PendingException pe : r) {
+                    pe.snapshot.copyDone(pe, res >= 0, queue);
+                }
+                if (--writesLeft == 0) {
+                    origin.pool.release(buf);
+                }
+            });
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "copy " + exceptions.size() + " exceptions of chunk size " + chunkSectors + " from chunk " + firstChunk;
+    }
+}

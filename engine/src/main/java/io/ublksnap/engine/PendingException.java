@@ -1,0 +1,81 @@
+package io.ublksnap.engine;
+
+import io.ublksnap.engine.io.IoQueue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An exception on its way: the chunk is being copied to the COW (state PENDING), or is copied but
+ * snapshot reads that were sent to the origin are still draining (state DRAINING). Whoever must
+ * wait for it parks here. Guarded by the origin's lock.
+ */
+final class PendingException {
+    /** A snapshot write piece waiting for the exception: written to the COW once it is committed. */
+    record SnapshotWrite(BlockRequest request, long cowOffset, long requestOffset, int length) {
+    }
+
+    /** Work to resume on a queue when the exception is done with (retried writes, merge steps). */
+    record Waiter(IoQueue queue, Runnable task) {
+    }
+
+    final Snapshot snapshot;
+    final long oldChunk;
+    final long newChunk;
+    /** Allocation order: exceptions are committed in this order. */
+    final long sequence;
+
+    /** The copy has finished (successfully or not) and waits for its turn to commit. */
+    boolean copied;
+    boolean copyOk;
+    /** A completed exception exists too: state DRAINING. */
+    boolean completed;
+    /** A snapshot write covering the whole chunk that is itself the copy (no origin read). */
+    SnapshotWrite fullChunkWrite;
+
+    private List<Waiter> waiters;
+    private List<SnapshotWrite> snapshotWrites;
+
+    PendingException(Snapshot snapshot, long oldChunk, long newChunk, long sequence) {
+        this.snapshot = snapshot;
+        this.oldChunk = oldChunk;
+        this.newChunk = newChunk;
+        this.sequence = sequence;
+    }
+
+    void addWaiter(IoQueue queue, Runnable task) {
+        if (waiters == null) {
+            waiters = new ArrayList<>(2);
+        }
+        waiters.add(new Waiter(queue, task));
+    }
+
+    void addSnapshotWrite(SnapshotWrite w) {
+        if (snapshotWrites == null) {
+            snapshotWrites = new ArrayList<>(2);
+        }
+        snapshotWrites.add(w);
+    }
+
+    /** Removes and returns the waiters (never null). */
+    List<Waiter> takeWaiters() {
+        List<Waiter> w = waiters == null ? List.of() : waiters;
+        waiters = null;
+        return w;
+    }
+
+    List<SnapshotWrite> takeSnapshotWrites() {
+        List<SnapshotWrite> w = snapshotWrites == null ? List.of() : snapshotWrites;
+        snapshotWrites = null;
+        return w;
+    }
+
+    ChunkState state() {
+        return completed ? ChunkState.DRAINING : ChunkState.PENDING;
+    }
+
+    @Override
+    public String toString() {
+        return "pe[" + snapshot.name + " chunk " + oldChunk + "->" + newChunk + " #" + sequence + " " + state() + "]";
+    }
+}

@@ -1,0 +1,91 @@
+package io.ublksnap.engine.store;
+
+import io.ublksnap.engine.io.IoCallback;
+import io.ublksnap.engine.io.IoQueue;
+
+/**
+ * Where a snapshot keeps its exceptions (origin chunk to COW chunk): the contract between the
+ * snapshot logic and the stores, as dm-exception-store.h is in the kernel. The snapshot logic
+ * never sees the disk format.
+ *
+ * <p>Threading: every method may be called from any thread; implementations serialize internally.
+ * Callbacks run on the thread of the {@link IoQueue} passed in (or of whichever queue completed the
+ * I/O that a batch waited for), never while the store holds its own lock, so they may call back
+ * into the store. Stores are opened by their factories ({@link PersistentStore#open},
+ * {@link TransientStore#create}), which hand every committed exception to an {@link ExceptionSink}.
+ */
+public interface ExceptionStore extends AutoCloseable {
+
+    /** Chunk returned by {@link #prepareException} when the COW has no room left. */
+    long NO_SPACE = -1;
+
+    StoreType type();
+
+    /** Chunk size in sectors (for a persistent COW, the one in its header). */
+    int chunkSectors();
+
+    /** Whether the store is usable: false once invalidated (COW full, I/O error) or loaded invalid. */
+    boolean valid();
+
+    /**
+     * Allocates the COW chunk for a new exception, or returns {@link #NO_SPACE}. The exception
+     * stays pending until {@link #commitException}; nothing may be read from the COW chunk before that.
+     */
+    long prepareException();
+
+    /**
+     * Makes a prepared exception durable. Called exactly once per prepared exception, in the order
+     * they were prepared, and only once the chunk's data is written to the COW. {@code copyOk}
+     * false means that copy failed and the store must become invalid. Commits are batched: the
+     * callback may run only when later exceptions have been committed too.
+     */
+    void commitException(long oldChunk, long newChunk, boolean copyOk, IoQueue queue, CommitCallback callback);
+
+    /** Whether {@link #prepareMerge}/{@link #commitMerge} are available (persistent stores). */
+    boolean supportsMerge();
+
+    /**
+     * Finds the next run to merge: the last committed exception and the number of exceptions before
+     * it whose old and new chunks both step down by one (within one metadata area). Reports 0 when
+     * no exception is left, a negative errno on a read error.
+     */
+    void prepareMerge(IoQueue queue, MergeRunCallback callback);
+
+    /** Durably forgets the last {@code count} exceptions reported by {@link #prepareMerge}. */
+    void commitMerge(int count, IoQueue queue, IoCallback callback);
+
+    /**
+     * Invalidates the store: a persistent COW's header gets valid = 0 (FUA). Idempotent.
+     * {@code done} (may be null) runs once the header is written, with its result.
+     */
+    void drop(IoQueue queue, IoCallback done);
+
+    StoreUsage usage();
+
+    /** The store's part of a dm table line: "P 16", "PO 8", "N 32". */
+    default String tableArgs() {
+        return type().code() + " " + chunkSectors();
+    }
+
+    /** Releases buffers; the backing device stays open (it belongs to the caller). */
+    @Override
+    void close();
+
+    /** Receives each committed exception when a store is opened, in on-disk order. */
+    @FunctionalInterface
+    interface ExceptionSink {
+        /** Returns false if {@code oldChunk} was seen already (a corrupt store). */
+        boolean add(long oldChunk, long newChunk);
+    }
+
+    @FunctionalInterface
+    interface CommitCallback {
+        void committed(boolean success);
+    }
+
+    @FunctionalInterface
+    interface MergeRunCallback {
+        /** {@code count} > 0: merge the run ending at (lastOld, lastNew); 0: done; < 0: -errno. */
+        void run(int count, long lastOldChunk, long lastNewChunk);
+    }
+}

@@ -1,0 +1,521 @@
+package io.ublksnap.engine.store;
+
+import io.ublksnap.engine.ChunkSize;
+import io.ublksnap.engine.SnapshotException;
+import io.ublksnap.engine.io.BackingDevice;
+import io.ublksnap.engine.io.BufferAllocator;
+import io.ublksnap.engine.io.IoBuffer;
+import io.ublksnap.engine.io.IoCallback;
+import io.ublksnap.engine.io.IoQueue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import static io.ublksnap.engine.store.CowFormat.areaLocation;
+
+/**
+ * The persistent exception store ({@code P}, {@code PO}): exceptions kept on the COW device in
+ * dm-snapshot's format ({@link CowFormat}), so a COW moves between ublksnap and the kernel.
+ *
+ * <p>Commit rules, as the kernel's: a commit is accepted only after the chunk's data is on the COW;
+ * entries go into the in-memory copy of the current metadata area; the area is written only when
+ * no other prepared exception is outstanding or when it is full (group commit), with a flush of the
+ * COW first (so the data it points at is durable) and FUA (so the entry is). Before a full area is
+ * written, the next area is zeroed on disk. One area write is in flight at a time; commits that
+ * arrive meanwhile wait in order. Any I/O error makes the store invalid.
+ */
+public final class PersistentStore implements ExceptionStore {
+    private record Commit(long oldChunk, long newChunk, CommitCallback callback) {
+    }
+
+    private final BackingDevice cow;
+    private final StoreType type;
+    private final int chunkSectors;
+    private final int chunkBytes;
+    private final int epa;
+    private final long cowChunks;
+    private final BufferAllocator allocator;
+    private final IoBuffer area;       // the current metadata area, as it will be on disk
+    private final IoBuffer writeBuffer; // what an area write in flight is writing
+    private final IoBuffer headerBuffer;
+    private IoBuffer zeroBuffer;       // allocated when first needed
+
+    // Guarded by this.
+    private boolean valid;
+    private boolean dropped;
+    private long nextFree;
+    private long currentArea;
+    private int currentCommitted;
+    private int pendingCount;
+    private boolean writing;
+    private final ArrayDeque<Commit> waiting = new ArrayDeque<>();
+    private ArrayList<CommitCallback> batch = new ArrayList<>();
+    private boolean closed;
+
+    private PersistentStore(BackingDevice cow, StoreType type, int chunkSectors, BufferAllocator allocator) {
+        this.cow = cow;
+        this.type = type;
+        this.chunkSectors = chunkSectors;
+        this.chunkBytes = chunkSectors << 9;
+        this.epa = CowFormat.exceptionsPerArea(chunkSectors);
+        this.cowChunks = cow.sizeSectors() / chunkSectors;
+        this.allocator = allocator;
+        this.area = allocator.allocate(chunkBytes);
+        this.writeBuffer = allocator.allocate(chunkBytes);
+        this.headerBuffer = allocator.allocate(chunkBytes);
+    }
+
+    /**
+     * Opens the persistent store on {@code cow}: reads the header and every committed exception
+     * (handing each to {@code sink}), or initializes a new store when the COW starts with zeros.
+     * Nothing is written to a COW that is refused.
+     *
+     * @param requestedChunkSectors the table's chunk size, or 0 for the default; a COW's own chunk
+     *                              size wins (with a warning)
+     * @param originChunkLimit      exceptions must map origin chunks below this (in the COW's chunk
+     *                              size); {@code Long.MAX_VALUE} when the origin size is not known
+     * @throws SnapshotException    for a COW that cannot be used, naming the problem and the fix
+     * @throws IOException          when the COW cannot be read or written
+     */
+    public static PersistentStore open(BackingDevice cow, StoreType type, int requestedChunkSectors,
+                                       long originSizeSectors, BufferAllocator allocator,
+                                       ExceptionSink sink, Consumer<String> warnings) throws IOException {
+        if (!type.persistent()) {
+            throw new IllegalArgumentException("not a persistent store type: " + type);
+        }
+        int lbs = cow.logicalBlockSize();
+        if (requestedChunkSectors != 0) {
+            ChunkSize.validate(requestedChunkSectors, lbs);
+        }
+        long cowBytes = cow.sizeBytes();
+        if (cowBytes < Math.max(lbs, 512)) {
+            throw new SnapshotException("COW " + cow.name() + " is too small (" + cowBytes + " bytes) to hold a snapshot header");
+        }
+        // The first logical block holds the 16-byte header.
+        IoBuffer first = allocator.allocate(lbs);
+        cow.readSync(0, first);
+        ByteBuffer h = CowFormat.le(first.byteBuffer());
+        int magic = h.getInt(CowFormat.HDR_MAGIC);
+        if (magic == 0) {
+            int chunk = requestedChunkSectors != 0 ? requestedChunkSectors : ChunkSize.defaultFor(lbs);
+            checkRoom(cow, chunk);
+            PersistentStore ps = new PersistentStore(cow, type, chunk, allocator);
+            ps.initializeNew();
+            return ps;
+        }
+        if (magic != CowFormat.MAGIC) {
+            throw new SnapshotException(String.format(
+                    "COW %s is not a snapshot COW (magic 0x%08x, expected 0x%08x \"SnAp\"): check the path, "
+                            + "or zero its first chunk to start a new snapshot on it", cow.name(), magic, CowFormat.MAGIC));
+        }
+        int version = h.getInt(CowFormat.HDR_VERSION);
+        if (version != CowFormat.VERSION) {
+            throw new SnapshotException("COW " + cow.name() + " has snapshot format version " + Integer.toUnsignedString(version)
+                    + ", but only version 1 (dm-snapshot's) is supported");
+        }
+        int diskChunk = h.getInt(CowFormat.HDR_CHUNK_SIZE);
+        try {
+            ChunkSize.validate(Integer.toUnsignedLong(diskChunk), lbs);
+        } catch (SnapshotException e) {
+            throw new SnapshotException("COW " + cow.name() + " has a corrupt header: chunk size "
+                    + Integer.toUnsignedString(diskChunk) + " is not valid (" + e.getMessage() + ")");
+        }
+        if (requestedChunkSectors != 0 && requestedChunkSectors != diskChunk) {
+            warnings.accept("chunk size " + diskChunk + " in the header of COW " + cow.name()
+                    + " overrides the requested chunk size " + requestedChunkSectors);
+        }
+        checkRoom(cow, diskChunk);
+        PersistentStore ps = new PersistentStore(cow, type, diskChunk, allocator);
+        int validFlag = h.getInt(CowFormat.HDR_VALID);
+        if (validFlag == 0) {
+            // Metadata valid, snapshot invalidated: nothing is loaded (dm-snapshot cannot recover these either).
+            ps.valid = false;
+            ps.dropped = true;
+            warnings.accept("snapshot on COW " + cow.name() + " is marked invalid");
+            return ps;
+        }
+        long originChunks = originSizeSectors <= 0 ? Long.MAX_VALUE : (originSizeSectors + diskChunk - 1) / diskChunk;
+        ps.readExceptions(sink, originChunks);
+        return ps;
+    }
+
+    private static void checkRoom(BackingDevice cow, int chunk) {
+        long need = 2L * chunk * 512;
+        if (cow.sizeBytes() < need) {
+            throw new SnapshotException("COW " + cow.name() + " is too small: " + cow.sizeBytes()
+                    + " bytes is less than two " + chunk + "-sector chunks (header and first metadata area); give it at least "
+                    + (3L * chunk * 512) + " bytes, or far more for real use");
+        }
+    }
+
+    private void initializeNew() throws IOException {
+        valid = true;
+        // Zero area 0 first, then write the header: a crash in between leaves a COW that still reads as new.
+        cow.writeSync((long) areaLocation(0, epa) * chunkBytes, zeroBuffer());
+        CowFormat.writeHeader(headerBuffer.byteBuffer(), true, chunkSectors);
+        cow.writeSync(0, headerBuffer);
+        cow.flushSync();
+        currentArea = 0;
+        currentCommitted = 0;
+        nextFree = CowFormat.HEADER_CHUNKS + 1;
+    }
+
+    private void readExceptions(ExceptionSink sink, long originChunks) throws IOException {
+        valid = true;
+        nextFree = CowFormat.HEADER_CHUNKS + 1;
+        for (long a = 0; ; a++) {
+            long loc = areaLocation(a, epa);
+            if (loc >= cowChunks) {
+                // The COW ends right after a full area: the store is full.
+                currentArea = a - 1;
+                currentCommitted = epa;
+                break;
+            }
+            cow.readSync(loc * chunkBytes, area);
+            ByteBuffer b = area.byteBuffer();
+            int end = epa;
+            for (int i = 0; i < epa; i++) {
+                long oldChunk = CowFormat.oldChunk(b, i);
+                long newChunk = CowFormat.newChunk(b, i);
+                if (newChunk == 0) {
+                    end = i;
+                    break;
+                }
+                String problem = null;
+                if (newChunk < 0 || newChunk >= cowChunks) {
+                    problem = "which lies beyond the COW's end (" + cowChunks + " chunks)";
+                } else if (CowFormat.isMetadataChunk(newChunk, epa)) {
+                    problem = "which is a metadata chunk";
+                } else if (oldChunk < 0 || oldChunk >= originChunks) {
+                    problem = "but origin chunk " + Long.toUnsignedString(oldChunk) + " lies beyond the origin's end";
+                } else if (!sink.add(oldChunk, newChunk)) {
+                    problem = "but origin chunk " + oldChunk + " already has an exception";
+                }
+                if (problem != null) {
+                    throw new SnapshotException("COW " + cow.name() + " is corrupt: metadata area " + a + " entry " + i
+                            + " maps origin chunk " + Long.toUnsignedString(oldChunk) + " to COW chunk "
+                            + Long.toUnsignedString(newChunk) + ", " + problem + "; refusing to use it (nothing was written)");
+                }
+                nextFree = Math.max(nextFree, newChunk + 1);
+            }
+            if (end < epa) {
+                currentArea = a;
+                currentCommitted = end;
+                break;
+            }
+        }
+        nextFree = CowFormat.skipMetadata(nextFree, epa);
+    }
+
+    private IoBuffer zeroBuffer() {
+        if (zeroBuffer == null) {
+            zeroBuffer = allocator.allocate(chunkBytes);
+        }
+        return zeroBuffer;
+    }
+
+    @Override
+    public StoreType type() {
+        return type;
+    }
+
+    @Override
+    public int chunkSectors() {
+        return chunkSectors;
+    }
+
+    @Override
+    public synchronized boolean valid() {
+        return valid;
+    }
+
+    @Override
+    public synchronized long prepareException() {
+        long chunk = nextFree;
+        if (chunk >= cowChunks) {
+            return NO_SPACE;
+        }
+        // The last data chunk of an area is handed out only if the next area fits too: dm-snapshot
+        // zeroes the next area when one fills and cannot reopen a COW that ends without it.
+        long next = CowFormat.skipMetadata(chunk + 1, epa);
+        if (next != chunk + 1 && chunk + 1 >= cowChunks) {
+            return NO_SPACE;
+        }
+        nextFree = next;
+        pendingCount++;
+        return chunk;
+    }
+
+    @Override
+    public void commitException(long oldChunk, long newChunk, boolean copyOk, IoQueue queue, CommitCallback callback) {
+        List<Runnable> now;
+        synchronized (this) {
+            if (pendingCount <= 0) {
+                throw new IllegalStateException("commit without a prepared exception");
+            }
+            pendingCount--;
+            if (!copyOk) {
+                valid = false;
+            }
+            waiting.add(new Commit(oldChunk, newChunk, callback));
+            now = pump(queue);
+        }
+        now.forEach(Runnable::run);
+    }
+
+    /** Moves waiting commits into the area and starts an area write when the batch is ready. Holds the lock. */
+    private List<Runnable> pump(IoQueue queue) {
+        List<Runnable> now = new ArrayList<>();
+        while (!writing) {
+            while (!waiting.isEmpty() && currentCommitted < epa) {
+                Commit c = waiting.poll();
+                CowFormat.putException(area.byteBuffer(), currentCommitted++, c.oldChunk, c.newChunk);
+                batch.add(c.callback);
+            }
+            if (batch.isEmpty()) {
+                break;
+            }
+            boolean full = currentCommitted == epa;
+            if (!full && pendingCount > 0) {
+                break; // more exceptions are on their way: commit them together
+            }
+            ArrayList<CommitCallback> callbacks = batch;
+            batch = new ArrayList<>();
+            long location = areaLocation(currentArea, epa);
+            boolean zeroNext = full && areaLocation(currentArea + 1, epa) < cowChunks;
+            if (full) {
+                // Entries after this one belong to the next area, which starts empty.
+                currentArea++;
+                currentCommitted = 0;
+            }
+            if (!valid) {
+                now.add(() -> callbacks.forEach(cb -> cb.committed(false)));
+                if (full) {
+                    clear(area);
+                }
+                continue;
+            }
+            writing = true;
+            writeBuffer.byteBuffer().put(area.byteBuffer());
+            if (full) {
+                clear(area);
+            }
+            long nextAreaOffset = areaLocation(currentArea, epa) * (long) chunkBytes;
+            Runnable write = () -> writeArea(queue, location, callbacks);
+            if (zeroNext) {
+                queue.write(cow, nextAreaOffset, zeroBuffer(), 0, r -> {
+                    if (r < 0) {
+                        synchronized (this) {
+                            valid = false;
+                        }
+                    }
+                    write.run();
+                });
+            } else {
+                now.add(write);
+            }
+        }
+        return now;
+    }
+
+    /** Preflush, then the area with FUA; then the batch's callbacks. */
+    private void writeArea(IoQueue queue, long location, List<CommitCallback> callbacks) {
+        queue.flush(cow, fr -> {
+            if (fr < 0) {
+                finishWrite(queue, fr, callbacks);
+                return;
+            }
+            queue.write(cow, location * chunkBytes, writeBuffer, IoQueue.FUA, wr -> finishWrite(queue, wr, callbacks));
+        });
+    }
+
+    private void finishWrite(IoQueue queue, int result, List<CommitCallback> callbacks) {
+        boolean ok;
+        List<Runnable> more;
+        synchronized (this) {
+            writing = false;
+            if (result < 0) {
+                valid = false;
+            }
+            ok = valid;
+            more = pump(queue);
+        }
+        for (CommitCallback cb : callbacks) {
+            cb.committed(ok);
+        }
+        more.forEach(Runnable::run);
+    }
+
+    private static void clear(IoBuffer buf) {
+        ByteBuffer b = buf.byteBuffer();
+        while (b.remaining() >= 8) {
+            b.putLong(0);
+        }
+        while (b.hasRemaining()) {
+            b.put((byte) 0);
+        }
+    }
+
+    @Override
+    public boolean supportsMerge() {
+        return true;
+    }
+
+    @Override
+    public void prepareMerge(IoQueue queue, MergeRunCallback callback) {
+        long readLocation;
+        synchronized (this) {
+            if (writing || pendingCount > 0 || !waiting.isEmpty()) {
+                throw new IllegalStateException("merge while exceptions are being committed");
+            }
+            if (currentCommitted > 0) {
+                int[] run = new int[1];
+                long[] last = findRun(run);
+                callbackLater(queue, () -> callback.run(run[0], last[0], last[1]));
+                return;
+            }
+            if (currentArea == 0) {
+                callbackLater(queue, () -> callback.run(0, 0, 0));
+                return;
+            }
+            currentArea--;
+            readLocation = areaLocation(currentArea, epa);
+            writing = true; // the area buffer is being read into
+        }
+        queue.read(cow, readLocation * chunkBytes, writeBuffer, r -> {
+            int count;
+            long[] last;
+            synchronized (this) {
+                writing = false;
+                if (r < 0) {
+                    currentArea++; // nothing changed: a later attempt starts from the same place
+                    count = r;
+                    last = new long[2];
+                } else {
+                    area.byteBuffer().put(writeBuffer.byteBuffer());
+                    currentCommitted = epa;
+                    int[] run = new int[1];
+                    last = findRun(run);
+                    count = run[0];
+                }
+            }
+            callback.run(count, last[0], last[1]);
+        });
+    }
+
+    private static void callbackLater(IoQueue queue, Runnable r) {
+        queue.execute(r);
+    }
+
+    /** The last committed exception and how many consecutive ones end there. Holds the lock. */
+    private long[] findRun(int[] count) {
+        ByteBuffer b = area.byteBuffer();
+        long lastOld = CowFormat.oldChunk(b, currentCommitted - 1);
+        long lastNew = CowFormat.newChunk(b, currentCommitted - 1);
+        int n = 1;
+        while (n < currentCommitted) {
+            int i = currentCommitted - 1 - n;
+            if (CowFormat.oldChunk(b, i) != lastOld - n || CowFormat.newChunk(b, i) != lastNew - n) {
+                break;
+            }
+            n++;
+        }
+        count[0] = n;
+        return new long[]{lastOld, lastNew};
+    }
+
+    @Override
+    public void commitMerge(int count, IoQueue queue, IoCallback callback) {
+        long location;
+        synchronized (this) {
+            if (count <= 0 || count > currentCommitted || writing) {
+                throw new IllegalStateException("bad merge commit of " + count + " of " + currentCommitted);
+            }
+            writing = true;
+            writeBuffer.byteBuffer().put(area.byteBuffer());
+            ByteBuffer b = writeBuffer.byteBuffer();
+            for (int i = 0; i < count; i++) {
+                CowFormat.putException(b, currentCommitted - 1 - i, 0, 0);
+            }
+            location = areaLocation(currentArea, epa);
+        }
+        queue.flush(cow, fr -> {
+            if (fr < 0) {
+                mergeWritten(count, fr, callback);
+                return;
+            }
+            queue.write(cow, location * chunkBytes, writeBuffer, IoQueue.FUA, wr -> mergeWritten(count, wr, callback));
+        });
+    }
+
+    private void mergeWritten(int count, int result, IoCallback callback) {
+        synchronized (this) {
+            writing = false;
+            if (result >= 0) {
+                area.byteBuffer().put(writeBuffer.byteBuffer());
+                currentCommitted -= count;
+                // Only usage reads next_free from here on, as in the kernel.
+                nextFree = areaLocation(currentArea, epa) + currentCommitted + 1;
+            }
+            // On failure nothing changed in memory; the merge stops and the exceptions stay.
+        }
+        callback.done(result < 0 ? result : 0);
+    }
+
+    @Override
+    public void drop(IoQueue queue, IoCallback done) {
+        synchronized (this) {
+            valid = false;
+            if (dropped) {
+                if (done != null) {
+                    queue.execute(() -> done.done(0));
+                }
+                return;
+            }
+            dropped = true;
+            CowFormat.writeHeader(headerBuffer.byteBuffer(), false, chunkSectors);
+        }
+        // On failure the snapshot is invalid in memory all the same.
+        queue.write(cow, 0, headerBuffer, IoQueue.FUA, r -> {
+            if (done != null) {
+                done.done(r);
+            }
+        });
+    }
+
+    /** Whether the header says invalid (or will, once the header write lands). */
+    public synchronized boolean dropped() {
+        return dropped;
+    }
+
+    @Override
+    public synchronized StoreUsage usage() {
+        return new StoreUsage(nextFree * chunkSectors, cow.sizeSectors(),
+                (currentArea + 1 + CowFormat.HEADER_CHUNKS) * chunkSectors);
+    }
+
+    /** Exceptions per metadata area. */
+    public int exceptionsPerArea() {
+        return epa;
+    }
+
+    /** The COW this store lives on. */
+    public BackingDevice cow() {
+        return cow;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "PersistentStore[" + cow.name() + ", chunk " + chunkSectors + ", area " + currentArea + "/"
+                + currentCommitted + ", next free " + nextFree + (valid ? "" : ", invalid") + (closed ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,625 @@
+package io.ublksnap.engine;
+
+import io.ublksnap.engine.io.BufferAllocator;
+import io.ublksnap.engine.io.HostBuffer;
+import io.ublksnap.engine.io.IoBuffer;
+import io.ublksnap.engine.sim.Model;
+import io.ublksnap.engine.sim.Pattern;
+import io.ublksnap.engine.sim.SimDevice;
+import io.ublksnap.engine.sim.SimQueue;
+import io.ublksnap.engine.sim.SimScheduler;
+import io.ublksnap.engine.store.StoreType;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A whole engine under the deterministic simulation: an origin, snapshots coming and going,
+ * random reads, writes and flushes from several queues, merges and crashes, with every read
+ * checked against the reference {@link Model}s. Everything derives from one seed.
+ *
+ * <p>The workload never has two I/Os in flight on overlapping sectors of one logical device when
+ * one of them writes, so the expected contents of every read are exact. Races between devices
+ * (snapshot reads against origin writes, merges against everything) are what it looks for.
+ */
+final class SimWorld {
+    /** What a run may do; tests switch features on and off. */
+    record Settings(int ops, boolean crashes, boolean merges, boolean removals, int maxSnapshots, double crashSurvival) {
+        static Settings standard(int ops) {
+            return new Settings(ops, true, true, true, 5, 0.5);
+        }
+    }
+
+    final long seed;
+    final Settings settings;
+    final SimScheduler sched;
+    final Random rnd;
+    final List<SimQueue> queues = new ArrayList<>();
+    final SimQueue control;
+    final SimDevice originDev;
+    final int originSectors;
+    final int maxIoSectors;
+    Model originModel;
+    Origin origin;
+    final List<Snap> snaps = new ArrayList<>();
+    final List<String> failures = new ArrayList<>();
+    private final ArrayDeque<String> trace = new ArrayDeque<>();
+    private long nextVersion = 1;
+    private int snapCounter;
+    private final List<long[]> originInflight = new ArrayList<>();
+    private boolean activating;
+    Snap merging;
+    boolean mergeStarting;
+    int crashes;
+    int merges;
+    int completedMerges;
+    long reads;
+    long writes;
+    private final ArrayDeque<HostBuffer> bufferPool = new ArrayDeque<>();
+    private final Origin.Options options;
+
+    final class Snap {
+        final String name;
+        final SimDevice cow;
+        final StoreType type;
+        final int chunk;
+        SnapshotTarget target;
+        Model model;
+        boolean active;
+        boolean gone;
+        boolean removing;
+        final List<long[]> inflight = new ArrayList<>();
+        int inflightCount;
+
+        Snap(String name, SimDevice cow, StoreType type, int chunk) {
+            this.name = name;
+            this.cow = cow;
+            this.type = type;
+            this.chunk = chunk;
+        }
+
+        SnapshotConfig config() {
+            return new SnapshotConfig(name, cow, type, chunk);
+        }
+
+        @Override
+        public String toString() {
+            return name + "(" + type.code() + " " + chunk + ")";
+        }
+    }
+
+    SimWorld(long seed, Settings settings) {
+        this.seed = seed;
+        this.settings = settings;
+        this.sched = new SimScheduler(seed);
+        this.rnd = sched.random();
+        int nq = 1 + rnd.nextInt(3);
+        for (int i = 0; i < nq; i++) {
+            queues.add(new SimQueue(sched, "q" + i));
+        }
+        control = new SimQueue(sched, "control");
+        // Sizes that are not multiples of every chunk size, so the last chunk is sometimes partial.
+        originSectors = 64 * (2 + rnd.nextInt(8)) + (rnd.nextBoolean() ? 8 * rnd.nextInt(8) : 0);
+        maxIoSectors = 1 + rnd.nextInt(rnd.nextBoolean() ? 16 : 80);
+        originDev = new SimDevice("origin", (long) originSectors * 512);
+        byte[] init = new byte[originSectors * 512];
+        Pattern.fill(ByteBuffer.wrap(init), 0, 0, originSectors, 0);
+        originDev.fill(0, init);
+        originModel = new Model("origin", originSectors, 0);
+        int copyBuffer = 4096 << rnd.nextInt(6);
+        options = new Origin.Options(copyBuffer, 4096 << rnd.nextInt(5), 4096 << rnd.nextInt(5));
+        origin = newOrigin();
+    }
+
+    private Origin newOrigin() {
+        return new Origin("origin", originDev, BufferAllocator.DIRECT, options, msg -> note("engine: " + msg));
+    }
+
+    void note(String s) {
+        trace.add(sched.steps() + ": " + s);
+        if (trace.size() > 60) {
+            trace.poll();
+        }
+    }
+
+    void fail(String s) {
+        if (failures.size() < 20) {
+            failures.add(s);
+        }
+        note("FAILURE " + s);
+    }
+
+    String report() {
+        return "seed " + seed + " (replay: -Dsim.seed=" + seed + "): " + failures + "\nlast events:\n  " + String.join("\n  ", trace);
+    }
+
+    private SimQueue anyQueue() {
+        return queues.get(rnd.nextInt(queues.size()));
+    }
+
+    private HostBuffer buffer(int sectors) {
+        HostBuffer b = bufferPool.poll();
+        if (b == null) {
+            b = HostBuffer.allocate(96 * 512, 4096);
+        }
+        return b;
+    }
+
+    private void giveBack(HostBuffer b) {
+        bufferPool.push(b);
+    }
+
+    private static boolean overlaps(List<long[]> inflight, long start, long end, boolean write) {
+        for (long[] r : inflight) {
+            if (r[0] < end && start < r[1] && (write || r[2] == 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // -----------------------------------------------------------------------------------------
+
+    /** Runs the workload and then checks every device completely. */
+    void run() {
+        for (int op = 0; op < settings.ops() && failures.isEmpty(); op++) {
+            action();
+            sched.run(rnd.nextInt(12));
+        }
+        settle();
+        if (failures.isEmpty()) {
+            verifyAll(false);
+        }
+        settle();
+        checkQuiet();
+    }
+
+    void settle() {
+        try {
+            sched.runUntilIdle(5_000_000);
+        } catch (IllegalStateException e) {
+            fail("livelock: " + e.getMessage());
+        }
+    }
+
+    private void action() {
+        int a = rnd.nextInt(100);
+        List<Snap> usable = snaps.stream().filter(s -> s.active && !s.gone).toList();
+        if (a < 22) {
+            originIo(true);
+        } else if (a < 34) {
+            originIo(false);
+        } else if (a < 52 && !usable.isEmpty()) {
+            snapIo(usable.get(rnd.nextInt(usable.size())), false);
+        } else if (a < 64 && !usable.isEmpty()) {
+            snapIo(usable.get(rnd.nextInt(usable.size())), true);
+        } else if (a < 68) {
+            flushOrigin();
+        } else if (a < 71 && !usable.isEmpty()) {
+            flushSnap(usable.get(rnd.nextInt(usable.size())));
+        } else if (a < 79) {
+            createSnapshot();
+        } else if (a < 82 && settings.removals() && !usable.isEmpty()) {
+            removeSnapshot(usable.get(rnd.nextInt(usable.size())));
+        } else if (a < 84 && settings.merges() && !usable.isEmpty()) {
+            startMerge(usable.get(rnd.nextInt(usable.size())));
+        } else if (a < 85 && settings.crashes() && rnd.nextInt(4) == 0) {
+            crash();
+        } else {
+            sched.run(rnd.nextInt(40));
+        }
+    }
+
+    private long[] randomRange(int sectors) {
+        int len = 1 + rnd.nextInt(Math.min(maxIoSectors, sectors));
+        long start;
+        if (rnd.nextInt(4) == 0) {
+            start = (long) rnd.nextInt(sectors / 8) * 8; // aligned, often whole chunks
+            len = Math.min(sectors - (int) start, 8 << rnd.nextInt(4));
+        } else {
+            start = rnd.nextInt(sectors - len + 1);
+        }
+        return new long[]{start, start + len};
+    }
+
+    private void originIo(boolean write) {
+        long[] r = randomRange(originSectors);
+        if (overlaps(originInflight, r[0], r[1], write) || activating) {
+            return;
+        }
+        long[] entry = {r[0], r[1], write ? 1 : 0, write ? nextVersion : 0};
+        originInflight.add(entry);
+        int count = (int) (r[1] - r[0]);
+        HostBuffer buf = buffer(count);
+        IoBuffer data = buf.slice(0, count * 512L);
+        SimQueue q = anyQueue();
+        BlockRequest req = new BlockRequest();
+        if (write) {
+            long v = nextVersion++;
+            Pattern.fill(data.byteBuffer(), 0, r[0], count, v);
+            Model m = originModel;
+            m.issued(r[0], count, v);
+            note("origin write " + r[0] + "+" + count + " v" + v + " on " + q);
+            writes++;
+            req.set(BlockRequest.Op.WRITE, r[0], count, data, rnd.nextInt(8) == 0, q, (rq, res) -> {
+                originInflight.remove(entry);
+                giveBack(buf);
+                if (res < 0) {
+                    fail("origin write " + r[0] + "+" + count + " failed: " + res);
+                } else {
+                    originModel.acked(r[0], count, v);
+                }
+                note("origin write " + r[0] + "+" + count + " v" + v + " done");
+            });
+        } else {
+            note("origin read " + r[0] + "+" + count + " on " + q);
+            reads++;
+            req.set(BlockRequest.Op.READ, r[0], count, data, false, q, (rq, res) -> {
+                originInflight.remove(entry);
+                if (res < 0) {
+                    fail("origin read " + r[0] + "+" + count + " failed: " + res);
+                } else {
+                    check(originModel, data.byteBuffer(), r[0], count, "origin");
+                }
+                giveBack(buf);
+            });
+        }
+        origin.submit(req);
+    }
+
+    private void snapIo(Snap s, boolean write) {
+        long[] r = randomRange(originSectors);
+        if (overlaps(s.inflight, r[0], r[1], write)) {
+            return;
+        }
+        long[] entry = {r[0], r[1], write ? 1 : 0};
+        s.inflight.add(entry);
+        s.inflightCount++;
+        int count = (int) (r[1] - r[0]);
+        HostBuffer buf = buffer(count);
+        IoBuffer data = buf.slice(0, count * 512L);
+        SimQueue q = anyQueue();
+        BlockRequest req = new BlockRequest();
+        if (write) {
+            long v = nextVersion++;
+            Pattern.fill(data.byteBuffer(), 0, r[0], count, v);
+            s.model.issued(r[0], count, v);
+            note(s + " write " + r[0] + "+" + count + " v" + v + " on " + q);
+            writes++;
+            req.set(BlockRequest.Op.WRITE, r[0], count, data, rnd.nextInt(8) == 0, q, (rq, res) -> {
+                s.inflight.remove(entry);
+                s.inflightCount--;
+                giveBack(buf);
+                if (res < 0) {
+                    fail(s + " write " + r[0] + "+" + count + " failed: " + res);
+                } else {
+                    s.model.acked(r[0], count, v);
+                }
+            });
+        } else {
+            note(s + " read " + r[0] + "+" + count + " on " + q);
+            reads++;
+            req.set(BlockRequest.Op.READ, r[0], count, data, false, q, (rq, res) -> {
+                s.inflight.remove(entry);
+                s.inflightCount--;
+                if (res < 0) {
+                    fail(s + " read " + r[0] + "+" + count + " failed: " + res);
+                } else {
+                    check(s.model, data.byteBuffer(), r[0], count, s.name);
+                }
+                giveBack(buf);
+            });
+        }
+        s.target.submit(req);
+    }
+
+    private void check(Model m, ByteBuffer data, long sector, int count, String what) {
+        for (int i = 0; i < count; i++) {
+            long got = Pattern.versionOf(data, i * 512, sector + i);
+            long want = m.expected(sector + i);
+            if (got != want) {
+                fail(what + " sector " + (sector + i) + ": read version " + got + ", expected " + want);
+                return;
+            }
+        }
+    }
+
+    private void flushOrigin() {
+        Model m = originModel;
+        long[] state = m.flushIssued();
+        BlockRequest req = new BlockRequest();
+        req.set(BlockRequest.Op.FLUSH, 0, 0, null, false, anyQueue(), (rq, res) -> {
+            if (res < 0) {
+                fail("origin flush failed: " + res);
+            } else if (m == originModel) {
+                m.flushed(state);
+            }
+        });
+        origin.submit(req);
+    }
+
+    private void flushSnap(Snap s) {
+        long[] state = s.model.flushIssued();
+        s.inflightCount++;
+        BlockRequest req = new BlockRequest();
+        req.set(BlockRequest.Op.FLUSH, 0, 0, null, false, anyQueue(), (rq, res) -> {
+            s.inflightCount--;
+            if (res < 0) {
+                fail(s + " flush failed: " + res);
+            } else {
+                s.model.flushed(state);
+            }
+        });
+        s.target.submit(req);
+    }
+
+    private int liveSnapshots() {
+        return (int) snaps.stream().filter(s -> !s.gone).count();
+    }
+
+    private void createSnapshot() {
+        if (activating || liveSnapshots() >= settings.maxSnapshots() || merging != null || mergeStarting) {
+            return;
+        }
+        int chunk = 8 << rnd.nextInt(4);
+        StoreType type = switch (rnd.nextInt(4)) {
+            case 0 -> StoreType.TRANSIENT;
+            case 1 -> StoreType.PERSISTENT_OVERFLOW;
+            default -> StoreType.PERSISTENT;
+        };
+        long chunks = (originSectors + chunk - 1) / chunk;
+        long epa = chunk * 512L / 16;
+        long cowChunks = chunks + chunks / epa + 4;
+        Snap s = new Snap("snap" + (++snapCounter), new SimDevice("cow" + snapCounter, cowChunks * chunk * 512), type, chunk);
+        try {
+            s.target = origin.load(s.config());
+        } catch (IOException | SnapshotException e) {
+            fail("loading " + s + " failed: " + e);
+            return;
+        }
+        activating = true;
+        snaps.add(s);
+        note("activating " + s);
+        origin.activate(s.target, control, err -> {
+            activating = false;
+            if (err != null) {
+                fail("activating " + s + " failed: " + err);
+                s.gone = true;
+                return;
+            }
+            // The origin was quiesced and flushed: the snapshot's image is the origin's, durably.
+            originModel.allDurable();
+            s.model = new Model(s.name, originModel);
+            s.active = true;
+            note("activated " + s);
+        });
+    }
+
+    private void removeSnapshot(Snap s) {
+        if (s.inflightCount > 0) {
+            return;
+        }
+        s.active = false;
+        s.removing = true;
+        note("removing " + s);
+        origin.remove(s.target, control, () -> {
+            s.gone = true;
+            note("removed " + s);
+        });
+    }
+
+    private void startMerge(Snap s) {
+        if (!s.type.persistent() || s.inflightCount > 0 || merging != null || mergeStarting || activating) {
+            return;
+        }
+        if (!s.target.status().valid()) {
+            fail(s + " became invalid: " + s.target.status());
+            return;
+        }
+        s.active = false;
+        mergeStarting = true;
+        merges++;
+        note("merging " + s);
+        origin.startMerge(s.target, control, new MergeListener() {
+            @Override
+            public void started() {
+                // The origin now shows the snapshot's image, with what a crash could make of it.
+                originModel = new Model("origin", s.model);
+                // Origin writes held back by the switch will land on the merged image.
+                for (long[] e : originInflight) {
+                    if (e[2] == 1) {
+                        originModel.issued(e[0], (int) (e[1] - e[0]), e[3]);
+                    }
+                }
+                merging = s;
+                mergeStarting = false;
+            }
+
+            @Override
+            public void completed() {
+                note("merge of " + s + " completed");
+                s.gone = true;
+                if (merging == s) {
+                    merging = null;
+                }
+                completedMerges++;
+            }
+
+            @Override
+            public void failed(String reason) {
+                fail("merge of " + s + " failed: " + reason);
+            }
+        });
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Crashes
+
+    /** Power loss: in-flight work vanishes, devices keep what was durable; then everything reopens and is verified. */
+    void crash() {
+        if (activating || mergeStarting) {
+            return;
+        }
+        crashes++;
+        note("CRASH");
+        sched.dropAll();
+        control.dropAll();
+        queues.forEach(SimQueue::dropAll);
+        originDev.crash(rnd, settings.crashSurvival());
+        originInflight.clear();
+        for (Snap s : snaps) {
+            s.cow.crash(rnd, settings.crashSurvival());
+            s.inflight.clear();
+            s.inflightCount = 0;
+        }
+        // Transient snapshots do not survive; persistent ones (even half removed) come back.
+        snaps.removeIf(s -> s.gone || !s.type.persistent() || s.model == null);
+        origin = newOrigin();
+        // As a restart does: the other snapshots first, then the merge resumes.
+        for (Snap s : new ArrayList<>(snaps)) {
+            if (s == merging) {
+                continue;
+            }
+            try {
+                s.target = origin.load(s.config());
+            } catch (IOException | SnapshotException e) {
+                fail("reloading " + s + " after the crash failed: " + e);
+                continue;
+            }
+            if (!s.target.status().valid()) {
+                if (s.removing) {
+                    s.gone = true; // the removal had invalidated the COW: the snapshot is gone, as asked
+                } else {
+                    fail(s + " came back invalid after the crash");
+                }
+                continue;
+            }
+            s.removing = false; // the removal had not begun on disk: the snapshot is back, intact
+            boolean[] done = new boolean[1];
+            origin.activate(s.target, control, err -> {
+                if (err != null) {
+                    fail("reactivating " + s + " failed: " + err);
+                }
+                done[0] = true;
+            });
+            while (!done[0] && sched.step()) {
+                // drive the activation only (nothing else is in flight)
+            }
+            s.active = true;
+        }
+        if (merging != null && snaps.contains(merging)) {
+            Snap m = merging;
+            try {
+                origin.resumeMerge(m.config(), control, new MergeListener() {
+                    @Override
+                    public void completed() {
+                        m.gone = true;
+                        if (merging == m) {
+                            merging = null;
+                        }
+                        completedMerges++;
+                    }
+
+                    @Override
+                    public void failed(String reason) {
+                        fail("resumed merge of " + m + " failed: " + reason);
+                    }
+                });
+            } catch (IOException | SnapshotException e) {
+                fail("resuming the merge of " + m + " failed: " + e);
+            }
+        }
+        if (merging != null && !snaps.contains(merging)) {
+            merging = null;
+        }
+        verifyAll(true);
+        settle();
+    }
+
+    /** Reads every sector of every device and checks it (after a crash: against what a crash may leave). */
+    void verifyAll(boolean afterCrash) {
+        verifyDevice(origin, originModel, "origin", afterCrash);
+        for (Snap s : snaps) {
+            if (s.active && !s.gone) {
+                verifyDevice(s.target, s.model, s.name, afterCrash);
+            }
+        }
+    }
+
+    private void verifyDevice(Target t, Model m, String what, boolean afterCrash) {
+        int step = 32;
+        for (long sector = 0; sector < m.sectors() && failures.size() < 5; sector += step) {
+            int count = (int) Math.min(step, m.sectors() - sector);
+            HostBuffer buf = buffer(count);
+            IoBuffer data = buf.slice(0, count * 512L);
+            long first = sector;
+            boolean[] done = new boolean[1];
+            BlockRequest req = new BlockRequest();
+            req.set(BlockRequest.Op.READ, sector, count, data, false, anyQueue(), (rq, res) -> {
+                done[0] = true;
+                if (res < 0) {
+                    fail("verify read of " + what + " " + first + "+" + count + " failed: " + res);
+                    return;
+                }
+                ByteBuffer b = data.byteBuffer();
+                for (int i = 0; i < count; i++) {
+                    long got = Pattern.versionOf(b, i * 512, first + i);
+                    if (afterCrash) {
+                        if (!m.possibleAfterCrash(first + i, got)) {
+                            fail("after crash " + crashes + ", " + what + " sector " + (first + i) + " holds version " + got
+                                    + ", which no crash could leave (acknowledged " + m.expected(first + i) + ")");
+                            return;
+                        }
+                        m.settle(first + i, got);
+                    } else if (got != m.expected(first + i)) {
+                        fail(what + " sector " + (first + i) + ": read version " + got + ", expected " + m.expected(first + i));
+                        return;
+                    }
+                }
+            });
+            t.submit(req);
+            while (!done[0] && sched.step()) {
+                // drive until this read completes
+            }
+            giveBack(buf);
+            if (!done[0]) {
+                fail("verify read of " + what + " never completed");
+                return;
+            }
+        }
+    }
+
+    /** After everything settled: nothing pending, no buffer leaked, no tracked I/O left. */
+    private void checkQuiet() {
+        origin.lock.lock();
+        try {
+            for (Snapshot s : origin.lockedSnapshots()) {
+                if (s.tables.pendingCount() != 0) {
+                    fail(s + " still has " + s.tables.pendingCount() + " pending exceptions");
+                }
+                if (s.tables.anyTracked()) {
+                    fail(s + " still has tracked I/O");
+                }
+            }
+        } finally {
+            origin.lock.unlock();
+        }
+        if (origin.pool.bytesOutstanding() != 0) {
+            fail("copy buffers leaked: " + origin.pool.bytesOutstanding() + " bytes outstanding");
+        }
+        if (origin.inflight() != 0) {
+            fail("origin has " + origin.inflight() + " requests in flight after settling");
+        }
+        for (Iterator<Snap> it = snaps.iterator(); it.hasNext(); ) {
+            Snap s = it.next();
+            if (s.active && !s.gone && s.target.inflight() != 0) {
+                fail(s + " has requests in flight after settling");
+            }
+        }
+    }
+}
