@@ -251,12 +251,12 @@ public final class Origin extends Target {
     public void activate(SnapshotTarget t, IoQueue queue, Consumer<Throwable> done) {
         lock.lock();
         try {
-            if (t.retired || t.active) {
-                throw new SnapshotException("snapshot " + t.name() + " is " + (t.retired ? "retired" : "already active"));
-            }
             if (t.handoverDestination != null) {
                 throw new SnapshotException("Unable to resume snapshot source until handover completes: "
                         + t.name() + " is handing its exceptions over to " + t.handoverDestination.name());
+            }
+            if (t.retired || t.active) {
+                throw new SnapshotException("snapshot " + t.name() + " is " + (t.retired ? "retired" : "already active"));
             }
             if (t.handoverCancelled) {
                 throw new SnapshotException("snapshot " + t.name() + " cannot be activated: its handover source went away");

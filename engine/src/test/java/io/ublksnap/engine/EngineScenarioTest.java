@@ -1,0 +1,259 @@
+package io.ublksnap.engine;
+
+import io.ublksnap.engine.io.BufferAllocator;
+import io.ublksnap.engine.io.Errno;
+import io.ublksnap.engine.io.HostBuffer;
+import io.ublksnap.engine.sim.Pattern;
+import io.ublksnap.engine.sim.SimDevice;
+import io.ublksnap.engine.sim.SimQueue;
+import io.ublksnap.engine.sim.SimScheduler;
+import io.ublksnap.engine.store.StoreType;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Deterministic scenarios for behaviour the random simulation does not aim at: full COWs, status, handover. */
+class EngineScenarioTest {
+    static final int SECTORS = 256; // origin: 128 KiB
+    SimScheduler sched;
+    SimQueue q;
+    SimDevice originDev;
+    Origin origin;
+    final List<String> log = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        sched = new SimScheduler(42);
+        q = new SimQueue(sched, "q");
+        originDev = new SimDevice("origin", SECTORS * 512L);
+        byte[] init = new byte[SECTORS * 512];
+        Pattern.fill(ByteBuffer.wrap(init), 0, 0, SECTORS, 0);
+        originDev.fill(0, init);
+        origin = new Origin("origin", originDev, BufferAllocator.DIRECT, Origin.Options.DEFAULT, log::add);
+    }
+
+    SnapshotTarget snapshot(String name, long cowBytes, StoreType type, int chunk) throws IOException {
+        SnapshotTarget t = origin.load(new SnapshotConfig(name, new SimDevice("cow-" + name, cowBytes), type, chunk));
+        Throwable[] err = {null};
+        origin.activate(t, q, e -> err[0] = e);
+        sched.runUntilIdle(100_000);
+        assertNull(err[0]);
+        return t;
+    }
+
+    int io(Target t, BlockRequest.Op op, long sector, int count, long version, ByteBuffer out) {
+        HostBuffer buf = count == 0 ? null : HostBuffer.allocate(count * 512, 4096);
+        if (op == BlockRequest.Op.WRITE) {
+            Pattern.fill(buf.byteBuffer(), 0, sector, count, version);
+        }
+        int[] res = {1};
+        t.submit(new BlockRequest().set(op, sector, count, buf, false, q, (r, rc) -> res[0] = rc));
+        sched.runUntilIdle(100_000);
+        if (out != null) {
+            out.put(buf.byteBuffer());
+            out.flip();
+        }
+        return res[0];
+    }
+
+    long versionAt(Target t, long sector) {
+        ByteBuffer b = ByteBuffer.allocate(512);
+        assertEquals(0, io(t, BlockRequest.Op.READ, sector, 1, 0, b));
+        return Pattern.versionOf(b, 0, sector);
+    }
+
+    @Test
+    void statusLinesFollowTheKernel() throws IOException {
+        SnapshotTarget s = snapshot("s", 64L * 4096, StoreType.PERSISTENT, 8);
+        assertEquals("16/512 16", s.status().infoLine(), "fresh 8-sector store: header + area 0");
+        assertEquals(0, io(origin, BlockRequest.Op.WRITE, 0, 16, 1, null));
+        assertEquals("32/512 16", s.status().infoLine(), "two chunks copied");
+        assertEquals(2, s.status().exceptions());
+        assertEquals("s origin-cow P 8".replace("origin-cow", "cow-s"), s.tableLine("s", "cow-s"));
+        SnapshotTarget n = snapshot("n", 64L * 4096, StoreType.TRANSIENT, 16);
+        assertEquals("0/512 0", n.status().infoLine());
+        assertEquals(0, io(origin, BlockRequest.Op.WRITE, 64, 1, 2, null));
+        assertEquals("16/512 0", n.status().infoLine());
+    }
+
+    @Test
+    void persistentSnapshotIsInvalidatedWhenAnOriginWriteFindsItsCowFull() throws IOException {
+        // 4 chunks of 8 sectors: header, area 0, two data chunks
+        SnapshotTarget s = snapshot("s", 4L * 4096, StoreType.PERSISTENT, 8);
+        for (int c = 0; c < 3; c++) {
+            assertEquals(0, io(origin, BlockRequest.Op.WRITE, c * 8L, 8, 10 + c, null), "origin writes never fail");
+        }
+        assertEquals("Invalid", s.status().infoLine());
+        assertEquals(10, versionAt(origin, 0));
+        assertEquals(12, versionAt(origin, 16), "the origin lost nothing");
+        assertEquals(-Errno.EIO, io(s, BlockRequest.Op.READ, 0, 1, 0, ByteBuffer.allocate(512)));
+        SimDevice cow = (SimDevice) s.config().cow();
+        assertEquals(0, cow.contents().order(ByteOrder.LITTLE_ENDIAN).getInt(4), "header says invalid");
+        assertTrue(log.stream().anyMatch(l -> l.contains("invalidated") && l.contains("is full")), log.toString());
+    }
+
+    @Test
+    void overflowSnapshotFailsWritesButStaysReadable() throws IOException {
+        SnapshotTarget s = snapshot("s", 4L * 4096, StoreType.PERSISTENT_OVERFLOW, 8);
+        assertEquals(0, io(s, BlockRequest.Op.WRITE, 0, 8, 5, null));
+        assertEquals(0, io(s, BlockRequest.Op.WRITE, 8, 3, 6, null));
+        assertEquals(-Errno.EIO, io(s, BlockRequest.Op.WRITE, 16, 1, 7, null), "no room for a third exception");
+        assertEquals("Overflow", s.status().infoLine());
+        assertEquals(-Errno.EIO, io(s, BlockRequest.Op.WRITE, 0, 1, 8, null), "after overflow all writes fail, as in the kernel");
+        assertEquals(5, versionAt(s, 0));
+        assertEquals(6, versionAt(s, 8));
+        assertEquals(0, versionAt(s, 11));
+        assertEquals(0, versionAt(s, 16));
+        assertTrue(s.status().valid());
+    }
+
+    @Test
+    void transientSnapshotIsInvalidatedWhenFull() throws IOException {
+        SnapshotTarget s = snapshot("n", 2L * 4096, StoreType.TRANSIENT, 8);
+        assertEquals(0, io(s, BlockRequest.Op.WRITE, 0, 8, 5, null));
+        assertEquals(0, io(s, BlockRequest.Op.WRITE, 8, 8, 6, null));
+        assertEquals(-Errno.EIO, io(s, BlockRequest.Op.WRITE, 16, 8, 7, null));
+        assertEquals("Invalid", s.status().infoLine());
+    }
+
+    @Test
+    void fullChunkSnapshotWriteSkipsTheOriginRead() throws IOException {
+        SnapshotTarget s = snapshot("s", 64L * 4096, StoreType.PERSISTENT, 8);
+        long readsBefore = originDev.reads;
+        assertEquals(0, io(s, BlockRequest.Op.WRITE, 8, 8, 3, null));
+        assertEquals(readsBefore, originDev.reads, "a write covering the whole chunk is the copy");
+        assertEquals(0, io(s, BlockRequest.Op.WRITE, 16, 4, 4, null));
+        assertEquals(readsBefore + 1, originDev.reads, "a partial write copies the chunk first");
+        assertEquals(3, versionAt(s, 8));
+        assertEquals(4, versionAt(s, 16));
+        assertEquals(0, versionAt(s, 20));
+    }
+
+    @Test
+    void oneOriginReadFeedsEverySnapshot() throws IOException {
+        for (int i = 0; i < 4; i++) {
+            snapshot("s" + i, 64L * 4096, StoreType.PERSISTENT, 8);
+        }
+        long readsBefore = originDev.reads;
+        assertEquals(0, io(origin, BlockRequest.Op.WRITE, 0, 32, 9, null));
+        assertEquals(readsBefore + 1, originDev.reads, "4 chunks x 4 snapshots copied with one origin read");
+    }
+
+    @Test
+    void originDiscardCopiesOutFirst() throws IOException {
+        SnapshotTarget s = snapshot("s", 64L * 4096, StoreType.PERSISTENT, 8);
+        assertEquals(0, io(origin, BlockRequest.Op.DISCARD, 8, 8, 0, null));
+        ByteBuffer b = ByteBuffer.allocate(512);
+        io(origin, BlockRequest.Op.READ, 8, 1, 0, b);
+        assertEquals(0, b.getLong(0), "discarded origin reads zeros");
+        assertEquals(0, versionAt(s, 8), "the snapshot kept the old data");
+        assertEquals(-Errno.EOPNOTSUPP, io(s, BlockRequest.Op.DISCARD, 0, 8, 0, null), "snapshots do not take discards");
+    }
+
+    @Test
+    void handoverMovesEveryExceptionIncludingPendingOnes() throws IOException {
+        SnapshotTarget a = snapshot("a", 64L * 4096, StoreType.PERSISTENT, 8);
+        assertEquals(0, io(origin, BlockRequest.Op.WRITE, 0, 8, 1, null));
+        // start copies and leave them in flight
+        int[] done = {0};
+        for (int c = 1; c <= 4; c++) {
+            HostBuffer buf = HostBuffer.allocate(4096, 4096);
+            Pattern.fill(buf.byteBuffer(), 0, c * 8L, 8, 100 + c);
+            origin.submit(new BlockRequest().set(BlockRequest.Op.WRITE, c * 8L, 8, buf, false, q, (r, rc) -> done[0]++));
+        }
+        sched.run(3);
+        assertTrue(a.status().pending() > 0, "exceptions in flight at the handover");
+
+        SnapshotTarget b = origin.load(new SnapshotConfig("b", a.config().cow(), StoreType.PERSISTENT_OVERFLOW, 0));
+        SnapshotException notSuspended = assertThrows(SnapshotException.class, () -> origin.activate(b, q, e -> { }));
+        assertTrue(notSuspended.getMessage().startsWith("Unable to perform snapshot handover until source is suspended"));
+        SnapshotException third = assertThrows(SnapshotException.class,
+                () -> origin.load(new SnapshotConfig("c", a.config().cow(), StoreType.PERSISTENT, 0)));
+        assertTrue(third.getMessage().startsWith("Unable to handover snapshot to two devices at once"), third.getMessage());
+
+        boolean[] quiet = {false};
+        a.suspend(() -> quiet[0] = true);
+        assertTrue(quiet[0]);
+        SnapshotException resumeSource = assertThrows(SnapshotException.class, () -> origin.activate(a, q, e -> { }));
+        assertTrue(resumeSource.getMessage().startsWith("Unable to resume snapshot source until handover completes"), resumeSource.getMessage());
+        Throwable[] err = {new Throwable()};
+        origin.activate(b, q, e -> err[0] = e);
+        sched.runUntilIdle(100_000);
+        assertNull(err[0]);
+        assertEquals(4, done[0]);
+        assertTrue(a.retired());
+        a.resume();
+        assertEquals(-Errno.EIO, io(a, BlockRequest.Op.READ, 0, 1, 0, ByteBuffer.allocate(512)), "the old instance fails I/O");
+        assertEquals(5, b.status().exceptions(), "the completed one and the four that were pending");
+        for (int c = 0; c <= 4; c++) {
+            assertEquals(0, versionAt(b, c * 8L), "chunk " + c + " kept its old data");
+        }
+    }
+
+    @Test
+    void removingAHandoverSourceCancelsTheHandover() throws IOException {
+        SnapshotTarget a = snapshot("a", 64L * 4096, StoreType.PERSISTENT, 8);
+        SnapshotTarget b = origin.load(new SnapshotConfig("b", a.config().cow(), StoreType.PERSISTENT, 0));
+        boolean[] removed = {false};
+        origin.remove(a, q, () -> removed[0] = true);
+        sched.runUntilIdle(100_000);
+        assertTrue(removed[0]);
+        assertThrows(SnapshotException.class, () -> origin.activate(b, q, e -> { }));
+        assertFalse(b.status().valid());
+        assertTrue(log.stream().anyMatch(l -> l.contains("cancelling snapshot handover")));
+    }
+
+    @Test
+    void onlyPersistentValidSnapshotsMergeAndOnlyOneAtATime() throws IOException {
+        SnapshotTarget n = snapshot("n", 64L * 4096, StoreType.TRANSIENT, 8);
+        SnapshotException e = assertThrows(SnapshotException.class, () -> origin.startMerge(n, q, new MergeListener() { }));
+        assertTrue(e.getMessage().contains("transient"), e.getMessage());
+        SnapshotTarget p = snapshot("p", 64L * 4096, StoreType.PERSISTENT, 8);
+        SnapshotTarget p2 = snapshot("p2", 64L * 4096, StoreType.PERSISTENT, 8);
+        assertEquals(0, io(p, BlockRequest.Op.WRITE, 0, 64, 7, null));
+        origin.startMerge(p, q, new MergeListener() { });
+        sched.run(5);
+        SnapshotException two = assertThrows(SnapshotException.class, () -> origin.startMerge(p2, q, new MergeListener() { }));
+        assertTrue(two.getMessage().contains("only one merge per origin"), two.getMessage());
+        sched.runUntilIdle(1_000_000);
+        assertNull(origin.mergeStatus(), "merge finished and the snapshot was released");
+        assertEquals(7, versionAt(origin, 0));
+        assertEquals(0, versionAt(p2, 0), "the other snapshot kept its image");
+    }
+
+    @Test
+    void mergeFailureLosesNothing() throws IOException {
+        SnapshotTarget p = snapshot("p", 64L * 4096, StoreType.PERSISTENT, 8);
+        assertEquals(0, io(p, BlockRequest.Op.WRITE, 0, 64, 7, null));
+        String[] reason = {null};
+        SimDevice cow = (SimDevice) p.config().cow();
+        origin.startMerge(p, q, new MergeListener() {
+            @Override
+            public void failed(String r) {
+                reason[0] = r;
+            }
+        });
+        sched.run(2);
+        cow.failing = true;
+        sched.runUntilIdle(1_000_000);
+        assertTrue(reason[0] != null && reason[0].contains("cannot"), String.valueOf(reason[0]));
+        assertEquals("failed", origin.mergeStatus().state());
+        cow.failing = false;
+        for (int s = 0; s < 64; s += 8) {
+            assertEquals(7, versionAt(origin, s), "the origin still shows the snapshot's image at " + s);
+        }
+        assertEquals(0, io(origin, BlockRequest.Op.WRITE, 0, 8, 9, null), "and takes writes");
+        assertEquals(9, versionAt(origin, 0));
+    }
+}
