@@ -181,7 +181,10 @@ public final class UblkControl implements AutoCloseable {
         MemorySegment.copy(charDev, 0, buffer, ValueLayout.JAVA_BYTE, 0, charDev.length);
         command(Command.GET_DEV_INFO2, devId, buffer.address(), (int) (charDev.length + infoSize), 0,
                 charDev.length);
-        return DevInfo.decode(buffer.asSlice(charDev.length, infoSize));
+        // the kernel wrote the info right after the path, i.e. unaligned: decode from an aligned copy
+        MemorySegment aligned = buffer.asSlice(BUFFER_SIZE / 2, infoSize);
+        MemorySegment.copy(buffer, charDev.length, aligned, 0, infoSize);
+        return DevInfo.decode(aligned);
     }
 
     /** SET_PARAMS (only before START_DEV). */
