@@ -166,24 +166,39 @@ public final class PersistentStore implements ExceptionStore {
 
     private void readExceptions(ExceptionSink sink, long originChunks) throws IOException {
         valid = true;
-        nextFree = CowFormat.HEADER_CHUNKS + 1;
+        Scan scan = scan(cow, chunkSectors, originChunks, area, sink);
+        currentArea = scan.currentArea();
+        currentCommitted = scan.currentCommitted();
+        nextFree = scan.nextFree();
+    }
+
+    /** Where the exception list ends, and the first free chunk after it. */
+    record Scan(long currentArea, int currentCommitted, long nextFree, long exceptions) {
+    }
+
+    /**
+     * Reads every committed exception of a persistent COW (read only), checking each, into
+     * {@code sink}; {@code area} is a chunk-sized buffer that holds the last, partial area afterwards.
+     */
+    static Scan scan(BackingDevice cow, int chunkSectors, long originChunks, IoBuffer area, ExceptionSink sink) throws IOException {
+        int chunkBytes = chunkSectors << 9;
+        int epa = CowFormat.exceptionsPerArea(chunkSectors);
+        long cowChunks = cow.sizeSectors() / chunkSectors;
+        long nextFree = CowFormat.HEADER_CHUNKS + 1;
+        long count = 0;
         for (long a = 0; ; a++) {
             long loc = areaLocation(a, epa);
             if (loc >= cowChunks) {
                 // The COW ends right after a full area: the store is full.
-                currentArea = a - 1;
-                currentCommitted = epa;
-                break;
+                return new Scan(a - 1, epa, CowFormat.skipMetadata(nextFree, epa), count);
             }
             cow.readSync(loc * chunkBytes, area);
             ByteBuffer b = area.byteBuffer();
-            int end = epa;
             for (int i = 0; i < epa; i++) {
                 long oldChunk = CowFormat.oldChunk(b, i);
                 long newChunk = CowFormat.newChunk(b, i);
                 if (newChunk == 0) {
-                    end = i;
-                    break;
+                    return new Scan(a, i, CowFormat.skipMetadata(nextFree, epa), count);
                 }
                 String problem = null;
                 if (newChunk < 0 || newChunk >= cowChunks) {
@@ -201,14 +216,46 @@ public final class PersistentStore implements ExceptionStore {
                             + Long.toUnsignedString(newChunk) + ", " + problem + "; refusing to use it (nothing was written)");
                 }
                 nextFree = Math.max(nextFree, newChunk + 1);
-            }
-            if (end < epa) {
-                currentArea = a;
-                currentCommitted = end;
-                break;
+                count++;
             }
         }
-        nextFree = CowFormat.skipMetadata(nextFree, epa);
+    }
+
+    /** What {@link #inspect} finds on a COW. */
+    public record CowInfo(boolean initialized, boolean valid, int version, int chunkSectors, long exceptions,
+                          StoreUsage usage) {
+    }
+
+    /**
+     * Looks at a persistent COW without changing it: header, and (when valid) every exception,
+     * handed to {@code sink} in on-disk order.
+     */
+    public static CowInfo inspect(BackingDevice cow, BufferAllocator allocator, ExceptionSink sink) throws IOException {
+        int lbs = cow.logicalBlockSize();
+        IoBuffer first = allocator.allocate(lbs);
+        cow.readSync(0, first);
+        ByteBuffer h = CowFormat.le(first.byteBuffer());
+        int magic = h.getInt(CowFormat.HDR_MAGIC);
+        if (magic == 0) {
+            return new CowInfo(false, false, 0, 0, 0, null);
+        }
+        if (magic != CowFormat.MAGIC) {
+            throw new SnapshotException(String.format("COW %s is not a snapshot COW (magic 0x%08x, expected 0x%08x \"SnAp\")",
+                    cow.name(), magic, CowFormat.MAGIC));
+        }
+        int version = h.getInt(CowFormat.HDR_VERSION);
+        int chunk = h.getInt(CowFormat.HDR_CHUNK_SIZE);
+        boolean valid = h.getInt(CowFormat.HDR_VALID) != 0;
+        if (version != CowFormat.VERSION) {
+            return new CowInfo(true, valid, version, chunk, 0, null);
+        }
+        ChunkSize.validate(Integer.toUnsignedLong(chunk), lbs);
+        if (!valid) {
+            return new CowInfo(true, false, version, chunk, 0, null);
+        }
+        Scan s = scan(cow, chunk, Long.MAX_VALUE, allocator.allocate(chunk << 9), sink);
+        StoreUsage usage = new StoreUsage(s.nextFree() * chunk, cow.sizeSectors(), (s.currentArea() + 2) * chunk);
+        return new CowInfo(true, true, version, chunk, s.exceptions(), usage);
     }
 
     private IoBuffer zeroBuffer() {

@@ -1,0 +1,29 @@
+package io.ublksnap.ublkd.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+import java.util.Map;
+
+@Command(name = "name", mixinStandardHelpOptions = true,
+        description = "Print the ublksnap name of a ublk disk (for udev rules: SYMLINK+=\"ublksnap/%c\").",
+        footer = {"", "Example (60-ublksnap.rules):",
+                "  KERNEL==\"ublkb[0-9]*\", PROGRAM=\"/usr/local/bin/ublkd name %k\", SYMLINK+=\"ublksnap/%c\""})
+public final class NameCommand extends ClientCommand {
+    @Parameters(index = "0", description = "The kernel name (ublkb3) or the device path (/dev/ublkb3).")
+    String kernelName;
+
+    @Override
+    public Integer call() {
+        String dev = kernelName.startsWith("/dev/") ? kernelName : "/dev/" + kernelName;
+        for (Object o : (List<?>) call("status")) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            if (dev.equals(m.get("device"))) {
+                System.out.println(m.get("name"));
+                return 0;
+            }
+        }
+        return 1;
+    }
+}

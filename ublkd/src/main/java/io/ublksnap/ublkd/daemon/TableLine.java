@@ -1,0 +1,84 @@
+package io.ublksnap.ublkd.daemon;
+
+import io.ublksnap.engine.ChunkSize;
+import io.ublksnap.engine.SnapshotException;
+import io.ublksnap.engine.store.StoreType;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A device-mapper table line for the snapshot targets, as dmsetup takes it:
+ * <pre>
+ *   [start length] snapshot-origin ORIGIN
+ *   [start length] snapshot ORIGIN COW P|PO|N CHUNK [#features feature...]
+ *   [start length] snapshot-merge ORIGIN COW P|PO CHUNK [#features feature...]
+ * </pre>
+ * ORIGIN and COW are paths of backing devices (as in the kernel: the real origin, not the
+ * snapshot-origin device), or, for convenience, the name of an origin ublkd serves.
+ */
+public record TableLine(String target, String origin, String cow, StoreType store, int chunkSectors) {
+
+    public boolean isOrigin() {
+        return target.equals("snapshot-origin");
+    }
+
+    public boolean isSnapshot() {
+        return target.equals("snapshot");
+    }
+
+    public boolean isMerge() {
+        return target.equals("snapshot-merge");
+    }
+
+    public static TableLine parse(String line) {
+        List<String> w = Arrays.stream(line.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+        if (w.size() >= 2 && w.get(0).matches("\\d+") && w.get(1).matches("\\d+")) {
+            if (!w.get(0).equals("0")) {
+                throw new SnapshotException("table line '" + line.trim() + "': a device is one target starting at sector 0");
+            }
+            w = w.subList(2, w.size());
+        }
+        if (w.isEmpty()) {
+            throw new SnapshotException("empty table line: expected 'snapshot-origin ORIGIN' or 'snapshot ORIGIN COW P|PO|N CHUNK'");
+        }
+        String t = w.getFirst();
+        switch (t) {
+            case "snapshot-origin" -> {
+                if (w.size() != 2) {
+                    throw new SnapshotException("table line '" + line.trim() + "': snapshot-origin takes one argument, the origin device");
+                }
+                return new TableLine(t, w.get(1), null, null, 0);
+            }
+            case "snapshot", "snapshot-merge" -> {
+                if (w.size() < 5) {
+                    throw new SnapshotException("table line '" + line.trim() + "': " + t + " takes ORIGIN COW P|PO|N CHUNK");
+                }
+                StoreType st = StoreType.parse(w.get(3));
+                if (t.equals("snapshot-merge") && !st.persistent()) {
+                    throw new SnapshotException("table line '" + line.trim() + "': snapshot-merge needs a persistent store (P or PO)");
+                }
+                long chunk = ChunkSize.parse(w.get(4));
+                ChunkSize.validate(chunk, 512);
+                if (w.size() > 5) {
+                    int n;
+                    try {
+                        n = Integer.parseInt(w.get(5));
+                    } catch (NumberFormatException e) {
+                        throw new SnapshotException("table line '" + line.trim() + "': expected the number of feature arguments after the chunk size");
+                    }
+                    if (n != w.size() - 6) {
+                        throw new SnapshotException("table line '" + line.trim() + "': says " + n + " feature arguments but has " + (w.size() - 6));
+                    }
+                    for (String f : w.subList(6, w.size())) {
+                        throw new SnapshotException("table line '" + line.trim() + "': feature '" + f
+                                + "' is not supported (snapshots here do not take discards)");
+                    }
+                }
+                return new TableLine(t, w.get(1), w.get(2), st, (int) chunk);
+            }
+            default -> throw new SnapshotException("table line '" + line.trim() + "': unknown target '" + t
+                    + "' (expected snapshot-origin, snapshot or snapshot-merge)");
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package io.ublksnap.ublkd.device;
+
+import io.ublksnap.engine.Target;
+import io.ublksnap.ffi.DevInfo;
+import io.ublksnap.ffi.Libc;
+import io.ublksnap.ffi.NativeException;
+import io.ublksnap.ffi.UblkControl;
+import io.ublksnap.ffi.UblkFeatures;
+import io.ublksnap.ffi.UblkParams;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.ublksnap.ffi.c.ublk_cmd_h.*;
+
+/**
+ * One block device served through ublk: /dev/ublkbN, its queues, and the {@link Target} its
+ * requests go to (an origin or a snapshot table; swapped on reload).
+ *
+ * <p>Lifecycle (the UAPI's): ADD_DEV with the features the kernel offers, SET_PARAMS (block sizes,
+ * size, request limit, volatile cache and FUA, discard where the backing device has it), open
+ * /dev/ublkcN, start one thread per queue that FETCHes every tag, START_DEV. Stopping: STOP_DEV
+ * (the kernel completes the requests in flight, served by the still running queues, then aborts the
+ * tags), the queues end, DEL_DEV.
+ */
+public final class UblkDevice {
+    /** How a device is laid out. */
+    public record Options(int queues, int depth, int maxIoBytes, boolean zeroCopy) {
+        public static Options defaults() {
+            return new Options(Runtime.getRuntime().availableProcessors(), 128, 512 * 1024, true);
+        }
+    }
+
+    /** What the device looks like to the kernel. */
+    public record Geometry(long sectors, int logicalBlockSize, int physicalBlockSize, boolean discard) {
+    }
+
+    private final UblkControl control;
+    private final String name;
+    private final DevInfo info;
+    private final int charFd;
+    private final List<UblkQueue> queues = new ArrayList<>();
+    private volatile Target target;
+    private volatile boolean stopped;
+
+    private UblkDevice(UblkControl control, String name, DevInfo info, int charFd, Target target) {
+        this.control = control;
+        this.name = name;
+        this.info = info;
+        this.charFd = charFd;
+        this.target = target;
+    }
+
+    /** The feature flags ublksnap asks for, out of what the kernel offers ({@code kernelFeatures} < 0: unknown). */
+    public static long wantedFlags(long kernelFeatures, boolean zeroCopy) {
+        if (kernelFeatures < 0) {
+            return 0; // an old kernel without GET_FEATURES: legacy commands, copy mode
+        }
+        long want = UBLK_F_CMD_IOCTL_ENCODE;
+        if (zeroCopy && (kernelFeatures & UBLK_F_AUTO_BUF_REG) != 0) {
+            want |= UBLK_F_AUTO_BUF_REG;
+        }
+        return want & kernelFeatures;
+    }
+
+    /**
+     * Creates and starts a device whose requests go to {@code target}.
+     *
+     * @throws IOException with a one-line message when the kernel refuses
+     */
+    public static UblkDevice create(UblkControl control, long kernelFeatures, String name, Target target, Geometry g,
+                                    Options o) throws IOException {
+        long flags = wantedFlags(kernelFeatures, o.zeroCopy());
+        int queues = Math.max(1, Math.min(o.queues(), Runtime.getRuntime().availableProcessors()));
+        DevInfo info = control.addDev(DevInfo.forAdd(DevInfo.ANY_DEV_ID, queues, o.depth(), o.maxIoBytes(), flags));
+        int devId = info.devId();
+        int charFd = -1;
+        UblkDevice dev = null;
+        try {
+            control.setParams(devId, params(g, info));
+            charFd = openChar(devId);
+            dev = new UblkDevice(control, name, info, charFd, target);
+            boolean zeroCopy = info.hasFlag(UBLK_F_AUTO_BUF_REG);
+            for (int q = 0; q < info.nrHwQueues(); q++) {
+                UblkQueue queue = new UblkQueue(dev, q, info.queueDepth(), info.maxIoBufBytes(), zeroCopy, info.encoding());
+                dev.queues.add(queue);
+                queue.start();
+            }
+            control.startDev(devId, Libc.getpid());
+            return dev;
+        } catch (IOException | RuntimeException e) {
+            if (dev != null) {
+                dev.abandon();
+            } else if (charFd >= 0) {
+                Libc.close(charFd);
+            }
+            try {
+                control.delDev(devId);
+            } catch (NativeException ignored) {
+                // the first error is the one to report
+            }
+            throw e;
+        }
+    }
+
+    private static UblkParams params(Geometry g, DevInfo info) {
+        int lbsShift = Integer.numberOfTrailingZeros(g.logicalBlockSize());
+        int pbsShift = Integer.numberOfTrailingZeros(Math.max(g.physicalBlockSize(), g.logicalBlockSize()));
+        UblkParams.Basic basic = UblkParams.Basic.of(g.sectors(), lbsShift, pbsShift, info.maxIoBufBytes() >> 9)
+                .withAttrs(UBLK_ATTR_VOLATILE_CACHE | UBLK_ATTR_FUA);
+        UblkParams.Discard discard = g.discard()
+                ? new UblkParams.Discard(0, Math.max(4096, g.logicalBlockSize()), info.maxIoBufBytes() >> 9, 0, 1)
+                : null;
+        return new UblkParams(basic, discard, null);
+    }
+
+    private static int openChar(int devId) throws IOException {
+        String path = "/dev/ublkc" + devId;
+        // udev (or devtmpfs) creates the node right after ADD_DEV; give it a moment.
+        for (int i = 0; ; i++) {
+            try {
+                return Libc.open(path, Libc.O_RDWR | Libc.O_CLOEXEC);
+            } catch (NativeException e) {
+                if (i >= 100) {
+                    throw new IOException("cannot open " + path + ": " + e.getMessage(), e);
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted waiting for " + path);
+                }
+            }
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int devId() {
+        return info.devId();
+    }
+
+    int charFd() {
+        return charFd;
+    }
+
+    public DevInfo info() {
+        return info;
+    }
+
+    /** /dev/ublkbN. */
+    public String blockPath() {
+        return "/dev/ublkb" + info.devId();
+    }
+
+    public Target target() {
+        return target;
+    }
+
+    /** Sends this device's requests to {@code next} from now on (a reloaded table). */
+    public void target(Target next) {
+        this.target = next;
+    }
+
+    public boolean zeroCopy() {
+        return info.hasFlag(UBLK_F_AUTO_BUF_REG);
+    }
+
+    public String features() {
+        return UblkFeatures.describe(info.flags());
+    }
+
+    public int queueCount() {
+        return queues.size();
+    }
+
+    /**
+     * Stops the device: STOP_DEV returns once the kernel has finished the requests in flight (the
+     * queues keep serving them) and removed the disk. The queue threads then wind down.
+     */
+    public void stop() throws IOException {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        control.stopDev(info.devId());
+        for (UblkQueue q : queues) {
+            q.requestStop();
+        }
+    }
+
+    /** Waits for the queues to end, deletes the device and closes /dev/ublkcN. */
+    public void delete() throws IOException {
+        stop();
+        for (UblkQueue q : queues) {
+            try {
+                q.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while stopping " + name);
+            }
+        }
+        Libc.close(charFd);
+        control.delDev(info.devId());
+    }
+
+    private void abandon() {
+        for (UblkQueue q : queues) {
+            q.requestStop();
+        }
+        try {
+            Libc.close(charFd);
+        } catch (NativeException ignored) {
+            // failing already
+        }
+    }
+
+    /** Whether /dev/ublkbN exists (the kernel creates the disk at START_DEV). */
+    public boolean present() {
+        return Files.exists(Path.of(blockPath()));
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + blockPath() + ")";
+    }
+}
