@@ -162,7 +162,12 @@ public final class IoUring implements AutoCloseable {
 
     /** Starts describing a ring with {@code entries} SQ slots (rounded up to a power of two by the kernel). */
     public static Builder builder(int entries) {
-        return new Builder(entries);
+        return new Builder().entries(entries);
+    }
+
+    /** Starts describing a ring of {@link Builder#DEFAULT_ENTRIES} SQ slots; see {@link Builder#entries(int)}. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -171,16 +176,24 @@ public final class IoUring implements AutoCloseable {
      * the kernel answers {@code EINVAL}. {@link IoUring#setupFlags()} tells what was granted.
      */
     public static final class Builder {
-        private final int entries;
+        /** SQ size when {@link #entries(int)} is not called. */
+        public static final int DEFAULT_ENTRIES = 64;
+
+        private int entries = DEFAULT_ENTRIES;
         private int cqEntries;
         private int required;
         private int preferred = IORING_SETUP_SUBMIT_ALL;
 
-        private Builder(int entries) {
-            if (entries <= 0) {
-                throw new IllegalArgumentException("entries must be positive: " + entries);
+        private Builder() {
+        }
+
+        /** Number of SQ slots (rounded up to a power of two by the kernel, at most 32768). */
+        public Builder entries(int n) {
+            if (n <= 0) {
+                throw new IllegalArgumentException("entries must be positive: " + n);
             }
-            this.entries = entries;
+            this.entries = n;
+            return this;
         }
 
         /** 128-byte SQEs: needed for ublk control commands (80-byte command area). */
