@@ -1,4 +1,4 @@
-# it/lib.sh: shared helpers for the end-to-end tests (sourced; POSIX sh).
+# it/lib.sh: shared helpers for the end-to-end tests (sourced by it/t-*.sh; POSIX sh; run in the VM).
 top=$(pwd)
 JAVA_HOME=${JAVA_HOME:-$(scripts/setup --print-java-home 2>/dev/null || echo /usr/lib/jvm/temurin-25-jdk-amd64)}
 JAVA="$JAVA_HOME/bin/java"
@@ -6,5 +6,54 @@ JAVA_OPTS="--enable-native-access=ALL-UNNAMED"
 export JAVA_HOME
 UBLKD="$top/bin/ublkd"
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fail() { echo "FAIL: $*" >&2; [ -n "${D:-}" ] && [ -f "$D/ublkd.log" ] && { echo "--- daemon log:" >&2; tail -n 40 "$D/ublkd.log" >&2; }; exit 1; }
 step() { echo "--- $*"; }
+ok() { echo "ok: $*"; }
+
+# start_daemon [serve options...]: a daemon of the test's own, in $D, its stable names in $L
+start_daemon() {
+  D=$(mktemp -d /tmp/it.XXXXXX)
+  L=$D/links
+  SOCK=$D/ublkd.sock
+  "$UBLKD" --socket "$SOCK" serve --config "$D/devices.conf" --links "$L" "$@" >>"$D/ublkd.log" 2>&1 &
+  DPID=$!
+  "$UBLKD" --socket "$SOCK" wait --timeout 120 >/dev/null || fail "the daemon did not start"
+}
+
+# restart_daemon [serve options...]: same config, same links
+restart_daemon() {
+  "$UBLKD" --socket "$SOCK" serve --config "$D/devices.conf" --links "$L" "$@" >>"$D/ublkd.log" 2>&1 &
+  DPID=$!
+  "$UBLKD" --socket "$SOCK" wait --timeout 120 >/dev/null || fail "the daemon did not restart"
+}
+
+u() { "$UBLKD" --socket "$SOCK" "$@"; }
+
+stop_daemon() {
+  u stop || fail "ublkd stop failed"
+  wait "$DPID" || fail "the daemon exited with an error"
+}
+
+# expect_error "words" command...: the command must fail with a one-line error containing the words
+expect_error() {
+  words=$1; shift
+  if out=$("$@" 2>&1); then fail "expected '$*' to fail ($words), but it succeeded: $out"; fi
+  [ "$(printf '%s\n' "$out" | wc -l)" -le 1 ] || fail "error of '$*' is not one line: $out"
+  printf '%s' "$out" | grep -q -- "$words" || fail "error of '$*' does not say '$words': $out"
+  echo "refused as expected: $out"
+}
+
+sums() { (cd "$1" && find . -type f -exec sha256sum {} + | sort -k2); }
+
+# random_writes SEED COUNT MAXSECTORS DEVSECTORS: prints "offset length srcoffset" lines (sectors)
+random_writes() {
+  awk -v seed="$1" -v n="$2" -v max="$3" -v dev="$4" 'BEGIN { srand(seed);
+    for (i = 0; i < n; i++) { len = 1 + int(rand() * max); off = int(rand() * (dev - len)); src = int(rand() * 8192); print off, len, src } }'
+}
+
+# apply_writes LIST POOL DEVICE: applies the writes (data from the random pool file)
+apply_writes() {
+  while read -r off len src; do
+    dd if="$2" of="$3" bs=512 skip="$src" seek="$off" count="$len" conv=notrunc oflag=direct status=none || return 1
+  done < "$1"
+}

@@ -38,7 +38,10 @@ public final class ServeCommand implements Callable<Integer> {
     int depth = 128;
 
     @Option(names = "--max-io", description = "Largest request in bytes, e.g. 512k (default: ${DEFAULT-VALUE}).")
-    String maxIo = "512k";
+    String maxIo = "128k";
+
+    @Option(names = "--pin-limit", description = "Most request-buffer memory one device pins as io_uring fixed buffers (default: ${DEFAULT-VALUE}); above it, plain I/O.")
+    String pinLimit = "64m";
 
     @Option(names = "--no-zero-copy", description = "Copy request data even where the kernel offers zero copy.")
     boolean noZeroCopy;
@@ -79,8 +82,12 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (NativeException e) {
             throw new SnapshotException("cannot open " + UblkControl.CONTROL_PATH + ": " + e.getMessage());
         }
-        UblkDevice.Options dev = new UblkDevice.Options(queues, depth, (int) maxIoBytes, !noZeroCopy);
+        UblkDevice.Options dev = new UblkDevice.Options(queues, depth, (int) maxIoBytes, !noZeroCopy, bytes(pinLimit));
         Origin.Options eng = new Origin.Options(bytes(copyMemory), 1 << 20, 1 << 20);
+        java.util.List<Integer> stale = UblkDevice.cleanUpAfterCrash(control);
+        if (!stale.isEmpty()) {
+            System.err.println("ublkd: deleted devices an earlier ublkd left behind: " + stale);
+        }
         Daemon daemon = new Daemon(control, dev, eng, config, links, msg -> System.err.println("ublkd: " + msg));
         long f = daemon.kernelFeatures();
         System.err.println("ublkd: kernel ublk features: " + (f < 0 ? "unknown (no GET_FEATURES)" : UblkFeatures.describe(f))

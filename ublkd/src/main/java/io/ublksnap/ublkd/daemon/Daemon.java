@@ -100,31 +100,53 @@ public final class Daemon implements AutoCloseable {
         return kernelFeatures;
     }
 
-    /** Brings back the devices of the configuration file: origins, snapshots, then merges in progress. */
+    /**
+     * Brings back the devices of the configuration file. An origin's device goes live only after its
+     * snapshots are loaded and its merge (if any) resumed, so no write can reach the origin unseen.
+     */
     public synchronized void restore() throws IOException {
         if (configFile == null || !Files.exists(configFile)) {
             return;
         }
         List<ConfigFile.Entry> entries = ConfigFile.read(configFile);
-        List<ConfigFile.SnapshotEntry> merges = new ArrayList<>();
         for (ConfigFile.Entry e : entries) {
-            try {
-                switch (e) {
-                    case ConfigFile.OriginEntry o -> createOrigin(o.name(), o.path(), false);
-                    case ConfigFile.SnapshotEntry s when s.merging() -> merges.add(s);
-                    case ConfigFile.SnapshotEntry s when s.store() == StoreType.TRANSIENT ->
-                            log.accept("transient snapshot " + s.name() + " did not survive the restart (N keeps its exceptions in memory only)");
-                    case ConfigFile.SnapshotEntry s -> createSnapshot(s.name(), s.origin(), s.cow(), s.store(), s.chunkSectors(), false);
+            if (e instanceof ConfigFile.OriginEntry o) {
+                try {
+                    createOrigin(o.name(), o.path(), false, false);
+                } catch (IOException | RuntimeException ex) {
+                    log.accept("cannot bring back origin " + o.name() + ": " + ex.getMessage());
                 }
-            } catch (IOException | RuntimeException ex) {
-                log.accept("cannot bring back " + e.name() + ": " + ex.getMessage());
             }
         }
-        for (ConfigFile.SnapshotEntry s : merges) {
-            try {
-                resumeMerge(s);
-            } catch (IOException | RuntimeException ex) {
-                log.accept("cannot resume the merge of " + s.name() + ": " + ex.getMessage());
+        for (ConfigFile.Entry e : entries) {
+            if (e instanceof ConfigFile.SnapshotEntry s && !s.merging()) {
+                try {
+                    if (s.store() == StoreType.TRANSIENT) {
+                        log.accept("transient snapshot " + s.name() + " did not survive the restart (N keeps its exceptions in memory only)");
+                    } else {
+                        createSnapshot(s.name(), s.origin(), s.cow(), s.store(), s.chunkSectors(), false);
+                    }
+                } catch (IOException | RuntimeException ex) {
+                    log.accept("cannot bring back snapshot " + s.name() + ": " + ex.getMessage());
+                }
+            }
+        }
+        for (ConfigFile.Entry e : entries) {
+            if (e instanceof ConfigFile.SnapshotEntry s && s.merging()) {
+                try {
+                    resumeMerge(s);
+                } catch (IOException | RuntimeException ex) {
+                    log.accept("cannot resume the merge of " + s.name() + ": " + ex.getMessage());
+                }
+            }
+        }
+        for (OriginDev o : List.copyOf(origins.values())) {
+            if (o.device == null) {
+                try {
+                    startOriginDevice(o);
+                } catch (IOException | RuntimeException ex) {
+                    log.accept("cannot start origin " + o.name + ": " + ex.getMessage());
+                }
             }
         }
         saveConfig();
@@ -175,32 +197,38 @@ public final class Daemon implements AutoCloseable {
     // Origins
 
     public synchronized Map<String, Object> createOrigin(String name, String path) throws IOException {
-        return createOrigin(name, path, true);
+        return createOrigin(name, path, true, true);
     }
 
-    private Map<String, Object> createOrigin(String name, String path, boolean save) throws IOException {
+    private Map<String, Object> createOrigin(String name, String path, boolean save, boolean start) throws IOException {
         checkName(name);
         checkFree(name);
         FileBacking backing = openUnused(path);
         try {
             Origin origin = new Origin(name, backing, SegmentAllocator.INSTANCE, engineOptions, msg -> log.accept(name + ": " + msg));
             OriginDev o = new OriginDev(name, backing, origin);
-            o.device = UblkDevice.create(control, kernelFeatures, name, origin,
-                    new UblkDevice.Geometry(backing.sizeSectors(), backing.logicalBlockSize(), backing.physicalBlockSize(),
-                            backing.supportsDiscard()), deviceOptions);
+            if (start) {
+                startOriginDevice(o);
+            }
             origins.put(name, o);
             order.add(name);
-            link(name, o.device);
             if (save) {
                 saveConfig();
             }
-            log.accept("origin " + name + " on " + backing.name() + " is " + o.device.blockPath()
-                    + (o.device.zeroCopy() ? " (zero copy)" : ""));
             return describe(name);
         } catch (IOException | RuntimeException e) {
             backing.close();
             throw e;
         }
+    }
+
+    private void startOriginDevice(OriginDev o) throws IOException {
+        o.device = UblkDevice.create(control, kernelFeatures, o.name, o.origin,
+                new UblkDevice.Geometry(o.backing.sizeSectors(), o.backing.logicalBlockSize(), o.backing.physicalBlockSize(),
+                        o.backing.supportsDiscard()), deviceOptions);
+        link(o.name, o.device);
+        log.accept("origin " + o.name + " on " + o.backing.name() + " is " + o.device.blockPath()
+                + (o.device.zeroCopy() ? " (zero copy)" : ""));
     }
 
     private OriginDev findOrigin(String ref) {
@@ -215,7 +243,7 @@ public final class Daemon implements AutoCloseable {
             real = ref;
         }
         for (OriginDev x : origins.values()) {
-            if (x.backing.name().equals(real) || x.device.blockPath().equals(real)) {
+            if (x.backing.name().equals(real) || (x.device != null && x.device.blockPath().equals(real))) {
                 return x;
             }
         }
@@ -472,7 +500,9 @@ public final class Daemon implements AutoCloseable {
         if (!snaps.isEmpty()) {
             throw new SnapshotException("origin " + name + " still has snapshots " + String.join(", ", snaps) + ": remove them first");
         }
-        o.device.delete();
+        if (o.device != null) {
+            o.device.delete();
+        }
         o.backing.close();
         origins.remove(name);
         order.remove(name);
@@ -496,7 +526,7 @@ public final class Daemon implements AutoCloseable {
         if (o != null) {
             m.put("name", name);
             m.put("role", "origin");
-            m.put("device", o.device.blockPath());
+            m.put("device", o.device != null ? o.device.blockPath() : null);
             m.put("backing", o.backing.name());
             m.put("sectors", o.backing.sizeSectors());
             MergeStatus ms = o.origin.mergeStatus();
@@ -511,8 +541,8 @@ public final class Daemon implements AutoCloseable {
                 m.put("status", mergeInfoLine(ms, merging));
             }
             m.put("snapshots", snapshots.values().stream().filter(x -> x.origin == o).map(x -> x.name).toList());
-            m.put("queues", o.device.queueCount());
-            m.put("zero_copy", o.device.zeroCopy());
+            m.put("queues", o.device != null ? o.device.queueCount() : 0);
+            m.put("zero_copy", o.device != null && o.device.zeroCopy());
             return m;
         }
         SnapDev s = snapshots.get(name);

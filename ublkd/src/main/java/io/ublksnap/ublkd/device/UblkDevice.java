@@ -28,15 +28,22 @@ import static io.ublksnap.ffi.c.ublk_cmd_h.*;
  */
 public final class UblkDevice {
     /** How a device is laid out. */
-    public record Options(int queues, int depth, int maxIoBytes, boolean zeroCopy) {
+    /**
+     * @param pinLimit the most request-buffer memory a device may pin by registering it with its
+     *                 rings as fixed buffers (queues x depth x maxIoBytes); above it, plain I/O
+     */
+    public record Options(int queues, int depth, int maxIoBytes, boolean zeroCopy, long pinLimit) {
         public static Options defaults() {
-            return new Options(Runtime.getRuntime().availableProcessors(), 128, 512 * 1024, true);
+            return new Options(Runtime.getRuntime().availableProcessors(), 128, 128 * 1024, true, 64L << 20);
         }
     }
 
     /** What the device looks like to the kernel. */
     public record Geometry(long sectors, int logicalBlockSize, int physicalBlockSize, boolean discard) {
     }
+
+    /** Kept by the kernel in ublksrv_flags: marks the devices ublksnap made (to clean up after a crash). */
+    public static final long MARKER = 0x75626c6b736e6170L; // "ublksnap"
 
     private final UblkControl control;
     private final String name;
@@ -75,7 +82,8 @@ public final class UblkDevice {
                                     Options o) throws IOException {
         long flags = wantedFlags(kernelFeatures, o.zeroCopy());
         int queues = Math.max(1, Math.min(o.queues(), Runtime.getRuntime().availableProcessors()));
-        DevInfo info = control.addDev(DevInfo.forAdd(DevInfo.ANY_DEV_ID, queues, o.depth(), o.maxIoBytes(), flags));
+        DevInfo info = control.addDev(new DevInfo(queues, o.depth(), 0, o.maxIoBytes(), DevInfo.ANY_DEV_ID, -1, flags,
+                MARKER, 0, 0));
         int devId = info.devId();
         int charFd = -1;
         UblkDevice dev = null;
@@ -85,7 +93,8 @@ public final class UblkDevice {
             dev = new UblkDevice(control, name, info, charFd, target);
             boolean zeroCopy = info.hasFlag(UBLK_F_AUTO_BUF_REG);
             for (int q = 0; q < info.nrHwQueues(); q++) {
-                UblkQueue queue = new UblkQueue(dev, q, info.queueDepth(), info.maxIoBufBytes(), zeroCopy, info.encoding());
+                boolean pin = (long) info.nrHwQueues() * info.queueDepth() * info.maxIoBufBytes() <= o.pinLimit();
+                UblkQueue queue = new UblkQueue(dev, q, info.queueDepth(), info.maxIoBufBytes(), zeroCopy, pin, info.encoding());
                 dev.queues.add(queue);
                 queue.start();
             }
@@ -218,6 +227,42 @@ public final class UblkDevice {
         } catch (NativeException ignored) {
             // failing already
         }
+    }
+
+    /**
+     * Deletes devices that an earlier ublkd left behind when it died (marked as ours, and their
+     * server process gone). Returns their ids.
+     */
+    public static List<Integer> cleanUpAfterCrash(UblkControl control) {
+        List<Integer> deleted = new ArrayList<>();
+        java.io.File[] nodes = new java.io.File("/sys/class/ublk-char").listFiles();
+        if (nodes == null) {
+            return deleted;
+        }
+        for (java.io.File n : nodes) {
+            if (!n.getName().matches("ublkc\\d+")) {
+                continue;
+            }
+            int id = Integer.parseInt(n.getName().substring(5));
+            try {
+                DevInfo info = control.getDevInfo(id);
+                boolean ours = info.ublksrvFlags() == MARKER;
+                boolean serverGone = info.ublksrvPid() <= 0 || !Files.exists(Path.of("/proc/" + info.ublksrvPid()))
+                        || info.ublksrvPid() == Libc.getpid();
+                if (ours && serverGone) {
+                    try {
+                        control.stopDev(id);
+                    } catch (NativeException ignored) {
+                        // already stopped
+                    }
+                    control.delDev(id);
+                    deleted.add(id);
+                }
+            } catch (NativeException e) {
+                // not ours to touch, or gone meanwhile
+            }
+        }
+        return deleted;
     }
 
     /** Whether /dev/ublkbN exists (the kernel creates the disk at START_DEV). */

@@ -41,6 +41,7 @@ final class UblkQueue extends RingLoop {
     private final int depth;
     private final int maxIoBytes;
     private final boolean zeroCopy;
+    private final boolean pinBuffers;
     private final UblkCmdEncoding encoding;
     private final Arena arena = Arena.ofShared();
     private MemorySegment descriptors;
@@ -51,13 +52,15 @@ final class UblkQueue extends RingLoop {
     private int inService;
     private final BlockRequest.Completion completion = this::completed;
 
-    UblkQueue(UblkDevice device, int qid, int depth, int maxIoBytes, boolean zeroCopy, UblkCmdEncoding encoding) {
+    UblkQueue(UblkDevice device, int qid, int depth, int maxIoBytes, boolean zeroCopy, boolean pinBuffers,
+              UblkCmdEncoding encoding) {
         super("ublk" + device.devId() + "q" + qid, Math.min(4096, Math.max(64, depth * 4)));
         this.device = device;
         this.qid = qid;
         this.depth = depth;
         this.maxIoBytes = maxIoBytes;
         this.zeroCopy = zeroCopy;
+        this.pinBuffers = pinBuffers;
         this.encoding = encoding;
         this.requests = new BlockRequest[depth];
         for (int t = 0; t < depth; t++) {
@@ -90,12 +93,14 @@ final class UblkQueue extends RingLoop {
             for (int t = 0; t < depth; t++) {
                 slices[t] = area.asSlice((long) t * maxIoBytes, maxIoBytes);
             }
-            boolean fixed = true;
-            try {
-                ring.registerBuffers(slices);
-            } catch (NativeException e) {
-                fixed = false; // e.g. RLIMIT_MEMLOCK: plain READ/WRITE work as well, a little slower
-                System.err.println("ublkd: " + name() + ": fixed buffers unavailable (" + e.getMessage() + "), using plain I/O");
+            boolean fixed = pinBuffers;
+            if (fixed) {
+                try {
+                    ring.registerBuffers(slices);
+                } catch (NativeException e) {
+                    fixed = false; // e.g. RLIMIT_MEMLOCK: plain READ/WRITE work as well, a little slower
+                    System.err.println("ublkd: " + name() + ": fixed buffers unavailable (" + e.getMessage() + "), using plain I/O");
+                }
             }
             for (int t = 0; t < depth; t++) {
                 tagBuffers[t] = new SegmentBuffer(slices[t], fixed ? t : -1);

@@ -1,0 +1,22 @@
+# fio --verify=crc32c on the origin and on a writable snapshot at the same time, several queues, depth 32.
+. it/lib.sh
+set -e
+start_daemon --queues 2 --depth 64
+truncate -s 256M "$D/origin.img"; truncate -s 320M "$D/snap.cow"
+u origin base "$D/origin.img" >/dev/null
+dd if=/dev/urandom of="$L/base" bs=1M count=64 oflag=direct status=none
+u snapshot snap --origin base --cow "$D/snap.cow" --store P --chunk 8 >/dev/null
+common="--ioengine=io_uring --direct=1 --iodepth=32 --verify=crc32c --verify_fatal=1 --do_verify=1 --size=96M --randrepeat=0 --group_reporting"
+step "fio on origin and snapshot at once"
+fio --name=origin --filename="$L/base" --rw=randwrite --bs=4k-64k $common --output="$D/fio-origin.txt" &
+P1=$!
+fio --name=snap --filename="$L/snap" --rw=randwrite --bs=4k-32k --offset=64M $common --output="$D/fio-snap.txt" &
+P2=$!
+wait $P1 || { cat "$D/fio-origin.txt"; fail "fio on the origin failed"; }
+wait $P2 || { cat "$D/fio-snap.txt"; fail "fio on the snapshot failed"; }
+grep -i "verify" "$D/fio-origin.txt" "$D/fio-snap.txt" | grep -iv "verify: *0" | grep -i "err\|bad\|fail" && fail "verify errors"
+grep -h "err=" "$D/fio-origin.txt" "$D/fio-snap.txt"
+ok "no verify error on either device"
+u status
+u remove snap; u remove base
+stop_daemon
