@@ -1,5 +1,6 @@
 package io.ublksnap.ffi;
 
+import io.ublksnap.ffi.c.io_uring_sqe;
 import io.ublksnap.ffi.c.ublksrv_io_cmd;
 import io.ublksnap.ffi.c.ublksrv_io_desc;
 
@@ -19,6 +20,10 @@ import static io.ublksnap.ffi.c.ublk_cmd_h.*;
  * also re-arms the tag. A completion with {@code UBLK_IO_RES_ABORT} retires the tag (device stopping). The
  * descriptor is valid from the completion until the commit.
  *
+ * <p>With {@code UBLK_F_AUTO_BUF_REG} (zero copy, Linux 6.16+) the queue's ring needs a sparse buffer table
+ * ({@link IoUring#registerBuffersSparse}) and the tags are armed with {@link #prepFetchAutoBufReg} and
+ * {@link #prepCommitAndFetchAutoBufReg}.
+ *
  * <p>The {@code prep*} methods write the 16-byte {@code struct ublksrv_io_cmd} into the command area of a URING_CMD
  * SQE (64-byte SQEs suffice) without allocating. {@code fd} is the char device's fd, or its fixed-file index when the
  * caller then marks the SQE with {@code ring.sqeFlags(IOSQE_FIXED_FILE)}. The encoding must match the device
@@ -37,6 +42,7 @@ public final class UblkIo {
     private static final long DESC_START_SECTOR = ublksrv_io_desc.start_sector$offset();
     private static final long DESC_ADDR = ublksrv_io_desc.addr$offset();
 
+    private static final long SQE_ADDR = io_uring_sqe.addr$offset();
     private static final long CMD_Q_ID = ublksrv_io_cmd.q_id$offset();
     private static final long CMD_TAG = ublksrv_io_cmd.tag$offset();
     private static final long CMD_RESULT = ublksrv_io_cmd.result$offset();
@@ -108,8 +114,8 @@ public final class UblkIo {
 
     /**
      * FETCH_REQ for {@code tag} of queue {@code qid}: arms the tag; {@code bufAddr} is the server buffer the driver
-     * copies request data to/from (0 with {@code UBLK_F_USER_COPY}, or an {@link #autoBufReg} value with
-     * {@code UBLK_F_AUTO_BUF_REG}).
+     * copies request data to/from (0 with {@code UBLK_F_USER_COPY}; with {@code UBLK_F_AUTO_BUF_REG} use
+     * {@link #prepFetchAutoBufReg} instead).
      */
     public static void prepFetch(IoUring ring, UblkCmdEncoding encoding, int fd, int qid, int tag, long bufAddr,
                                  long userData) {
@@ -120,6 +126,29 @@ public final class UblkIo {
     public static void prepCommitAndFetch(IoUring ring, UblkCmdEncoding encoding, int fd, int qid, int tag,
                                           int result, long bufAddr, long userData) {
         writeCmd(ring, ring.prepUringCmd(fd, encoding.commitAndFetchReq(), userData), qid, tag, result, bufAddr);
+    }
+
+    /**
+     * FETCH_REQ on a {@code UBLK_F_AUTO_BUF_REG} device: before delivering a request for {@code tag}, the driver
+     * registers its pages in the sparse buffer table of the ring this command was issued on, as described by
+     * {@code autoBufReg} (see {@link #autoBufReg}); the server then moves data with READ_FIXED/WRITE_FIXED at buffer
+     * address 0 of that slot. The value travels in the SQE's own {@code addr} field (byte 16); the command's
+     * {@code addr} stays 0, as the driver requires in this mode.
+     */
+    public static void prepFetchAutoBufReg(IoUring ring, UblkCmdEncoding encoding, int fd, int qid, int tag,
+                                           long autoBufReg, long userData) {
+        writeCmd(ring, ring.prepUringCmd(fd, encoding.fetchReq(), userData), qid, tag, 0, 0);
+        ring.sqes().set(ValueLayout.JAVA_LONG, ring.lastSqeOffset() + SQE_ADDR, autoBufReg);
+    }
+
+    /**
+     * COMMIT_AND_FETCH_REQ on a {@code UBLK_F_AUTO_BUF_REG} device: completes the request (its buffer is unregistered
+     * automatically) and re-arms the tag with {@code autoBufReg} for the next request.
+     */
+    public static void prepCommitAndFetchAutoBufReg(IoUring ring, UblkCmdEncoding encoding, int fd, int qid, int tag,
+                                                    int result, long autoBufReg, long userData) {
+        writeCmd(ring, ring.prepUringCmd(fd, encoding.commitAndFetchReq(), userData), qid, tag, result, 0);
+        ring.sqes().set(ValueLayout.JAVA_LONG, ring.lastSqeOffset() + SQE_ADDR, autoBufReg);
     }
 
     /** NEED_GET_DATA (with {@code UBLK_F_NEED_GET_DATA}): supplies the buffer for a write's data. */
@@ -150,8 +179,9 @@ public final class UblkIo {
     }
 
     /**
-     * The {@code addr} value for FETCH/COMMIT with {@code UBLK_F_AUTO_BUF_REG}: packs
-     * {@code struct ublk_auto_buf_reg} (buffer table {@code index}, {@code UBLK_AUTO_BUF_REG_*} flags).
+     * {@code struct ublk_auto_buf_reg} packed as the driver reads it from the SQE's {@code addr}: buffer table
+     * {@code index} in bits 0-15, {@code UBLK_AUTO_BUF_REG_*} flags in bits 16-23, reserved bits zero. Pass it to
+     * {@link #prepFetchAutoBufReg} and {@link #prepCommitAndFetchAutoBufReg}.
      */
     public static long autoBufReg(int index, int flags) {
         return (index & 0xffffL) | ((long) (flags & 0xff) << 16);

@@ -251,6 +251,12 @@ class BindingsLayoutTest {
             assertEquals(-Errno.EIO, ublksrv_io_cmd.result(cmd));
             assertEquals(0xabcdef000L, ublksrv_io_cmd.addr(cmd));
 
+            UblkIo.prepFetchAutoBufReg(ring, UblkCmdEncoding.IOCTL, 3, 0, 5, UblkIo.autoBufReg(5, 1), 79);
+            long zc = ring.lastSqeOffset();
+            assertEquals(0x0001_0005L, s.get(ValueLayout.JAVA_LONG, zc + 16), "auto-buf-reg word in sqe->addr");
+            assertEquals(0L, s.get(ValueLayout.JAVA_LONG, zc + 48 + 8), "ublksrv_io_cmd.addr stays 0");
+            assertEquals(5, s.get(ValueLayout.JAVA_SHORT, zc + 48 + 2));
+
             UblkIo.prepFetch(ring, UblkCmdEncoding.LEGACY, 3, 0, 4095, 0, 78);
             long sqe2 = ring.lastSqeOffset();
             assertEquals(UBLK_IO_FETCH_REQ, s.get(ValueLayout.JAVA_INT, sqe2 + 8));

@@ -72,6 +72,13 @@ class UblkDataPlaneVmTest {
                     UblkIo.prepFetch(ring, encoding, charFd, 0, tag, buffer(tag), tag);
                 }
                 ring.submit();
+                // A refused FETCH completes at once; an armed one stays pending. START_DEV would wait forever for
+                // a tag that never got armed, so report refusals before the main thread gets there.
+                if (ring.submitAndWait(1, Duration.ofSeconds(2))) {
+                    ring.reap((u, res, f) -> {
+                        throw new AssertionError("FETCH_REQ of tag " + u + " refused: " + Errno.format(res));
+                    });
+                }
                 fetched.countDown();
                 while (aborted < DEPTH) {
                     if (!ring.submitAndWait(1, Duration.ofSeconds(60))) {
@@ -138,7 +145,9 @@ class UblkDataPlaneVmTest {
                 server = new QueueServer(charFd, info.encoding());
                 serverThread = Thread.ofPlatform().name("ublk-q0").start(server);
                 assertTrue(server.fetched.await(30, TimeUnit.SECONDS));
-                assertNull(server.failure.get());
+                if (server.failure.get() != null) {
+                    throw new AssertionError("queue thread failed", server.failure.get());
+                }
 
                 ctl.startDev(id, Libc.getpid());
                 started = true;
