@@ -45,15 +45,7 @@ expect_error() {
 
 sums() { (cd "$1" && find . -type f -exec sha256sum {} + | sort -k2); }
 
-# random_writes SEED COUNT MAXSECTORS DEVSECTORS: prints "offset length srcoffset" lines (sectors)
-random_writes() {
-  awk -v seed="$1" -v n="$2" -v max="$3" -v dev="$4" 'BEGIN { srand(seed);
-    for (i = 0; i < n; i++) { len = 1 + int(rand() * max); off = int(rand() * (dev - len)); src = int(rand() * 8192); print off, len, src } }'
-}
-
-# apply_writes LIST POOL DEVICE: applies the writes (data from the random pool file)
+# apply_writes SEED COUNT MAXSECTORS DEVICE...: the same deterministic random writes to each device
 apply_writes() {
-  while read -r off len src; do
-    dd if="$2" of="$3" bs=512 skip="$src" seek="$off" count="$len" conv=notrunc oflag=direct status=none || return 1
-  done < "$1"
+  "$JAVA" $JAVA_OPTS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$top/ublkd/target/test-classes" io.ublksnap.it.ApplyWrites "$@"
 }

@@ -6,7 +6,7 @@ truncate -s 256M "$D/origin.img"; truncate -s 320M "$D/snap.cow"
 u origin base "$D/origin.img" >/dev/null
 dd if=/dev/urandom of="$L/base" bs=1M count=64 oflag=direct status=none
 u snapshot snap --origin base --cow "$D/snap.cow" --store P --chunk 8 >/dev/null
-common="--ioengine=io_uring --direct=1 --iodepth=32 --verify=crc32c --verify_fatal=1 --do_verify=1 --size=96M --randrepeat=0 --group_reporting"
+common="--ioengine=io_uring --direct=1 --iodepth=32 --verify=crc32c --verify_fatal=1 --do_verify=1 --size=48M --randrepeat=0 --group_reporting --verify_state_save=0"
 step "fio on origin and snapshot at once"
 fio --name=origin --filename="$L/base" --rw=randwrite --bs=4k-64k $common --output="$D/fio-origin.txt" &
 P1=$!

@@ -3,15 +3,15 @@
 . it/lib.sh
 set -e
 start_daemon
-truncate -s 128M "$D/origin.img" "$D/a.cow" "$D/b.cow" "$D/n.cow"
+truncate -s 64M "$D/origin.img" "$D/a.cow" "$D/b.cow" "$D/n.cow"
 u origin base "$D/origin.img" >/dev/null
-dd if=/dev/urandom of="$L/base" bs=1M count=32 oflag=direct status=none
+dd if=/dev/urandom of="$L/base" bs=1M count=24 oflag=direct status=none
 u snapshot a --origin base --cow "$D/a.cow" --store P --chunk 8 >/dev/null
 dd if=/dev/urandom of="$L/base" bs=1M count=16 seek=8 oflag=direct status=none
 u snapshot b --origin base --cow "$D/b.cow" --store PO --chunk 64 >/dev/null
 u snapshot n --origin base --cow "$D/n.cow" --store N --chunk 16 >/dev/null
 dd if=/dev/urandom of="$L/b" bs=64k count=40 seek=100 oflag=direct status=none
-dd if=/dev/urandom of="$L/base" bs=1M count=24 seek=4 oflag=direct status=none
+dd if=/dev/urandom of="$L/base" bs=1M count=16 seek=4 oflag=direct status=none
 for x in base a b; do sha256sum < "$L/$x" > "$D/$x.sum"; done
 u status > "$D/status.before"
 step "graceful restart"
@@ -24,9 +24,9 @@ u status | grep -v "^n:" > "$D/status.after"
 grep -v "^n:" "$D/status.before" | cmp -s - "$D/status.after" || { cat "$D/status.before" "$D/status.after"; fail "status changed across the restart"; }
 ok "origin and persistent snapshots read as before, status unchanged"
 step "crash: kill -9 while writing to the origin and a snapshot"
-dd if=/dev/urandom of="$L/base" bs=64k count=2000 oflag=direct status=none 2>/dev/null &
+dd if=/dev/urandom of="$L/base" bs=64k count=600 oflag=direct status=none 2>/dev/null &
 W1=$!
-dd if=/dev/urandom of="$L/b" bs=64k count=2000 seek=200 oflag=direct status=none 2>/dev/null &
+dd if=/dev/urandom of="$L/b" bs=64k count=600 seek=200 oflag=direct status=none 2>/dev/null &
 W2=$!
 sleep 3
 kill -9 "$DPID"; wait "$DPID" 2>/dev/null || true

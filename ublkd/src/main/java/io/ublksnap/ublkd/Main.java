@@ -42,15 +42,29 @@ public final class Main implements Runnable {
     @Option(names = {"-v", "--verbose"}, description = "Show the stack trace of errors.")
     public boolean verbose;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "a command is needed: see 'ublkd --help'");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: see 'ublkd --help'");
     }
 
     /** Runs the command line and returns the exit code (no System.exit). */
     public static int execute(String... args) {
+        return execute(null, null, args);
+    }
+
+    /** As {@link #execute(String...)}, printing to {@code out} and {@code err} (null: the standard streams). */
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         Main main = new Main();
         CommandLine cl = new CommandLine(main);
+        if (out != null) {
+            cl.setOut(out);
+        }
+        if (err != null) {
+            cl.setErr(err);
+        }
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("ublkd: " + oneLine(ex));
             if (main.verbose) {
@@ -60,7 +74,8 @@ public final class Main implements Runnable {
         });
         cl.setParameterExceptionHandler((ex, args2) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("ublkd: " + ex.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+            String m = ex.getMessage();
+            c.getErr().println("ublkd: " + m + (m.contains("--help") ? "" : " (see '" + c.getCommandSpec().qualifiedName() + " --help')"));
             return 2;
         });
         return cl.execute(args);

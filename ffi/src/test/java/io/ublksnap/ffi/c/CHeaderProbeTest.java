@@ -43,7 +43,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class CHeaderProbeTest {
 
-    static final Path NEWEST = Path.of("/var/cache/ublk-vm/headers/root/usr/include");
+    static final Path NEWEST = Path.of(System.getenv().getOrDefault("UBLK_VM_CACHE", "/var/cache/ublksnap-vm"),
+            "headers/root/usr/include");
 
     @TempDir
     Path dir;

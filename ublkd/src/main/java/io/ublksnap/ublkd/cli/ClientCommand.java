@@ -2,7 +2,11 @@ package io.ublksnap.ublkd.cli;
 
 import io.ublksnap.ublkd.Main;
 import io.ublksnap.ublkd.control.ControlClient;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,6 +16,18 @@ import java.util.concurrent.Callable;
 public abstract class ClientCommand implements Callable<Integer> {
     @ParentCommand
     protected Main main;
+
+    @Spec
+    protected CommandSpec spec;
+
+    /** Standard output of this command line (System.out unless a caller redirected it). */
+    protected PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    protected PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
 
     protected Object call(String op, Object... keyValues) {
         Map<String, Object> req = new LinkedHashMap<>();

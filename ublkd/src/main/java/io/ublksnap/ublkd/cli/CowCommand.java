@@ -31,6 +31,9 @@ public final class CowCommand implements Callable<Integer> {
             description = "Show a COW's header and exceptions (dm-snapshot's on-disk format).",
             footer = {"", "Examples:", "  ublkd cow inspect /var/lib/ublksnap/snap1.cow", "  ublkd cow inspect /dev/vdc --json --exceptions"})
     static final class Inspect implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Parameters(index = "0", description = "The COW file or device.")
         String cow;
 
@@ -65,15 +68,15 @@ public final class CowCommand implements Callable<Integer> {
                     m.put("map", ex.entrySet().stream().map(e -> e.getKey() + "->" + e.getValue()).toList());
                 }
                 if (json) {
-                    System.out.println(Json.write(m));
+                    spec.commandLine().getOut().println(Json.write(m));
                 } else if (!info.initialized()) {
-                    System.out.println(b.name() + ": no snapshot yet (starts with zeros): a new snapshot can be made on it");
+                    spec.commandLine().getOut().println(b.name() + ": no snapshot yet (starts with zeros): a new snapshot can be made on it");
                 } else {
-                    System.out.println(b.name() + ": version " + info.version() + ", chunk " + info.chunkSectors() + " sectors, "
+                    spec.commandLine().getOut().println(b.name() + ": version " + info.version() + ", chunk " + info.chunkSectors() + " sectors, "
                             + (info.valid() ? "valid, " + info.exceptions() + " exceptions, status " + m.get("status") : "INVALID"));
                     for (String s : list ? ex.entrySet().stream().map(e -> "  " + e.getKey() + " -> " + e.getValue()).toList()
                             : java.util.List.<String>of()) {
-                        System.out.println(s);
+                        spec.commandLine().getOut().println(s);
                     }
                 }
             }
@@ -86,6 +89,9 @@ public final class CowCommand implements Callable<Integer> {
             footer = {"", "The origin must not have changed since the snapshot's last use other than through it.", "",
                     "Example:", "  ublkd cow export --origin base.img --cow snap1.cow --out snap1.img"})
     static final class Export implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--origin", required = true, description = "The origin's backing file or device.")
         String origin;
 
@@ -122,7 +128,7 @@ public final class CowCommand implements Callable<Integer> {
                 } finally {
                     Libc.close(fd);
                 }
-                System.out.println(out + ": " + o.sizeBytes() + " bytes, " + map.size() + " chunks from the COW");
+                spec.commandLine().getOut().println(out + ": " + o.sizeBytes() + " bytes, " + map.size() + " chunks from the COW");
             }
             return 0;
         }

@@ -11,7 +11,7 @@ public final class FeaturesCommand extends ClientCommand {
     @Override
     public Integer call() {
         Map<?, ?> r = (Map<?, ?>) call("features");
-        System.out.println("mask 0x" + Long.toHexString(((Number) r.get("mask")).longValue()) + ": " + r.get("names")
+        out().println("mask 0x" + Long.toHexString(((Number) r.get("mask")).longValue()) + ": " + r.get("names")
                 + " (commands " + r.get("encoding") + ")");
         return 0;
     }

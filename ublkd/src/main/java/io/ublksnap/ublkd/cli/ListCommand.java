@@ -18,11 +18,11 @@ public final class ListCommand extends ClientCommand {
     public Integer call() {
         List<?> all = (List<?>) call("status");
         if (json) {
-            System.out.println(Json.write(all));
+            out().println(Json.write(all));
             return 0;
         }
         String fmt = "%-16s %-14s %-9s %-16s %s%n";
-        System.out.printf(fmt, "NAME", "DEVICE", "ROLE", "ORIGIN", "USAGE");
+        out().printf(fmt, "NAME", "DEVICE", "ROLE", "ORIGIN", "USAGE");
         for (Object o : all) {
             Map<?, ?> m = (Map<?, ?>) o;
             String role = String.valueOf(m.get("role"));
@@ -35,7 +35,7 @@ public final class ListCommand extends ClientCommand {
             } else if (m.get("merge") instanceof Map<?, ?> merge) {
                 usage = "merging " + merge.get("snapshot") + " " + merge.get("merged_chunks") + "/" + merge.get("total_chunks");
             }
-            System.out.printf(fmt, m.get("name"), m.get("device"), role,
+            out().printf(fmt, m.get("name"), m.get("device"), role,
                     role.equals("snapshot") ? m.get("origin") : "-", usage);
         }
         return 0;

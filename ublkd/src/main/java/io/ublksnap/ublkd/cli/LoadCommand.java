@@ -52,6 +52,6 @@ public final class LoadCommand extends ClientCommand {
 
     private void load(String n, String t) {
         Map<?, ?> r = (Map<?, ?>) call("load", "name", n, "table", t);
-        System.out.println(n + " " + r.get("device"));
+        out().println(n + " " + r.get("device"));
     }
 }

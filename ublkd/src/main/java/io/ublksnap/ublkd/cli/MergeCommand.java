@@ -24,7 +24,7 @@ public final class MergeCommand extends ClientCommand {
         Map<?, ?> r = (Map<?, ?>) call("merge", "name", name);
         String origin = String.valueOf(r.get("origin"));
         if (!waitFor) {
-            System.out.println(name + ": merging into " + origin);
+            out().println(name + ": merging into " + origin);
             return 0;
         }
         boolean tty = System.console() != null;
@@ -32,8 +32,8 @@ public final class MergeCommand extends ClientCommand {
         while (true) {
             Map<?, ?> o = (Map<?, ?>) call("status", "name", origin);
             if (!(o.get("merge") instanceof Map<?, ?> m) || !name.equals(m.get("snapshot"))) {
-                System.err.println((tty ? "\r" : "") + bar(1, 1, 0, 0) + "  done");
-                System.out.println(name + ": merged into " + origin);
+                err().println((tty ? "\r" : "") + bar(1, 1, 0, 0) + "  done");
+                out().println(name + ": merged into " + origin);
                 return 0;
             }
             long merged = ((Number) m.get("merged_chunks")).longValue();
@@ -41,14 +41,15 @@ public final class MergeCommand extends ClientCommand {
             double rate = ((Number) m.get("bytes_per_second")).doubleValue();
             long left = ((Number) m.get("seconds_left")).longValue();
             if ("failed".equals(m.get("state"))) {
-                System.err.println();
+                err().println();
                 throw new SnapshotException("merge of " + name + " failed: " + m.get("error") + " (nothing was lost; see 'ublkd status')");
             }
             long now = System.nanoTime();
             if (tty) {
-                System.err.print("\r" + bar(merged, total, rate, left));
+                err().print("\r" + bar(merged, total, rate, left));
+                err().flush();
             } else if (now - lastPrint > 2_000_000_000L) {
-                System.err.println(bar(merged, total, rate, left));
+                err().println(bar(merged, total, rate, left));
                 lastPrint = now;
             }
             Thread.sleep(250);

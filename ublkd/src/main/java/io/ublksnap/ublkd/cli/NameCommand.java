@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 @Command(name = "name", mixinStandardHelpOptions = true,
-        description = "Print the ublksnap name of a ublk disk (for udev rules: SYMLINK+=\"ublksnap/%c\").",
+        description = "Print the ublksnap name of a ublk disk (for udev rules: SYMLINK+=\"ublksnap/%%c\").",
         footer = {"", "Example (60-ublksnap.rules):",
-                "  KERNEL==\"ublkb[0-9]*\", PROGRAM=\"/usr/local/bin/ublkd name %k\", SYMLINK+=\"ublksnap/%c\""})
+                "  KERNEL==\"ublkb[0-9]*\", PROGRAM=\"/usr/local/bin/ublkd name %%k\", SYMLINK+=\"ublksnap/%%c\""})
 public final class NameCommand extends ClientCommand {
     @Parameters(index = "0", description = "The kernel name (ublkb3) or the device path (/dev/ublkb3).")
     String kernelName;
@@ -20,7 +20,7 @@ public final class NameCommand extends ClientCommand {
         for (Object o : (List<?>) call("status")) {
             Map<?, ?> m = (Map<?, ?>) o;
             if (dev.equals(m.get("device"))) {
-                System.out.println(m.get("name"));
+                out().println(m.get("name"));
                 return 0;
             }
         }

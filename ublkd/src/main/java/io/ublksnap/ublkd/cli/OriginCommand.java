@@ -24,7 +24,7 @@ public final class OriginCommand extends ClientCommand {
     public Integer call() throws Exception {
         Files2.createSparse(path, create);
         Map<?, ?> r = (Map<?, ?>) call("origin", "name", name, "path", path);
-        System.out.println(name + " " + r.get("device"));
+        out().println(name + " " + r.get("device"));
         return 0;
     }
 }

@@ -22,7 +22,7 @@ public final class ReloadCommand extends ClientCommand {
     @Override
     public Integer call() {
         Map<?, ?> r = (Map<?, ?>) call("reload", "name", name, "table", table);
-        System.out.println(name + ": " + r.get("table"));
+        out().println(name + ": " + r.get("table"));
         return 0;
     }
 }

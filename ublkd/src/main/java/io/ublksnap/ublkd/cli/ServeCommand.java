@@ -72,6 +72,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (depth < 1 || depth > 4096 || queues < 1) {
             throw new SnapshotException("bad --depth or --queues: depth 1..4096, queues at least 1");
         }
+        ControlServer.checkNotRunning(main.socket);
         long maxIoBytes = bytes(maxIo);
         if (maxIoBytes % 4096 != 0 || maxIoBytes > (1 << 20)) {
             throw new SnapshotException("bad --max-io " + maxIo + ": a multiple of 4k, at most 1m");

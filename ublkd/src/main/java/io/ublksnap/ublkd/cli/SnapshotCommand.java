@@ -35,7 +35,7 @@ public final class SnapshotCommand extends ClientCommand {
     public Integer call() throws Exception {
         Files2.createSparse(cow, create);
         Map<?, ?> r = (Map<?, ?>) call("snapshot", "name", name, "origin", origin, "cow", cow, "store", store, "chunk", chunk);
-        System.out.println(name + " " + r.get("device") + " " + r.get("status"));
+        out().println(name + " " + r.get("device") + " " + r.get("status"));
         return 0;
     }
 }

@@ -26,13 +26,13 @@ public final class StatusCommand extends ClientCommand {
     public Integer call() {
         Object r = call("status", "name", name);
         if (json) {
-            System.out.println(Json.write(r));
+            out().println(Json.write(r));
             return 0;
         }
         List<?> all = r instanceof List<?> l ? l : List.of(r);
         for (Object o : all) {
             Map<?, ?> m = (Map<?, ?>) o;
-            System.out.println(line(m, table));
+            out().println(line(m, table));
         }
         return 0;
     }

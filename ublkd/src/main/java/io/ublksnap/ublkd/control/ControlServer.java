@@ -42,6 +42,17 @@ public final class ControlServer implements AutoCloseable {
         this.onStop = onStop;
     }
 
+    /** Fails if another daemon answers on {@code socket}. */
+    public static void checkNotRunning(Path socket) {
+        if (Files.exists(socket)) {
+            try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+                throw new SnapshotException("ublkd is already running (it answers on " + socket + "): stop it first with 'ublkd stop'");
+            } catch (IOException stale) {
+                // nobody there
+            }
+        }
+    }
+
     /** Binds the socket; fails if another daemon answers on it. */
     public static ControlServer bind(Daemon daemon, Path socket, Runnable onStop) throws IOException {
         Path dir = socket.toAbsolutePath().getParent();

@@ -17,6 +17,7 @@ import io.ublksnap.ublkd.io.SegmentBuffer;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 
 import static io.ublksnap.ffi.c.ublk_cmd_h.*;
 
@@ -107,14 +108,22 @@ final class UblkQueue extends RingLoop {
             }
         }
         for (int t = 0; t < depth; t++) {
-            UblkIo.prepFetch(ring, encoding, device.charFd(), qid, t, bufferAddress(t), KIND_UBLK | t);
+            if (zeroCopy) {
+                UblkIo.prepFetchAutoBufReg(ring, encoding, device.charFd(), qid, t, UblkIo.autoBufReg(t, 0), KIND_UBLK | t);
+            } else {
+                UblkIo.prepFetch(ring, encoding, device.charFd(), qid, t, tagBuffers[t].address(), KIND_UBLK | t);
+            }
         }
         liveTags = depth;
         ring.submit();
-    }
-
-    private long bufferAddress(int tag) {
-        return zeroCopy ? UblkIo.autoBufReg(tag, 0) : tagBuffers[tag].address();
+        // A refused FETCH_REQ completes at once, an armed one stays pending. START_DEV waits for every
+        // tag to be armed, so a refusal must surface here or the device would never start.
+        if (ring.submitAndWait(1, Duration.ofMillis(200))) {
+            int[] refused = {0};
+            ring.reap((ud, res, fl) -> refused[0] = res != 0 ? res : refused[0]);
+            throw new NativeException("FETCH_REQ", "/dev/ublkc" + device.devId(), -refused[0],
+                    "the kernel refused to arm the tags of " + name() + " (" + io.ublksnap.ffi.Errno.format(refused[0]) + ")");
+        }
     }
 
     @Override
@@ -173,7 +182,11 @@ final class UblkQueue extends RingLoop {
     }
 
     private void commit(int tag, int res) {
-        UblkIo.prepCommitAndFetch(ring, encoding, device.charFd(), qid, tag, res, bufferAddress(tag), KIND_UBLK | tag);
+        if (zeroCopy) {
+            UblkIo.prepCommitAndFetchAutoBufReg(ring, encoding, device.charFd(), qid, tag, res, UblkIo.autoBufReg(tag, 0), KIND_UBLK | tag);
+        } else {
+            UblkIo.prepCommitAndFetch(ring, encoding, device.charFd(), qid, tag, res, tagBuffers[tag].address(), KIND_UBLK | tag);
+        }
     }
 
     @Override

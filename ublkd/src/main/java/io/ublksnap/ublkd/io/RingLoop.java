@@ -66,6 +66,7 @@ public class RingLoop implements IoQueue {
     private MemorySegment eventBuf;
     private volatile boolean stopRequested;
     private final Arena arena = Arena.ofShared();
+    private final io.ublksnap.ffi.CompletionHandler handler = this::onCompletion;
 
     protected RingLoop(String name, int entries) {
         this.name = name;
@@ -145,7 +146,7 @@ public class RingLoop implements IoQueue {
         ready.countDown();
         try {
             while (true) {
-                int n = ring.reap(this::onCompletion);
+                int n = ring.reap(handler);
                 runTasks();
                 if (stopRequested && inflight == 0 && local.isEmpty() && remote.isEmpty() && !busy()) {
                     break;

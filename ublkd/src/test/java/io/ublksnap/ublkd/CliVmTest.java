@@ -1,0 +1,247 @@
+package io.ublksnap.ublkd;
+
+import io.ublksnap.ublkd.control.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The CLI against a real daemon on real ublk devices, all in one JVM (the daemon runs in-process):
+ * refusals, dm table loading, status output, and a table reload with handover under I/O.
+ * Runs in the VM (tag "vm").
+ */
+@Tag("vm")
+class CliVmTest {
+    static Path dir;
+    static Path sock;
+    static Thread daemon;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] all = new String[args.length + 2];
+        all[0] = "--socket";
+        all[1] = sock.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), all);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    static Result ok(String... args) {
+        Result r = run(args);
+        assertEquals(0, r.code(), () -> "ublkd " + String.join(" ", args) + " failed: " + r.err());
+        return r;
+    }
+
+    static void refused(String words, String... args) {
+        refusedWith(1, words, args);
+    }
+
+    /** Bad usage (unknown option, missing argument): exit code 2. */
+    static void misused(String words, String... args) {
+        refusedWith(2, words, args);
+    }
+
+    static void refusedWith(int code, String words, String... args) {
+        Result r = run(args);
+        assertEquals(code, r.code(), () -> "expected a refusal of " + Arrays.toString(args) + ": " + r);
+        String e = r.err().strip();
+        assertEquals(1, e.lines().count(), () -> "not one line: " + e);
+        assertTrue(e.contains(words), () -> "'" + e + "' does not say '" + words + "'");
+        System.out.println("refused: " + e);
+    }
+
+    static Path sparse(String name, long bytes) throws IOException {
+        Path p = dir.resolve(name);
+        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+            f.setLength(bytes);
+        }
+        return p;
+    }
+
+    @BeforeAll
+    static void startDaemon() throws Exception {
+        dir = Files.createTempDirectory("cli-vm");
+        sock = dir.resolve("ublkd.sock");
+        daemon = Thread.ofPlatform().name("serve").start(() -> Main.execute("--socket", sock.toString(), "serve",
+                "--config", dir.resolve("devices.conf").toString(), "--links", dir.resolve("links").toString(),
+                "--queues", "2", "--depth", "32"));
+        ok("wait", "--timeout", "120");
+    }
+
+    @AfterAll
+    static void stopDaemon() throws Exception {
+        ok("stop");
+        daemon.join(120_000);
+    }
+
+    @Test
+    void refusalsAreOneLineAndChangeNothing() throws IOException {
+        Path origin = sparse("origin.img", 64 << 20);
+        Path cow = sparse("ok.cow", 64 << 20);
+        sparse("tiny.cow", 6 << 10);
+        ok("origin", "base", origin.toString());
+        ok("snapshot", "good", "--origin", "base", "--cow", cow.toString());
+        String listBefore = ok("list").out();
+        byte[] confBefore = Files.readAllBytes(dir.resolve("devices.conf"));
+        Path junk = sparse("junk.cow", 16 << 20);
+        try (FileChannel ch = FileChannel.open(junk, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap("XFSB-not-a-cow".getBytes()), 0);
+        }
+        byte[] junkBefore = Files.readAllBytes(junk);
+
+        refused("unknown origin", "snapshot", "s1", "--origin", "nosuch", "--cow", dir.resolve("x.cow").toString(), "--create", "16M");
+        refused("in use by snapshot good", "snapshot", "s2", "--origin", "base", "--cow", cow.toString());
+        refused("in use by origin base", "snapshot", "s3", "--origin", "base", "--cow", origin.toString());
+        refused("too small", "snapshot", "s4", "--origin", "base", "--cow", dir.resolve("tiny.cow").toString(), "--chunk", "8");
+        refused("bad chunk size", "snapshot", "s5", "--origin", "base", "--cow", dir.resolve("c5.cow").toString(), "--create", "16M", "--chunk", "12");
+        refused("bad chunk size", "snapshot", "s6", "--origin", "base", "--cow", dir.resolve("c6.cow").toString(), "--create", "16M", "--chunk", "4096m");
+        refused("no such file", "origin", "o2", dir.resolve("missing.img").toString());
+        refused("no such file", "snapshot", "s7", "--origin", "base", "--cow", dir.resolve("missing.cow").toString());
+        refused("exists already", "origin", "base", cow.toString());
+        refused("bad store type", "snapshot", "s8", "--origin", "base", "--cow", dir.resolve("c8.cow").toString(), "--create", "16M", "--store", "Q");
+        refused("bad name", "origin", "bad/name", origin.toString());
+        refused("not a snapshot COW", "snapshot", "s9", "--origin", "base", "--cow", junk.toString());
+        refused("still has snapshots", "remove", "base");
+        refused("unknown device", "remove", "nosuch");
+        refused("unknown target", "load", "x", "0 100 linear /dev/null 0");
+        refused("snapshot-origin takes one argument", "load", "x", "snapshot-origin");
+        refused("unknown snapshot", "merge", "nosuch");
+        ok("snapshot", "tr", "--origin", "base", "--cow", dir.resolve("tr.cow").toString(), "--create", "16M", "--store", "N");
+        refused("transient (N)", "merge", "tr");
+        ok("remove", "tr");
+        refused("must keep the COW", "reload", "good", "--table", "snapshot " + origin + " " + dir.resolve("other.cow") + " P 16");
+        misused("a command is needed");
+        misused("Unknown option", "status", "--frobnicate");
+        misused("Missing required option", "snapshot", "s10", "--cow", "x");
+
+        assertEquals(listBefore, ok("list").out(), "a refused command changed the devices");
+        assertArrayEquals(confBefore, Files.readAllBytes(dir.resolve("devices.conf")), "a refused command changed the configuration");
+        assertArrayEquals(junkBefore, Files.readAllBytes(junk), "the refused COW was written to");
+        ok("remove", "good");
+        ok("remove", "base");
+    }
+
+    @Test
+    void loadsDmTablesAndPrintsDmStatus() throws IOException {
+        Path origin = sparse("t-origin.img", 32 << 20);
+        Path cow = sparse("t.cow", 16 << 20);
+        ok("load", "t-base", "0", String.valueOf((32 << 20) / 512), "snapshot-origin", origin.toString());
+        ok("load", "t-snap", "snapshot", origin.toString(), cow.toString(), "PO", "16");
+        String table = ok("status", "--table").out();
+        assertTrue(table.contains("t-base: 0 65536 snapshot-origin " + origin.toRealPath()), table);
+        assertTrue(table.contains("t-snap: 0 65536 snapshot " + origin.toRealPath() + " " + cow.toRealPath() + " PO 16"), table);
+        String status = ok("status", "t-snap").out().strip();
+        assertEquals("t-snap: 0 65536 snapshot 32/32768 32", status);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) Json.parse(ok("status", "t-snap", "--json").out());
+        assertEquals("snapshot", json.get("role"));
+        assertEquals("PO", json.get("store"));
+        assertEquals(16L, json.get("chunk_sectors"));
+        assertEquals("active", json.get("state"));
+        assertTrue(String.valueOf(json.get("device")).startsWith("/dev/ublkb"));
+        ok("remove", "t-snap");
+        ok("remove", "t-base");
+    }
+
+    @Test
+    void reloadHandsTheExceptionsOverWhileIoRuns() throws Exception {
+        Path origin = sparse("h-origin.img", 64 << 20);
+        Path cow = sparse("h.cow", 64 << 20);
+        ok("origin", "h-base", origin.toString());
+        ok("snapshot", "h-snap", "--origin", "h-base", "--cow", cow.toString(), "--store", "P", "--chunk", "8");
+        String base = devOf("h-base");
+        String snap = devOf("h-snap");
+        byte[] before = read(base, 0, 8 << 20);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> writers = new ArrayList<>();
+        for (String dev : List.of(base, snap)) {
+            writers.add(Thread.ofPlatform().start(() -> {
+                Random rnd = new Random(dev.hashCode());
+                ByteBuffer b = ByteBuffer.allocateDirect(8192).alignedSlice(4096);
+                try (FileChannel ch = FileChannel.open(Path.of(dev), StandardOpenOption.WRITE,
+                        com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+                    while (!stop.get()) {
+                        b.clear();
+                        while (b.hasRemaining()) {
+                            b.put((byte) rnd.nextInt());
+                        }
+                        b.flip();
+                        ch.write(b, (long) (2048 + rnd.nextInt(8000)) * 4096);
+                    }
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }));
+        }
+        Thread.sleep(2000);
+        long exceptionsBefore = exceptions("h-snap");
+        ok("reload", "h-snap", "--table", "snapshot " + origin + " " + cow + " PO 8");
+        Thread.sleep(2000);
+        stop.set(true);
+        for (Thread t : writers) {
+            t.join();
+        }
+        assertNull(failure.get(), () -> "I/O failed across the reload: " + failure.get());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> j = (Map<String, Object>) Json.parse(ok("status", "h-snap", "--json").out());
+        assertEquals("PO", j.get("store"));
+        assertEquals("active", j.get("state"));
+        assertTrue(((Number) j.get("exceptions")).longValue() >= exceptionsBefore, "exceptions lost in the handover");
+        // The snapshot's first 8 MiB were never written through it: still the origin's old data.
+        assertArrayEquals(before, read(snap, 0, 8 << 20), "the snapshot's image changed across the handover");
+        ok("remove", "h-snap");
+        ok("remove", "h-base");
+    }
+
+    private static long exceptions(String name) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> j = (Map<String, Object>) Json.parse(ok("status", name, "--json").out());
+        return ((Number) j.get("exceptions")).longValue();
+    }
+
+    private static String devOf(String name) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> j = (Map<String, Object>) Json.parse(ok("status", name, "--json").out());
+        return (String) j.get("device");
+    }
+
+    private static byte[] read(String dev, long offset, int len) throws IOException {
+        try (FileChannel ch = FileChannel.open(Path.of(dev), StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(len);
+            while (b.hasRemaining()) {
+                if (ch.read(b, offset + b.position()) < 0) {
+                    break;
+                }
+            }
+            return b.array();
+        }
+    }
+}
