@@ -2,7 +2,7 @@
 top=$(pwd)
 JAVA_HOME=${JAVA_HOME:-$(scripts/setup --print-java-home 2>/dev/null || echo /usr/lib/jvm/temurin-25-jdk-amd64)}
 JAVA="$JAVA_HOME/bin/java"
-JAVA_OPTS="--enable-native-access=ALL-UNNAMED"
+JAVA_OPTS="--enable-native-access=ALL-UNNAMED -XX:ErrorFile=$top/build/hs_err_%p.log"
 export JAVA_HOME
 UBLKD="$top/bin/ublkd"
 

@@ -12,6 +12,9 @@ truncate -s 40M "$W/k.cow" "$W/u.cow"
 LO=$(losetup -f --show "$W/k.img"); LC=$(losetup -f --show "$W/k.cow")
 dmsetup create it_korigin --table "0 $S snapshot-origin $LO"
 dmsetup create it_ksnap --table "0 $S snapshot $LO $LC P 8"
+# as LVM does: the origin is suspended and resumed once its snapshots exist, so that it splits
+# writes at the snapshots' chunk size (it learns that size on resume)
+dmsetup suspend it_korigin; dmsetup resume it_korigin
 u origin base "$W/u.img" >/dev/null
 u snapshot snap --origin base --cow "$W/u.cow" --store P --chunk 8 >/dev/null
 step "applying the same writes to both stacks"

@@ -13,6 +13,7 @@ LO=$(losetup -f --show "$W/k.img"); L1=$(losetup -f --show "$W/k1.cow"); L2=$(lo
 dmsetup create it_mo --table "0 $S snapshot-origin $LO"
 dmsetup create it_m2 --table "0 $S snapshot $LO $L2 P 16"
 dmsetup create it_m1 --table "0 $S snapshot $LO $L1 P 8"
+dmsetup suspend it_mo; dmsetup resume it_mo # as LVM does: the origin learns its snapshots' chunk size
 u origin base "$W/u.img" >/dev/null
 u snapshot s2 --origin base --cow "$W/u2.cow" --store P --chunk 16 >/dev/null
 u snapshot s1 --origin base --cow "$W/u1.cow" --store P --chunk 8 >/dev/null

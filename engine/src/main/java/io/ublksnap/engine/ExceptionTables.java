@@ -26,7 +26,7 @@ final class ExceptionTables {
     }
 
     ChunkState state(long chunk) {
-        PendingException pe = pending.get(chunk);
+        PendingException pe = pending(chunk);
         if (pe != null) {
             return pe.state();
         }
@@ -43,7 +43,7 @@ final class ExceptionTables {
     }
 
     PendingException pending(long chunk) {
-        return pending.get(chunk);
+        return pending.isEmpty() ? null : pending.get(chunk); // no boxing on the common path
     }
 
     int pendingCount() {

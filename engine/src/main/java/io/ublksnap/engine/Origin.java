@@ -107,7 +107,7 @@ public final class Origin extends Target {
             q.execute(() -> r.finish(-Errno.EOPNOTSUPP));
             return;
         }
-        List<PendingException> fresh = new ArrayList<>(0);
+        List<PendingException> fresh = null;
         boolean waiting = false;
         lock.lock();
         try {
@@ -115,15 +115,18 @@ public final class Origin extends Target {
                 q.execute(r.retry);
                 return;
             }
-            PendingException waitOn = lockedEnsureExceptions(r.sector(), r.endSector(), fresh, q);
-            if (waitOn != null) {
-                waitOn.addWaiter(q, RaceGuards.recheckAllSnapshotsAfterWait ? r.retry : () -> issueOriginWrite(r));
-                waiting = true;
+            if (!snapshots.isEmpty()) {
+                fresh = new ArrayList<>(2);
+                PendingException waitOn = lockedEnsureExceptions(r.sector(), r.endSector(), fresh, q);
+                if (waitOn != null) {
+                    waitOn.addWaiter(q, RaceGuards.recheckAllSnapshotsAfterWait ? r.retry : () -> issueOriginWrite(r));
+                    waiting = true;
+                }
             }
         } finally {
             lock.unlock();
         }
-        if (!fresh.isEmpty()) {
+        if (fresh != null && !fresh.isEmpty()) {
             CopyJob.start(this, fresh, q);
         }
         if (!waiting) {

@@ -216,6 +216,11 @@ final class Snapshot {
 
     void read(BlockRequest r) {
         IoQueue q = r.queue();
+        long first = r.sector() >>> chunkShift;
+        if (first == (r.endSector() - 1) >>> chunkShift) {
+            readOneChunk(r, first, q);
+            return;
+        }
         List<Pieces.Run> runs = new ArrayList<>(2);
         origin.lock.lock();
         try {
@@ -362,6 +367,36 @@ final class Snapshot {
         tables.beginPending(pe);
         commitOrder.add(pe);
         return pe;
+    }
+
+    /** The common case: a read inside one chunk is one backing read, to the COW or (tracked) to the origin. */
+    private void readOneChunk(BlockRequest r, long chunk, IoQueue q) {
+        long remapped;
+        boolean tracked = false;
+        origin.lock.lock();
+        try {
+            if (!valid) {
+                q.execute(() -> r.finish(-Errno.EIO));
+                return;
+            }
+            remapped = tables.remapped(chunk);
+            if (remapped < 0 && RaceGuards.trackSnapshotReads) {
+                tables.track(chunk);
+                tracked = true;
+            }
+        } finally {
+            origin.lock.unlock();
+        }
+        if (remapped >= 0) {
+            q.read(cow, Pieces.cowOffset(remapped, chunk, r.sector(), chunkShift), r.buffer(), r);
+        } else if (tracked) {
+            q.read(origin.device, r.sector() << 9, r.buffer(), res -> {
+                untrack(chunk);
+                r.done(res);
+            });
+        } else {
+            q.read(origin.device, r.sector() << 9, r.buffer(), r);
+        }
     }
 
     void flush(BlockRequest r) {

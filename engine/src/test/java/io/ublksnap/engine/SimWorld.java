@@ -33,6 +33,11 @@ final class SimWorld {
         static Settings standard(int ops) {
             return new Settings(ops, true, true, true, 5, 0.5);
         }
+
+        /** Many snapshots come and go while I/O runs. */
+        boolean many() {
+            return maxSnapshots >= 32;
+        }
     }
 
     final long seed;
@@ -56,6 +61,7 @@ final class SimWorld {
     Snap merging;
     boolean mergeStarting;
     int crashes;
+    int peakSnapshots;
     int merges;
     int completedMerges;
     long reads;
@@ -73,6 +79,10 @@ final class SimWorld {
         boolean active;
         boolean gone;
         boolean removing;
+        /** Invalidated (COW full): its I/O fails from now on, as it should. */
+        boolean invalid;
+        /** Overflowed (PO, COW full): its writes fail, reads go on. */
+        boolean overflow;
         final List<long[]> inflight = new ArrayList<>();
         int inflightCount;
 
@@ -189,7 +199,7 @@ final class SimWorld {
 
     private void action() {
         int a = rnd.nextInt(100);
-        List<Snap> usable = snaps.stream().filter(s -> s.active && !s.gone).toList();
+        List<Snap> usable = snaps.stream().filter(s -> s.active && !s.gone && !s.invalid).toList();
         if (a < 22) {
             originIo(true);
         } else if (a < 34) {
@@ -202,7 +212,7 @@ final class SimWorld {
             flushOrigin();
         } else if (a < 71 && !usable.isEmpty()) {
             flushSnap(usable.get(rnd.nextInt(usable.size())));
-        } else if (a < 79) {
+        } else if (a < 79 || (settings.many() && a < 92 && rnd.nextInt(3) > 0)) {
             createSnapshot();
         } else if (a < 82 && settings.removals() && !usable.isEmpty()) {
             removeSnapshot(usable.get(rnd.nextInt(usable.size())));
@@ -272,7 +282,26 @@ final class SimWorld {
         origin.submit(req);
     }
 
+    /** A snapshot request failed: fine if the snapshot was invalidated or overflowed, a failure otherwise. */
+    private boolean explainedFailure(Snap s, boolean write) {
+        SnapshotStatus st = s.target.status();
+        if (!st.valid()) {
+            s.invalid = true;
+            note(s + " is invalid now (COW full)");
+            return true;
+        }
+        if (write && st.overflow()) {
+            s.overflow = true;
+            note(s + " overflowed");
+            return true;
+        }
+        return false;
+    }
+
     private void snapIo(Snap s, boolean write) {
+        if (write && s.overflow) {
+            return;
+        }
         long[] r = randomRange(originSectors);
         if (overlaps(s.inflight, r[0], r[1], write)) {
             return;
@@ -296,7 +325,9 @@ final class SimWorld {
                 s.inflightCount--;
                 giveBack(buf);
                 if (res < 0) {
-                    fail(s + " write " + r[0] + "+" + count + " failed: " + res);
+                    if (!explainedFailure(s, true)) {
+                        fail(s + " write " + r[0] + "+" + count + " failed: " + res);
+                    }
                 } else {
                     s.model.acked(r[0], count, v);
                 }
@@ -308,8 +339,10 @@ final class SimWorld {
                 s.inflight.remove(entry);
                 s.inflightCount--;
                 if (res < 0) {
-                    fail(s + " read " + r[0] + "+" + count + " failed: " + res);
-                } else {
+                    if (!explainedFailure(s, false)) {
+                        fail(s + " read " + r[0] + "+" + count + " failed: " + res);
+                    }
+                } else if (!s.invalid) {
                     check(s.model, data.byteBuffer(), r[0], count, s.name);
                 }
                 giveBack(buf);
@@ -344,13 +377,18 @@ final class SimWorld {
     }
 
     private void flushSnap(Snap s) {
+        if (s.invalid) {
+            return;
+        }
         long[] state = s.model.flushIssued();
         s.inflightCount++;
         BlockRequest req = new BlockRequest();
         req.set(BlockRequest.Op.FLUSH, 0, 0, null, false, anyQueue(), (rq, res) -> {
             s.inflightCount--;
             if (res < 0) {
-                fail(s + " flush failed: " + res);
+                if (!explainedFailure(s, false)) {
+                    fail(s + " flush failed: " + res);
+                }
             } else {
                 s.model.flushed(state);
             }
@@ -375,6 +413,9 @@ final class SimWorld {
         long chunks = (originSectors + chunk - 1) / chunk;
         long epa = chunk * 512L / 16;
         long cowChunks = chunks + chunks / epa + 4;
+        if (settings.many()) {
+            cowChunks = Math.max(8, chunks / 4); // many small COWs: some fill up and are invalidated
+        }
         Snap s = new Snap("snap" + (++snapCounter), new SimDevice("cow" + snapCounter, cowChunks * chunk * 512), type, chunk);
         try {
             s.target = origin.load(s.config());
@@ -396,6 +437,7 @@ final class SimWorld {
             originModel.allDurable();
             s.model = new Model(s.name, originModel);
             s.active = true;
+            peakSnapshots = Math.max(peakSnapshots, (int) snaps.stream().filter(x -> x.active && !x.gone).count());
             note("activated " + s);
         });
     }
@@ -418,7 +460,9 @@ final class SimWorld {
             return;
         }
         if (!s.target.status().valid()) {
-            fail(s + " became invalid: " + s.target.status());
+            if (!settings.many()) {
+                fail(s + " became invalid: " + s.target.status());
+            }
             return;
         }
         s.active = false;
@@ -545,7 +589,7 @@ final class SimWorld {
     void verifyAll(boolean afterCrash) {
         verifyDevice(origin, originModel, "origin", afterCrash);
         for (Snap s : snaps) {
-            if (s.active && !s.gone) {
+            if (s.active && !s.gone && !s.invalid && s.target.status().valid()) {
                 verifyDevice(s.target, s.model, s.name, afterCrash);
             }
         }

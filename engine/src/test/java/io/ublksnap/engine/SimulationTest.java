@@ -48,4 +48,29 @@ class SimulationTest {
                 seeds, reads, writes, crashes, merges, completedMerges, (System.nanoTime() - t0) / 1e9);
         assertTrue(failed.isEmpty(), () -> String.join("\n\n", failed));
     }
+
+    /**
+     * At least 64 snapshots of one origin, created and removed while I/O runs on the origin and on
+     * them; small COWs, so some fill up and get invalidated on the way.
+     */
+    @Test
+    void sixtyFourSnapshotsComeAndGoUnderIo() {
+        List<String> failed = new ArrayList<>();
+        int most = 0;
+        for (long seed = 1; seed <= 6; seed++) {
+            SimWorld w = new SimWorld(seed, new SimWorld.Settings(1500, false, false, true, 72, 0));
+            try {
+                w.run();
+            } catch (RuntimeException | AssertionError e) {
+                w.fail("exception: " + e);
+            }
+            most = Math.max(most, w.peakSnapshots);
+            if (!w.failures.isEmpty()) {
+                failed.add(w.report());
+            }
+        }
+        System.out.println("many snapshots: at most " + most + " at once");
+        assertTrue(failed.isEmpty(), () -> String.join("\n\n", failed));
+        assertTrue(most >= 64, "only " + most + " snapshots at once");
+    }
 }

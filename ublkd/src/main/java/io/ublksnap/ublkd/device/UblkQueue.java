@@ -47,6 +47,8 @@ final class UblkQueue extends RingLoop {
     private final Arena arena = Arena.ofShared();
     private MemorySegment descriptors;
     private SegmentBuffer[] tagBuffers;
+    /** The slice of each tag's buffer handed out last, reused while requests keep their size. */
+    private IoBuffer[] lastSlice;
     private final BlockRequest[] requests;
     private int liveTags;
     /** Requests handed to the engine and not yet committed. */
@@ -86,6 +88,7 @@ final class UblkQueue extends RingLoop {
     protected void onStart() throws NativeException {
         descriptors = UblkIo.mmapDescriptors(arena, device.charFd(), qid, depth);
         tagBuffers = new SegmentBuffer[depth];
+        lastSlice = new IoBuffer[depth];
         if (zeroCopy) {
             ring.registerBuffersSparse(depth);
         } else {
@@ -163,7 +166,11 @@ final class UblkQueue extends RingLoop {
         IoBuffer buf = null;
         if (o == BlockRequest.Op.READ || o == BlockRequest.Op.WRITE) {
             long bytes = (long) sectors << 9;
-            buf = zeroCopy ? new KernelBuffer(tag, 0, bytes) : tagBuffers[tag].slice(0, bytes);
+            buf = lastSlice[tag];
+            if (buf == null || buf.length() != bytes) {
+                buf = zeroCopy ? new KernelBuffer(tag, 0, bytes) : tagBuffers[tag].slice(0, bytes);
+                lastSlice[tag] = buf;
+            }
         }
         BlockRequest r = requests[tag].set(o, sector, sectors, buf, (flags & UBLK_IO_F_FUA) != 0, this, completion);
         Target target = device.target();

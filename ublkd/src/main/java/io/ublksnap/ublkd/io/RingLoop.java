@@ -58,6 +58,9 @@ public class RingLoop implements IoQueue {
     private int[] free = new int[64];
     private int freeTop;
     private int inflight;
+    private long bytesRead;
+    private long bytesWritten;
+    private long operations;
 
     private final ArrayDeque<Runnable> local = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<Runnable> remote = new ConcurrentLinkedQueue<>();
@@ -219,6 +222,21 @@ public class RingLoop implements IoQueue {
         return Thread.currentThread() == thread;
     }
 
+    /** Bytes read from backing devices through this ring (read from the loop thread, or after it stopped). */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    /** Bytes written to backing devices through this ring. */
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    /** Backing I/O operations submitted through this ring. */
+    public long operations() {
+        return operations;
+    }
+
     /** Backing I/O operations in flight on this ring. */
     public int inflight() {
         return inflight;
@@ -248,6 +266,7 @@ public class RingLoop implements IoQueue {
     }
 
     private int slot(IoCallback cb) {
+        operations++;
         if (freeTop == 0) {
             grow();
         }
@@ -324,6 +343,13 @@ public class RingLoop implements IoQueue {
 
     private void ioDone(int s, int res) {
         int op = slotOp[s];
+        if (res > 0) {
+            if (op == OP_READ) {
+                bytesRead += res;
+            } else if (op == OP_WRITE) {
+                bytesWritten += res;
+            }
+        }
         if ((op == OP_READ || op == OP_WRITE) && res >= 0) {
             int done = slotDone[s] + res;
             if (res > 0 && done < slotLen[s]) {
