@@ -21,6 +21,6 @@ dd if="$L/doomed" of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null && fail "r
 sha256sum < "$L/good" | cmp -s - "$D/good.sum" || fail "the other snapshot changed"
 u status
 ok "origin writes go on, the other snapshot is intact, the failed one is Invalid and fails I/O"
-u remove doomed; u remove good; u remove base
+u remove doomed good base
 stop_daemon
 dmsetup remove it_dying

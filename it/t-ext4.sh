@@ -35,5 +35,5 @@ umount "$D/s"; umount "$D/m"
 e2fsck -fn "$L/base" >/dev/null || fail "origin file system damaged"
 e2fsck -fn "$L/snap" >/dev/null || fail "snapshot file system damaged"
 ok "both file systems check clean"
-u remove snap; u remove base
+u remove snap base
 stop_daemon

@@ -8,7 +8,7 @@ dd if=/dev/urandom of="$L/base" bs=1M count=64 oflag=direct status=none
 u snapshot snap --origin base --cow "$D/snap.cow" --store P --chunk 8 >/dev/null
 common="--ioengine=io_uring --direct=1 --iodepth=32 --verify=crc32c --verify_fatal=1 --do_verify=1 --size=48M --randrepeat=0 --group_reporting --verify_state_save=0"
 step "fio on origin and snapshot at once"
-fio --name=origin --filename="$L/base" --rw=randwrite --bs=4k-64k $common --output="$D/fio-origin.txt" &
+fio --name=origin --filename="$L/base" --rw=randwrite --bs=4k-64k --fdatasync=32 $common --output="$D/fio-origin.txt" &
 P1=$!
 fio --name=snap --filename="$L/snap" --rw=randwrite --bs=4k-32k --offset=64M $common --output="$D/fio-snap.txt" &
 P2=$!
@@ -18,5 +18,24 @@ grep -i "verify" "$D/fio-origin.txt" "$D/fio-snap.txt" | grep -iv "verify: *0" |
 grep -h "err=" "$D/fio-origin.txt" "$D/fio-snap.txt"
 ok "no verify error on either device"
 u status
-u remove snap; u remove base
+u remove snap base
 stop_daemon
+if grep -q "(zero copy)" "$D/ublkd.log"; then
+  step "the same in copy mode (--no-zero-copy): this kernel offers both"
+  truncate -s 0 "$D/snap.cow"; truncate -s 320M "$D/snap.cow"
+  restart_daemon --queues 2 --depth 64 --no-zero-copy
+  u origin base2 "$D/origin.img" >/dev/null
+  u snapshot snap2 --origin base2 --cow "$D/snap.cow" --store P --chunk 8 >/dev/null
+  grep -q "base2 on .* (zero copy)" "$D/ublkd.log" && fail "--no-zero-copy still used zero copy"
+  fio --name=origin --filename="$L/base2" --rw=randwrite --bs=4k-64k $common --output="$D/fio-origin2.txt" &
+  P1=$!
+  fio --name=snap --filename="$L/snap2" --rw=randwrite --bs=4k-32k --offset=64M $common --output="$D/fio-snap2.txt" &
+  P2=$!
+  wait $P1 || { cat "$D/fio-origin2.txt"; fail "fio on the origin failed (copy mode)"; }
+  wait $P2 || { cat "$D/fio-snap2.txt"; fail "fio on the snapshot failed (copy mode)"; }
+  ok "no verify error in copy mode either"
+  u remove snap2 base2
+  stop_daemon
+else
+  echo "note: this kernel has no zero copy for ublk (AUTO_BUF_REG): copy mode only"
+fi

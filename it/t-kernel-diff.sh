@@ -18,9 +18,8 @@ dmsetup suspend it_korigin; dmsetup resume it_korigin
 u origin base "$W/u.img" >/dev/null
 u snapshot snap --origin base --cow "$W/u.cow" --store P --chunk 8 >/dev/null
 step "applying the same writes to both stacks"
-apply_writes 11 300 96 /dev/mapper/it_korigin "$L/base"
-apply_writes 12 200 40 /dev/mapper/it_ksnap "$L/snap"
-apply_writes 13 300 128 /dev/mapper/it_korigin "$L/base"
+apply_writes 11 300 96 /dev/mapper/it_korigin "$L/base" -- 12 200 40 /dev/mapper/it_ksnap "$L/snap" \
+  -- 13 300 128 /dev/mapper/it_korigin "$L/base"
 cmp /dev/mapper/it_korigin "$L/base" || fail "origin images differ"
 cmp /dev/mapper/it_ksnap "$L/snap" || fail "snapshot images differ"
 ok "origin and snapshot images are identical on both stacks"

@@ -18,10 +18,8 @@ u origin base "$W/u.img" >/dev/null
 u snapshot s2 --origin base --cow "$W/u2.cow" --store P --chunk 16 >/dev/null
 u snapshot s1 --origin base --cow "$W/u1.cow" --store P --chunk 8 >/dev/null
 step "identical writes to both stacks"
-apply_writes 21 300 64 /dev/mapper/it_mo "$L/base"
-apply_writes 22 150 32 /dev/mapper/it_m1 "$L/s1"
-apply_writes 23 100 16 /dev/mapper/it_m2 "$L/s2"
-apply_writes 24 200 128 /dev/mapper/it_mo "$L/base"
+apply_writes 21 300 64 /dev/mapper/it_mo "$L/base" -- 22 150 32 /dev/mapper/it_m1 "$L/s1" \
+  -- 23 100 16 /dev/mapper/it_m2 "$L/s2" -- 24 200 128 /dev/mapper/it_mo "$L/base"
 cmp /dev/mapper/it_m1 "$L/s1" || fail "s1 differs before the merge"
 dd if="$L/s1" of="$W/s1.img" bs=1M status=none
 dd if="$L/s2" of="$W/s2.img" bs=1M status=none
@@ -39,6 +37,8 @@ done
 echo "kernel merge done: $st"
 step "ublkd: merge of s1, with the same writes during the merge"
 u merge s1 >/dev/null
+dd if="$L/s1" of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null && fail "the merging snapshot's own device still serves I/O"
+ok "the merging snapshot's own device fails I/O, as in the kernel"
 apply_writes 25 200 64 "$L/base"
 n=0; while [ -e "$L/s1" ]; do n=$((n + 1)); [ $n -gt 1200 ] && fail "ublkd merge did not finish"; sleep 0.5; done
 cmp /dev/mapper/it_mo "$L/base" || fail "origins differ after the merges"
@@ -47,14 +47,13 @@ cmp /dev/mapper/it_m2 "$L/s2" || fail "the other snapshots differ after the merg
 cmp "$L/s2" "$W/s2.img" || fail "the other snapshot changed"
 ok "the other snapshot kept its image on both stacks"
 dmsetup remove it_m2; dmsetup remove it_mo; losetup -d "$LO" "$L1" "$L2"
-u remove s2; u remove base
+u remove s2 base
 
 step "a merge interrupted by a restart resumes where it stopped"
 cp "$W/base0.img" "$W/r.img"; truncate -s 64M "$W/r.cow"; rm -f "$W/r.cow"; truncate -s 64M "$W/r.cow"
 u origin rbase "$W/r.img" >/dev/null
 u snapshot r1 --origin rbase --cow "$W/r.cow" --store P --chunk 8 >/dev/null
-apply_writes 31 400 128 "$L/rbase"
-apply_writes 32 100 64 "$L/r1"
+apply_writes 31 400 128 "$L/rbase" -- 32 100 64 "$L/r1"
 dd if="$L/r1" of="$W/r1.img" bs=1M status=none
 u merge r1 >/dev/null
 stop_daemon

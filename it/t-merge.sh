@@ -48,5 +48,5 @@ umount "$D/m"
 ok "the origin holds the snapshot's file system, byte for byte"
 sha256sum < "$L/s2" | cmp -s - "$D/s2.sum" || fail "the other snapshot's image changed during the merge"
 ok "the second snapshot still reads its own image"
-u remove s2; u remove base
+u remove s2 base
 stop_daemon

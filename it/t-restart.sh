@@ -23,6 +23,13 @@ grep -q "transient snapshot n did not survive" "$D/ublkd.log" || fail "no word a
 u status | grep -v "^n:" > "$D/status.after"
 grep -v "^n:" "$D/status.before" | cmp -s - "$D/status.after" || { cat "$D/status.before" "$D/status.after"; fail "status changed across the restart"; }
 ok "origin and persistent snapshots read as before, status unchanged"
+step "SIGTERM stops the daemon gracefully"
+kill -TERM "$DPID"; wait "$DPID" || fail "the daemon exited with an error on SIGTERM"
+grep -q "signal: stopping" "$D/ublkd.log" || fail "no graceful stop on SIGTERM"
+[ -e "$L/base" ] && fail "devices left behind after SIGTERM"
+restart_daemon
+for x in base a b; do sha256sum < "$L/$x" | cmp -s - "$D/$x.sum" || fail "$x reads differently after SIGTERM and restart"; done
+ok "after SIGTERM and a restart, everything reads as before"
 step "crash: kill -9 while writing to the origin and a snapshot"
 dd if=/dev/urandom of="$L/base" bs=64k count=600 oflag=direct status=none 2>/dev/null &
 W1=$!

@@ -22,6 +22,18 @@ DPID=$!
 "$UBLKD" --socket "$SOCK" wait --timeout 120 >/dev/null || fail "ublkd did not start"
 echo "ublkd: $(grep 'kernel ublk features' "$D/ublkd.log" | sed 's/.*features: //')"
 
+warmup() { # the JIT compiles ublkd's hot paths before anything is measured (the kernel needs no warm-up)
+  printf 'bo: snapshot-origin %s\nbs1: snapshot %s /dev/ram1 P 8\n' $RAW $RAW > "$D/tables"
+  "$UBLKD" --socket "$SOCK" load --file "$D/tables" >/dev/null || fail "ublkd load"
+  for j in randwrite randread; do
+    for dev in bo bs1; do
+      fio --name=warm --filename="$L/$dev" --rw=$j --bs=4k --size=64M --ioengine=io_uring --direct=1 --iodepth=16 \
+          --runtime=${BENCH_WARMUP:-12} --time_based --output=/dev/null
+    done
+  done
+  "$UBLKD" --socket "$SOCK" remove bs1 bo >/dev/null
+}
+
 zero_cows() { for i in 1 2 3 4 5; do dd if=/dev/zero of=/dev/ram$i bs=64k count=2 oflag=direct status=none; done; }
 cpu() { awk '{print $14 + $15}' /proc/$DPID/stat; }
 
@@ -48,6 +60,9 @@ down() {
     ublk|pass) names=$("$UBLKD" --socket "$SOCK" list | awk 'NR>1 && $3=="snapshot"{print $1}'); "$UBLKD" --socket "$SOCK" remove $names bo >/dev/null;;
   esac
 }
+
+echo "== warming up ublkd"
+zero_cows; warmup
 
 # run NAME KIND NSNAP QD DEVICEROLE FIOARGS...: one fio run, results to $out/fio/NAME.KIND.json
 run() {

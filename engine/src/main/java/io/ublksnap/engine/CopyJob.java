@@ -67,6 +67,15 @@ final class CopyJob {
 
     private void read(IoQueue queue, IoBuffer buf) {
         IoBuffer data = buf.slice(0, length);
+        if (exceptions.size() == 1) {
+            // One destination: read and write chained (one round trip where the queue can chain them).
+            PendingException pe = exceptions.getFirst();
+            queue.copy(origin.device, firstChunk * chunkBytes, pe.snapshot.cow, pe.newChunk * chunkBytes, data, res -> {
+                origin.pool.release(buf);
+                pe.snapshot.copyDone(pe, res >= 0, queue);
+            });
+            return;
+        }
         queue.read(origin.device, firstChunk * chunkBytes, data, res -> {
             if (res < 0) {
                 origin.pool.release(buf);

@@ -12,10 +12,22 @@ import java.util.Random;
  * and data all from a seed) to each device given, with direct I/O, so that two stacks (the kernel's
  * dm-snapshot and ublkd) receive exactly the same writes.
  *
- * <pre>java -cp ublkd/target/test-classes io.ublksnap.it.ApplyWrites SEED COUNT MAX_SECTORS DEVICE...</pre>
+ * <pre>java -cp ublkd/target/test-classes io.ublksnap.it.ApplyWrites SEED COUNT MAX_SECTORS DEVICE... [-- SEED ...]...</pre>
+ *
+ * Several sequences, separated by {@code --}, are applied one after the other (one JVM start).
  */
 public final class ApplyWrites {
     public static void main(String[] args) throws IOException {
+        int start = 0;
+        for (int i = 0; i <= args.length; i++) {
+            if (i == args.length || args[i].equals("--")) {
+                apply(java.util.Arrays.copyOfRange(args, start, i));
+                start = i + 1;
+            }
+        }
+    }
+
+    private static void apply(String[] args) throws IOException {
         long seed = Long.parseLong(args[0]);
         int count = Integer.parseInt(args[1]);
         int max = Integer.parseInt(args[2]);

@@ -15,6 +15,12 @@ public interface IoQueue {
     /** Write flag: the data is durable when the write completes (FUA). */
     int FUA = 1;
 
+    /**
+     * Write flag: first make every write completed on the device before this call durable (a flush),
+     * then write. Metadata commits use PREFLUSH | FUA: the data they point at is durable first.
+     */
+    int PREFLUSH = 2;
+
     /** Reads {@code buf.length()} bytes at byte {@code offset} of {@code dev} into {@code buf}. */
     void read(BackingDevice dev, long offset, IoBuffer buf, IoCallback callback);
 
@@ -26,6 +32,21 @@ public interface IoQueue {
 
     /** Discards {@code length} bytes at {@code offset}: later reads return zeros or old data. */
     void discard(BackingDevice dev, long offset, long length, IoCallback callback);
+
+    /**
+     * Reads {@code buf.length()} bytes at {@code srcOffset} of {@code src} into {@code buf}, then
+     * writes them at {@code dstOffset} of {@code dst}: a chunk copy. Implementations may chain the
+     * two operations so that the kernel starts the write itself (one round trip).
+     */
+    default void copy(BackingDevice src, long srcOffset, BackingDevice dst, long dstOffset, IoBuffer buf, IoCallback callback) {
+        read(src, srcOffset, buf, r -> {
+            if (r < 0) {
+                callback.done(r);
+            } else {
+                write(dst, dstOffset, buf, 0, callback);
+            }
+        });
+    }
 
     /**
      * Runs {@code task} on this queue's thread, after the current task: callable from any thread.

@@ -369,15 +369,9 @@ public final class PersistentStore implements ExceptionStore {
         return now;
     }
 
-    /** Preflush, then the area with FUA; then the batch's callbacks. */
+    /** The area with preflush and FUA; then the batch's callbacks. */
     private void writeArea(IoQueue queue, long location, List<CommitCallback> callbacks) {
-        queue.flush(cow, fr -> {
-            if (fr < 0) {
-                finishWrite(queue, fr, callbacks);
-                return;
-            }
-            queue.write(cow, location * chunkBytes, writeBuffer, IoQueue.FUA, wr -> finishWrite(queue, wr, callbacks));
-        });
+        queue.write(cow, location * chunkBytes, writeBuffer, IoQueue.PREFLUSH | IoQueue.FUA, wr -> finishWrite(queue, wr, callbacks));
     }
 
     private void finishWrite(IoQueue queue, int result, List<CommitCallback> callbacks) {
@@ -490,13 +484,7 @@ public final class PersistentStore implements ExceptionStore {
             }
             location = areaLocation(currentArea, epa);
         }
-        queue.flush(cow, fr -> {
-            if (fr < 0) {
-                mergeWritten(count, fr, callback);
-                return;
-            }
-            queue.write(cow, location * chunkBytes, writeBuffer, IoQueue.FUA, wr -> mergeWritten(count, wr, callback));
-        });
+        queue.write(cow, location * chunkBytes, writeBuffer, IoQueue.PREFLUSH | IoQueue.FUA, wr -> mergeWritten(count, wr, callback));
     }
 
     private void mergeWritten(int count, int result, IoCallback callback) {

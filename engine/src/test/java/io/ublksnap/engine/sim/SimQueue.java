@@ -37,6 +37,14 @@ public final class SimQueue implements IoQueue {
     @Override
     public void write(BackingDevice dev, long offset, IoBuffer buf, int flags, IoCallback callback) {
         operations++;
+        if ((flags & PREFLUSH) != 0) {
+            long position = sim(dev).logPosition();
+            scheduler.add(() -> {
+                int f = sim(dev).doFlush(position);
+                callback.done(f < 0 ? f : sim(dev).doWrite(offset, buf, (flags & FUA) != 0));
+            });
+            return;
+        }
         scheduler.add(() -> callback.done(sim(dev).doWrite(offset, buf, (flags & FUA) != 0)));
     }
 

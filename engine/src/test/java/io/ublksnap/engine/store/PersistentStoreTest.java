@@ -47,7 +47,7 @@ class PersistentStoreTest {
 
         @Override
         public void write(BackingDevice dev, long offset, IoBuffer buf, int flags, IoCallback cb) {
-            ops.add("write " + offset / CHUNK_BYTES + ((flags & FUA) != 0 ? " fua" : ""));
+            ops.add("write " + offset / CHUNK_BYTES + ((flags & PREFLUSH) != 0 ? " preflush" : "") + ((flags & FUA) != 0 ? " fua" : ""));
             q.write(dev, offset, buf, flags, cb);
         }
 
@@ -139,7 +139,7 @@ class PersistentStoreTest {
         assertTrue(results.isEmpty());
         commit(ps, q, 0x1_0000_0001L, c, results);
         q.drain();
-        assertEquals(List.of("flush", "write 1 fua"), q.ops, "one preflushed FUA write of area 0 for the batch");
+        assertEquals(List.of("write 1 preflush fua"), q.ops, "one preflushed FUA write of area 0 for the batch");
         assertEquals(List.of(true, true, true), results);
         ByteBuffer area = raw(cow, CHUNK_BYTES, CHUNK_BYTES);
         assertEquals(100, area.getLong(0));
@@ -175,7 +175,7 @@ class PersistentStoreTest {
             q.drain();
         }
         int writes = (int) q.ops.stream().filter(o -> o.startsWith("write")).count();
-        assertTrue(q.ops.indexOf("write 258") < q.ops.lastIndexOf("write 1 fua"), "next area zeroed before the full one: " + q.ops.subList(q.ops.size() - 4, q.ops.size()));
+        assertTrue(q.ops.indexOf("write 258") < q.ops.lastIndexOf("write 1 preflush fua"), "next area zeroed before the full one: " + q.ops.subList(q.ops.size() - 4, q.ops.size()));
         assertEquals(EPA + 1, writes, "one write per commit plus the zeroing");
         assertEquals(0, raw(cow, 258L * CHUNK_BYTES, CHUNK_BYTES).getLong(8), "area 1 zeroed");
         assertEquals(259, ps.prepareException(), "chunk 258 is metadata area 1");

@@ -20,7 +20,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "cow", mixinStandardHelpOptions = true,
         description = "Look at persistent COWs offline (no daemon needed; nothing is written to the COW).",
-        subcommands = {CowCommand.Inspect.class, CowCommand.Export.class})
+        subcommands = {CowCommand.Inspect.class, CowCommand.Export.class},
+        footer = {"", "Examples:", "  ublkd cow inspect /var/lib/ublksnap/snap1.cow",
+                "  ublkd cow export --origin base.img --cow snap1.cow --out snap1.img"})
 public final class CowCommand implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -34,6 +34,8 @@ public class RingLoop implements IoQueue {
     public static final long KIND_SHIFT = 56;
     public static final long KIND_IO = 1L << KIND_SHIFT;
     public static final long KIND_WAKE = 2L << KIND_SHIFT;
+    /** First operations of linked chains: a failure shows as -ECANCELED on the operation they lead to. */
+    public static final long KIND_IGNORE = 4L << KIND_SHIFT;
     private static final long KIND_MASK = 0xffL << KIND_SHIFT;
 
     private static final int OP_READ = 0, OP_WRITE = 1, OP_FSYNC = 2, OP_DISCARD = 3;
@@ -202,6 +204,8 @@ public class RingLoop implements IoQueue {
         } else if (kind == KIND_WAKE) {
             wakePending.set(false);
             armWake();
+        } else if (kind == KIND_IGNORE) {
+            // the linked operation that follows reports for both
         } else {
             onOtherCompletion(userData, res, flags);
         }
@@ -377,7 +381,37 @@ public class RingLoop implements IoQueue {
 
     @Override
     public void write(BackingDevice dev, long offset, IoBuffer buf, int flags, IoCallback callback) {
-        start(slot(callback), OP_WRITE, fdOf(dev), buf, offset, flags);
+        int s = slot(callback);
+        if ((flags & PREFLUSH) != 0) {
+            // fdatasync, then the write, chained in the kernel: one submission, one completion to wait for
+            ring.prepFsync(fdOf(dev), io_uring_h.IORING_FSYNC_DATASYNC, KIND_IGNORE);
+            ring.sqeFlags(io_uring_h.IOSQE_IO_LINK);
+        }
+        start(s, OP_WRITE, fdOf(dev), buf, offset, flags);
+    }
+
+    /** A chunk copy as a read linked to a write: the kernel starts the write when the read is done. */
+    @Override
+    public void copy(BackingDevice src, long srcOffset, BackingDevice dst, long dstOffset, IoBuffer buf, IoCallback callback) {
+        IoCallback afterWrite = res -> {
+            if (res >= 0) {
+                bytesRead += buf.length(); // the linked read completed in full (else the write was cancelled)
+            }
+            if (res == -io.ublksnap.ffi.Errno.ECANCELED) {
+                // the read failed or came up short and cancelled the write: do it step by step
+                IoQueue.super.copy(src, srcOffset, dst, dstOffset, buf, callback);
+            } else {
+                callback.done(res);
+            }
+        };
+        SegmentBuffer sb = (SegmentBuffer) buf;
+        if (sb.fixedIndex() >= 0) {
+            ring.prepReadFixed(fdOf(src), sb.address(), (int) sb.length(), srcOffset, sb.fixedIndex(), KIND_IGNORE);
+        } else {
+            ring.prepRead(fdOf(src), sb.address(), (int) sb.length(), srcOffset, KIND_IGNORE);
+        }
+        ring.sqeFlags(io_uring_h.IOSQE_IO_LINK);
+        start(slot(afterWrite), OP_WRITE, fdOf(dst), buf, dstOffset, 0);
     }
 
     @Override
