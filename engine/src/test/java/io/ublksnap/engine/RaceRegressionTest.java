@@ -28,7 +28,14 @@ class RaceRegressionTest {
         /** Seed 004: merge must trigger exceptions in the other snapshots first. */
         MERGE_VS_OTHER_SNAPSHOTS(on -> RaceGuards.mergeTriggersOtherSnapshots = on),
         /** Merge against live I/O: writes to the COW chunks being merged must finish before the copy. */
-        MERGE_VS_LIVE_WRITES(on -> RaceGuards.mergeWaitsForTrackedWrites = on);
+        MERGE_VS_LIVE_WRITES(on -> RaceGuards.mergeWaitsForTrackedWrites = on),
+        /** Seed 002, "wait for chunks in destructor": removal must wait for the snapshot's copies in flight. */
+        REMOVAL_VS_COPIES_IN_FLIGHT(on -> RaceGuards.removalWaitsForPending = on);
+        // Seed 002's "complete exceptions in order" (RaceGuards.commitInAllocationOrder) guards against COW
+        // space leaked by a crash. The persistent store's group commit already writes an area only when every
+        // prepared exception is committed, except when an area fills up; the simulation's small devices rarely
+        // get there at the moment of a crash, so this guard's removal is not reliably caught here. The
+        // simulation still checks, after every crash, that no COW space leaked.
 
         final Consumer<Boolean> guard;
 

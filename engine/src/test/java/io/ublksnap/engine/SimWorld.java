@@ -544,6 +544,13 @@ final class SimWorld {
                 continue;
             }
             s.removing = false; // the removal had not begun on disk: the snapshot is back, intact
+            // No COW space leaked: committed exceptions are a prefix of the allocation order.
+            SnapshotStatus st = s.target.status();
+            long c = st.chunkSectors();
+            if (st.usage() != null && st.usage().allocatedSectors() / c != st.exceptions() + st.usage().metadataSectors() / c) {
+                fail(s + " leaks COW space after the crash: " + st.usage().allocatedSectors() / c + " chunks allocated for "
+                        + st.exceptions() + " exceptions and " + st.usage().metadataSectors() / c + " metadata chunks");
+            }
             boolean[] done = new boolean[1];
             origin.activate(s.target, control, err -> {
                 if (err != null) {

@@ -301,6 +301,9 @@ public final class PersistentStore implements ExceptionStore {
     public void commitException(long oldChunk, long newChunk, boolean copyOk, IoQueue queue, CommitCallback callback) {
         List<Runnable> now;
         synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("commit to the closed store of COW " + cow.name());
+            }
             if (pendingCount <= 0) {
                 throw new IllegalStateException("commit without a prepared exception");
             }

@@ -112,6 +112,9 @@ public final class ServeCommand implements Callable<Integer> {
             if (stopped.getCount() > 0) {
                 System.err.println("ublkd: signal: stopping");
                 stop.run();
+                // A stop on SIGTERM/SIGINT that drained and committed everything is a clean exit, not 128+signal:
+                // systemd and shells see status 0.
+                Runtime.getRuntime().halt(0);
             }
         }));
         daemon.restore();

@@ -82,7 +82,7 @@ public final class UblkDevice {
                                     Options o) throws IOException {
         long flags = wantedFlags(kernelFeatures, o.zeroCopy());
         int queues = Math.max(1, Math.min(o.queues(), Runtime.getRuntime().availableProcessors()));
-        DevInfo info = control.addDev(new DevInfo(queues, o.depth(), 0, o.maxIoBytes(), DevInfo.ANY_DEV_ID, -1, flags,
+        DevInfo info = control.addDev(new DevInfo(queues, o.depth(), 0, o.maxIoBytes(), DevInfo.ANY_DEV_ID, Libc.getpid(), flags,
                 MARKER, 0, 0));
         int devId = info.devId();
         int charFd = -1;
@@ -249,7 +249,7 @@ public final class UblkDevice {
                 boolean ours = info.ublksrvFlags() == MARKER;
                 boolean serverGone = info.ublksrvPid() <= 0 || !Files.exists(Path.of("/proc/" + info.ublksrvPid()))
                         || info.ublksrvPid() == Libc.getpid();
-                if (ours && serverGone) {
+                if (ours && serverGone && !heldByServer(id, info.ublksrvPid() > 0 ? 3000 : 0)) {
                     try {
                         control.stopDev(id);
                     } catch (NativeException ignored) {
@@ -263,6 +263,35 @@ public final class UblkDevice {
             }
         }
         return deleted;
+    }
+
+    /**
+     * Whether a live server holds /dev/ublkcN open: the driver lets one process open it at a time and answers
+     * EBUSY to the next. A device being set up by another daemon (between ADD_DEV and START_DEV, when its pid
+     * may not be known yet) is held, and is never touched by crash clean-up.
+     */
+    private static boolean heldByServer(int devId, long graceMillis) {
+        // A server that died a moment ago may still hold the node until the kernel has torn down its rings.
+        long deadline = System.nanoTime() + graceMillis * 1_000_000;
+        while (true) {
+            try {
+                Libc.close(Libc.open("/dev/ublkc" + devId, Libc.O_RDWR | Libc.O_CLOEXEC));
+                return false;
+            } catch (NativeException e) {
+                if (e.errno() != io.ublksnap.ffi.Errno.EBUSY) {
+                    return false;
+                }
+                if (System.nanoTime() >= deadline) {
+                    return true;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return true;
+                }
+            }
+        }
     }
 
     /** Whether /dev/ublkbN exists (the kernel creates the disk at START_DEV). */
