@@ -10,6 +10,11 @@ fail() { echo "FAIL: $*" >&2; [ -n "${D:-}" ] && [ -f "$D/ublkd.log" ] && { echo
 step() { echo "--- $*"; }
 ok() { echo "ok: $*"; }
 
+# The tests' daemons run with C1 only: under the emulated VM, C2's compile threads would take more
+# CPU time than they save in runs this short (the benchmark runs the daemon as users do).
+UBLKD_JAVA_OPTS=${UBLKD_JAVA_OPTS--XX:TieredStopAtLevel=1}
+export UBLKD_JAVA_OPTS
+
 # start_daemon [serve options...]: a daemon of the test's own, in $D, its stable names in $L
 start_daemon() {
   D=$(mktemp -d /tmp/it.XXXXXX)

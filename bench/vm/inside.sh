@@ -3,6 +3,7 @@
 # dm-snapshot, ublkd with snapshots and a ublkd origin without snapshots; fio's JSON and ublkd's
 # CPU time per run go to $1.
 out=$1
+UBLKD_JAVA_OPTS= # the daemon as users run it: full JIT (it/lib.sh would pick C1 only for tests)
 . it/lib.sh
 secs=${BENCH_SECONDS:-8}
 quick=${BENCH_QUICK:-0}

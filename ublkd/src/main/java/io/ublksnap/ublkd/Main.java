@@ -15,6 +15,9 @@ import io.ublksnap.ublkd.cli.StatusCommand;
 import io.ublksnap.ublkd.cli.StopCommand;
 import io.ublksnap.ublkd.cli.WaitCommand;
 import io.ublksnap.ublkd.control.ControlServer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,10 +27,6 @@ import java.nio.file.Path;
 /** {@code ublkd}: the daemon and its command line. Exit codes: 0 ok, 1 refused or failed, 2 bad usage. */
 @Command(name = "ublkd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Linux device-mapper snapshots in userspace: origins and snapshots as /dev/ublkbN devices.",
-        subcommands = {ServeCommand.class, OriginCommand.class, SnapshotCommand.class, LoadCommand.class,
-                ReloadCommand.class, MergeCommand.class, RemoveCommand.class, StatusCommand.class, ListCommand.class,
-                StopCommand.class, WaitCommand.class, FeaturesCommand.class, CowCommand.class, NameCommand.class,
-                CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  ublkd serve --config /etc/ublksnap/devices.conf &",
                 "  ublkd origin base /var/lib/ublksnap/base.img",
@@ -50,6 +49,44 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: see 'ublkd --help'");
     }
 
+    /**
+     * The subcommands, in the order of the help. picocli reads every registered command's annotations when the
+     * command line is built, so a run registers only the command it was asked for (all of them for help and for
+     * anything unknown): client commands start in a fraction of the time, which shows on slow machines and VMs.
+     */
+    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("serve", ServeCommand::new);
+        COMMANDS.put("origin", OriginCommand::new);
+        COMMANDS.put("snapshot", SnapshotCommand::new);
+        COMMANDS.put("load", LoadCommand::new);
+        COMMANDS.put("reload", ReloadCommand::new);
+        COMMANDS.put("merge", MergeCommand::new);
+        COMMANDS.put("remove", RemoveCommand::new);
+        COMMANDS.put("status", StatusCommand::new);
+        COMMANDS.put("list", ListCommand::new);
+        COMMANDS.put("stop", StopCommand::new);
+        COMMANDS.put("wait", WaitCommand::new);
+        COMMANDS.put("features", FeaturesCommand::new);
+        COMMANDS.put("cow", CowCommand::new);
+        COMMANDS.put("name", NameCommand::new);
+        COMMANDS.put("help", CommandLine.HelpCommand::new);
+    }
+
+    /** The command a run names: the first argument that is neither an option nor the value of --socket. */
+    static String commandOf(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--socket")) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
+    }
+
     /** Runs the command line and returns the exit code (no System.exit). */
     public static int execute(String... args) {
         return execute(null, null, args);
@@ -59,6 +96,12 @@ public final class Main implements Runnable {
     public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         Main main = new Main();
         CommandLine cl = new CommandLine(main);
+        String named = commandOf(args);
+        if (named != null && COMMANDS.containsKey(named) && !named.equals("help")) {
+            cl.addSubcommand(named, COMMANDS.get(named).get());
+        } else {
+            COMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
+        }
         if (out != null) {
             cl.setOut(out);
         }
