@@ -38,19 +38,20 @@ warmup() { # the JIT compiles ublkd's hot paths before anything is measured (the
 zero_cows() { for i in 1 2 3 4 5; do dd if=/dev/zero of=/dev/ram$i bs=64k count=2 oflag=direct status=none; done; }
 cpu() { awk '{print $14 + $15}' /proc/$DPID/stat; }
 
-# stack up KIND NSNAP: prints the origin and first snapshot devices
+# stack up KIND NSNAP: sets ORIG and SNAP (the first snapshot). POSIX sh has no local variables:
+# each function below names its own with a prefix, so that none clobbers a caller's.
 up() {
-  kind=$1; n=$2; zero_cows
-  case $kind in
+  up_kind=$1; up_n=$2; zero_cows
+  case $up_kind in
     raw) ORIG=$RAW; SNAP=;;
     dm)
       dmsetup create bo --table "0 $(blockdev --getsz $RAW) snapshot-origin $RAW"
-      i=1; while [ $i -le $n ]; do dmsetup create bs$i --table "0 $(blockdev --getsz $RAW) snapshot $RAW /dev/ram$i P 8"; i=$((i+1)); done
+      i=1; while [ $i -le $up_n ]; do dmsetup create bs$i --table "0 $(blockdev --getsz $RAW) snapshot $RAW /dev/ram$i P 8"; i=$((i+1)); done
       dmsetup suspend bo; dmsetup resume bo # as LVM does: the origin learns its snapshots' chunk size
       ORIG=/dev/mapper/bo; SNAP=/dev/mapper/bs1;;
     ublk|pass)
       printf 'bo: snapshot-origin %s\n' $RAW > "$D/tables"
-      i=1; while [ $i -le $n ]; do printf 'bs%d: snapshot %s /dev/ram%d P 8\n' $i $RAW $i >> "$D/tables"; i=$((i+1)); done
+      i=1; while [ $i -le $up_n ]; do printf 'bs%d: snapshot %s /dev/ram%d P 8\n' $i $RAW $i >> "$D/tables"; i=$((i+1)); done
       "$UBLKD" --socket "$SOCK" load --file "$D/tables" >/dev/null || fail "ublkd load"
       ORIG=$L/bo; SNAP=$L/bs1;;
   esac
@@ -67,26 +68,26 @@ zero_cows; warmup
 
 # run NAME KIND NSNAP QD DEVICEROLE FIOARGS...: one fio run, results to $out/fio/NAME.KIND.json
 run() {
-  name=$1 kind=$2 n=$3 qd=$4 role=$5; shift 5
-  up $kind $n
-  dev=$ORIG; [ "$role" = snap ] && dev=$SNAP
-  [ -n "$dev" ] || { down $kind; return; }
+  r_name=$1 r_kind=$2 r_n=$3 r_qd=$4 r_role=$5; shift 5
+  up $r_kind $r_n
+  dev=$ORIG; [ "$r_role" = snap ] && dev=$SNAP
+  [ -n "$dev" ] || { down $r_kind; return; }
   if [ -n "${PREP:-}" ]; then sh -c "$(echo "$PREP" | sed "s|@ORIG|$ORIG|g; s|@SNAP|$SNAP|g")" >/dev/null 2>&1; fi
   c0=$(cpu)
-  fio --name="$name" --filename="$dev" --ioengine=io_uring --direct=1 --iodepth=$qd --time_based=0 --runtime=$secs \
-      --size=$SIZE --randrepeat=0 --output-format=json --output="$out/fio/$name.$kind.json" "$@" >/dev/null 2>&1 \
-      || echo "fio $name $kind failed"
+  fio --name="$r_name" --filename="$dev" --ioengine=io_uring --direct=1 --iodepth=$r_qd --time_based=0 --runtime=$secs \
+      --size=$SIZE --randrepeat=0 --output-format=json --output="$out/fio/$r_name.$r_kind.json" "$@" >/dev/null 2>&1 \
+      || echo "fio $r_name $r_kind failed"
   c1=$(cpu)
-  echo "$name $kind $n $qd $((c1 - c0))" >> "$out/runs.txt"
-  echo "  $name on $kind: done"
-  down $kind
+  echo "$r_name $r_kind $r_n $r_qd $((c1 - c0))" >> "$out/runs.txt"
+  echo "  $r_name on $r_kind: done"
+  down $r_kind
 }
 
 all() { # name nsnap qd role [--raw] fioargs: the same job on every stack
-  name=$1 n=$2 qd=$3 role=$4; shift 4
-  if [ "$role" = origin ] && [ "$n" = 1 ]; then run "$name" raw 0 $qd origin "$@"; run "$name" pass 0 $qd origin "$@"; fi
-  run "$name" dm $n $qd $role "$@"
-  run "$name" ublk $n $qd $role "$@"
+  a_name=$1 a_n=$2 a_qd=$3 a_role=$4; shift 4
+  if [ "$a_role" = origin ] && [ "$a_n" = 1 ]; then run "$a_name" raw 0 $a_qd origin "$@"; run "$a_name" pass 0 $a_qd origin "$@"; fi
+  run "$a_name" dm $a_n $a_qd $a_role "$@"
+  run "$a_name" ublk $a_n $a_qd $a_role "$@"
 }
 
 for qd in 1 32; do
