@@ -322,6 +322,15 @@ public class RingLoop implements IoQueue {
         issue(s);
     }
 
+    /** A READ, or a READ_FIXED when the buffer is registered ({@code bufIndex >= 0}). */
+    private void prepRead(int fd, long addr, int len, long offset, int bufIndex, long userData) {
+        if (bufIndex >= 0) {
+            ring.prepReadFixed(fd, addr, len, offset, bufIndex, userData);
+        } else {
+            ring.prepRead(fd, addr, len, offset, userData);
+        }
+    }
+
     private void issue(int s) {
         long ud = KIND_IO | s;
         int done = slotDone[s];
@@ -330,11 +339,7 @@ public class RingLoop implements IoQueue {
         long off = slotOff[s] + done;
         int bi = slotBuf[s];
         if (slotOp[s] == OP_READ) {
-            if (bi >= 0) {
-                ring.prepReadFixed(slotFd[s], addr, len, off, bi, ud);
-            } else {
-                ring.prepRead(slotFd[s], addr, len, off, ud);
-            }
+            prepRead(slotFd[s], addr, len, off, bi, ud);
         } else {
             int rw = (slotFlags[s] & FUA) != 0 ? Libc.RWF_DSYNC : 0;
             if (bi >= 0) {
@@ -405,11 +410,7 @@ public class RingLoop implements IoQueue {
             }
         };
         SegmentBuffer sb = (SegmentBuffer) buf;
-        if (sb.fixedIndex() >= 0) {
-            ring.prepReadFixed(fdOf(src), sb.address(), (int) sb.length(), srcOffset, sb.fixedIndex(), KIND_IGNORE);
-        } else {
-            ring.prepRead(fdOf(src), sb.address(), (int) sb.length(), srcOffset, KIND_IGNORE);
-        }
+        prepRead(fdOf(src), sb.address(), (int) sb.length(), srcOffset, sb.fixedIndex(), KIND_IGNORE);
         ring.sqeFlags(io_uring_h.IOSQE_IO_LINK);
         start(slot(afterWrite), OP_WRITE, fdOf(dst), buf, dstOffset, 0);
     }
