@@ -1,9 +1,12 @@
 # it/lib.sh: shared helpers for the end-to-end tests (sourced by it/t-*.sh; POSIX sh; run in the VM).
 top=$(pwd)
-JAVA_HOME=${JAVA_HOME:-$(scripts/setup --print-java-home 2>/dev/null || echo /usr/lib/jvm/temurin-25-jdk-amd64)}
+. "$top/scripts/lib/jdk.sh"
+JAVA_HOME=$(ublksnap_find_jdk) || exit 1
 JAVA="$JAVA_HOME/bin/java"
-JAVA_OPTS="--enable-native-access=ALL-UNNAMED -XX:ErrorFile=$top/build/hs_err_%p.log"
-export JAVA_HOME
+# A crashing JVM leaves its report where the suite looks for it (it/guest-suite gives each test a directory).
+UBLKD_ERROR_DIR=${UBLKD_ERROR_DIR:-$top/build}
+JAVA_OPTS="--enable-native-access=ALL-UNNAMED -XX:ErrorFile=$UBLKD_ERROR_DIR/hs_err_%p.log"
+export JAVA_HOME UBLKD_ERROR_DIR
 UBLKD="$top/bin/ublkd"
 
 fail() { echo "FAIL: $*" >&2; [ -n "${D:-}" ] && [ -f "$D/ublkd.log" ] && { echo "--- daemon log:" >&2; tail -n 40 "$D/ublkd.log" >&2; }; exit 1; }

@@ -1,4 +1,5 @@
 # fio --verify=crc32c on the origin and on a writable snapshot at the same time, several queues, depth 32.
+# it-scope: every-kernel
 . it/lib.sh
 set -e
 start_daemon --queues 2 --depth 64
