@@ -74,6 +74,44 @@ class EngineScenarioTest {
     }
 
     @Test
+    void aCraftedCowNeverHangsOriginWrites() throws IOException {
+        // Issue 9 item 8: a full last metadata area with the COW ending right after it, and
+        // exceptions that reuse COW chunks. Loading it must fail; if it loads, writes must not hang.
+        int epa = 4096 / 16;
+        SimDevice bigOrigin = new SimDevice("big", 4096L * 512);
+        Origin o = new Origin("big", bigOrigin, BufferAllocator.DIRECT, Origin.Options.DEFAULT, log::add);
+        SimDevice cow = new SimDevice("crafted", (2L + epa) * 4096);
+        byte[] head = new byte[4096];
+        ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 0x70416e53).putInt(4, 1).putInt(8, 1).putInt(12, 8);
+        cow.fill(0, head);
+        byte[] area = new byte[4096];
+        ByteBuffer a = ByteBuffer.wrap(area).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < epa; i++) {
+            a.putLong(i * 16, i).putLong(i * 16 + 8, 2 + i % 8);
+        }
+        cow.fill(4096, area);
+        SnapshotException refused = null;
+        SnapshotTarget t = null;
+        try {
+            t = o.load(new SnapshotConfig("crafted", cow, StoreType.PERSISTENT, 8));
+        } catch (SnapshotException e) {
+            refused = e;
+        }
+        if (t != null) {
+            Throwable[] err = {new Throwable("activation never finished")};
+            o.activate(t, q, e -> err[0] = e);
+            sched.runUntilIdle(100_000);
+            assertNull(err[0]);
+        }
+        int[] res = {1};
+        HostBuffer buf = HostBuffer.allocate(4096, 4096);
+        o.submit(new BlockRequest().set(BlockRequest.Op.WRITE, 400 * 8, 8, buf, false, q, (r, rc) -> res[0] = rc));
+        sched.runUntilIdle(100_000);
+        assertEquals(0, res[0], "the origin write never completed: a commit waits forever");
+        assertTrue(refused != null && refused.getMessage().contains("crafted"), "the crafted COW was accepted");
+    }
+
+    @Test
     void statusLinesFollowTheKernel() throws IOException {
         SnapshotTarget s = snapshot("s", 64L * 4096, StoreType.PERSISTENT, 8);
         assertEquals("16/512 16", s.status().infoLine(), "fresh 8-sector store: header + area 0");

@@ -186,11 +186,16 @@ public final class PersistentStore implements ExceptionStore {
         long cowChunks = cow.sizeSectors() / chunkSectors;
         long nextFree = CowFormat.HEADER_CHUNKS + 1;
         long count = 0;
+        ChunkSet used = new ChunkSet();
         for (long a = 0; ; a++) {
             long loc = areaLocation(a, epa);
             if (loc >= cowChunks) {
-                // The COW ends right after a full area: the store is full.
-                return new Scan(a - 1, epa, CowFormat.skipMetadata(nextFree, epa), count);
+                // Area a-1 is full, so the list goes on in area a, which is not there. The kernel's
+                // read of it fails; when an area fills it zeroes the next one first, and ublksnap
+                // never hands out the last data chunk of an area without room for the next.
+                throw new SnapshotException("COW " + cow.name() + " is corrupt: metadata area " + (a - 1)
+                        + " is full, but the COW ends (" + cowChunks + " chunks) before metadata area " + a
+                        + " (chunk " + loc + ") where the list must go on; was it truncated? refusing to use it (nothing was written)");
             }
             cow.readSync(loc * chunkBytes, area);
             ByteBuffer b = area.byteBuffer();
@@ -205,6 +210,11 @@ public final class PersistentStore implements ExceptionStore {
                     problem = "which lies beyond the COW's end (" + cowChunks + " chunks)";
                 } else if (CowFormat.isMetadataChunk(newChunk, epa)) {
                     problem = "which is a metadata chunk";
+                } else if (!used.add(newChunk)) {
+                    // The kernel does not look for this, but two origin chunks sharing one COW chunk
+                    // means writing either corrupts the other, and a list longer than the chunks it
+                    // names leaves no room to commit the next exception.
+                    problem = "which an earlier exception uses already";
                 } else if (oldChunk < 0 || oldChunk >= originChunks) {
                     problem = "but origin chunk " + Long.toUnsignedString(oldChunk) + " lies beyond the origin's end";
                 } else if (!sink.add(oldChunk, newChunk)) {
@@ -321,6 +331,17 @@ public final class PersistentStore implements ExceptionStore {
     private List<Runnable> pump(IoQueue queue) {
         List<Runnable> now = new ArrayList<>();
         while (!writing) {
+            if (!waiting.isEmpty() && (currentCommitted >= epa || areaLocation(currentArea, epa) >= cowChunks)) {
+                // No area to put the exception in: as with a full COW, the snapshot becomes invalid
+                // and the commits fail (a commit never waits for room that will not come).
+                valid = false;
+                List<CommitCallback> failed = new ArrayList<>(batch);
+                batch.clear();
+                waiting.forEach(c -> failed.add(c.callback));
+                waiting.clear();
+                now.add(() -> failed.forEach(cb -> cb.committed(false)));
+                break;
+            }
             while (!waiting.isEmpty() && currentCommitted < epa) {
                 Commit c = waiting.poll();
                 CowFormat.putException(area.byteBuffer(), currentCommitted++, c.oldChunk, c.newChunk);

@@ -279,6 +279,54 @@ class PersistentStoreTest {
         assertRefusedUntouched(cowWithArea0(1, 2, 1, 3), CHUNK, "already has an exception");
     }
 
+    /** A COW whose area 0 is full ({@code newOf(i)} for entry i, old chunks 5000 + i) and that has {@code chunks} chunks. */
+    private static MemoryDevice cowWithFullArea0(long chunks, java.util.function.IntToLongFunction newOf) throws IOException {
+        MemoryDevice cow = new MemoryDevice("cow", chunks * CHUNK_BYTES);
+        HostBuffer b = HostBuffer.allocate(CHUNK_BYTES, 4096);
+        ByteBuffer bb = b.byteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        bb.putInt(0, 0x70416e53).putInt(4, 1).putInt(8, 1).putInt(12, CHUNK);
+        cow.writeSync(0, b);
+        for (int i = 0; i < EPA; i++) {
+            bb.putLong(i * 16, 5000 + i).putLong(i * 16 + 8, newOf.applyAsLong(i));
+        }
+        cow.writeSync(CHUNK_BYTES, b);
+        return cow;
+    }
+
+    @Test
+    void refusesAFullAreaAtTheCowsEndAsTheKernelDoes() throws IOException {
+        // Header, area 0 full, its 256 data chunks, and nothing after: the kernel's read of area 1 fails.
+        assertRefusedUntouched(cowWithFullArea0(2 + EPA, i -> 2 + i), CHUNK, "ends");
+    }
+
+    @Test
+    void refusesTwoExceptionsSharingACowChunk() throws IOException {
+        assertRefusedUntouched(cowWithArea0(1, 2, 7, 2), CHUNK, "COW chunk 2");
+        // the crafted COW of issue 9: a full last area whose entries reuse a few COW chunks
+        assertRefusedUntouched(cowWithFullArea0(2 + EPA, i -> 2 + i % 8), CHUNK, "COW chunk");
+    }
+
+    @Test
+    void filledToTheLastChunkEveryCommitIsAnsweredAndTheCowReopens() throws IOException {
+        // COW sizes around the end of area 0 and the start of area 1 (chunk 1 + 257 = 258)
+        for (long chunks : new long[]{3, 10, EPA + 1, EPA + 2, EPA + 3, EPA + 4, 2 * EPA + 3, 2 * EPA + 4}) {
+            MemoryDevice cow = new MemoryDevice("cow", chunks * CHUNK_BYTES);
+            PersistentStore ps = open(cow, CHUNK, new LinkedHashMap<>(), new ArrayList<>());
+            RecordingQueue q = new RecordingQueue();
+            List<Boolean> results = new ArrayList<>();
+            int n = 0;
+            for (long c; (c = ps.prepareException()) != ExceptionStore.NO_SPACE; n++) {
+                commit(ps, q, 10_000 + n, c, results);
+                q.drain();
+            }
+            assertEquals(n, results.size(), chunks + " chunks: every commit answered");
+            assertTrue(results.stream().allMatch(r -> r), chunks + " chunks: " + results);
+            Map<Long, Long> loaded = new LinkedHashMap<>();
+            open(cow, CHUNK, loaded, new ArrayList<>());
+            assertEquals(n, loaded.size(), chunks + " chunks: reopened with every exception");
+        }
+    }
+
     @Test
     void refusesACowSmallerThanTwoChunks() throws IOException {
         assertRefusedUntouched(new MemoryDevice("cow", CHUNK_BYTES + 512), CHUNK, "too small");
