@@ -196,6 +196,10 @@ public final class Origin extends Target {
             List<SnapshotTarget> sharing = targets.stream()
                     .filter(t -> !t.retired && sameDevice(t.config.cow(), config.cow())).toList();
             if (!sharing.isEmpty()) {
+                if (config.init()) {
+                    throw new SnapshotException("COW " + config.cow().name() + " is in use by " + sharing.getFirst().name()
+                            + ": it cannot be initialized; load the table without --init to take its exceptions over");
+                }
                 if (sharing.size() > 1 || sharing.getFirst().handoverDestination != null || !sharing.getFirst().active) {
                     throw new SnapshotException("Unable to handover snapshot to two devices at once: COW "
                             + config.cow().name() + " is in use by " + sharing.getFirst().name());
@@ -228,7 +232,7 @@ public final class Origin extends Target {
         ExceptionTables tables = new ExceptionTables(16);
         ExceptionStore store;
         if (config.type().persistent()) {
-            store = PersistentStore.open(config.cow(), config.type(), config.chunkSectors(), device.sizeSectors(),
+            store = PersistentStore.open(config.cow(), config.type(), config.chunkSectors(), config.init(), device.sizeSectors(),
                     allocator, tables::load, this::log);
         } else {
             store = TransientStore.create(config.cow(), config.chunkSectors());
@@ -446,6 +450,9 @@ public final class Origin extends Target {
     public void resumeMerge(SnapshotConfig config, IoQueue queue, MergeListener listener) throws IOException {
         if (!config.type().persistent()) {
             throw new SnapshotException("only persistent snapshots can be merged");
+        }
+        if (config.init()) {
+            throw new SnapshotException("a merge resumes from the COW's exceptions: it cannot be initialized");
         }
         Snapshot s = openSnapshot(config);
         if (!s.valid) {

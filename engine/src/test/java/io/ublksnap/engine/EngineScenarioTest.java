@@ -112,6 +112,20 @@ class EngineScenarioTest {
     }
 
     @Test
+    void onlyABlankCowOrAnInitRequestStartsANewSnapshot() throws IOException {
+        SimDevice cow = new SimDevice("image", 64L * 4096);
+        byte[] superblock = new byte[512];
+        superblock[56] = 0x53;
+        superblock[57] = (byte) 0xEF;
+        cow.fill(1024, superblock);
+        SnapshotException e = assertThrows(SnapshotException.class,
+                () -> origin.load(new SnapshotConfig("s", cow, StoreType.PERSISTENT, 8)));
+        assertTrue(e.getMessage().contains("is not blank") && e.getMessage().contains("--init"), e.getMessage());
+        SnapshotTarget t = origin.load(new SnapshotConfig("s", cow, StoreType.PERSISTENT, 8, true));
+        assertTrue(t.status().valid());
+    }
+
+    @Test
     void statusLinesFollowTheKernel() throws IOException {
         SnapshotTarget s = snapshot("s", 64L * 4096, StoreType.PERSISTENT, 8);
         assertEquals("16/512 16", s.status().infoLine(), "fresh 8-sector store: header + area 0");

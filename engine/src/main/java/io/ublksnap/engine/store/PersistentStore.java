@@ -71,17 +71,19 @@ public final class PersistentStore implements ExceptionStore {
 
     /**
      * Opens the persistent store on {@code cow}: reads the header and every committed exception
-     * (handing each to {@code sink}), or initializes a new store when the COW starts with zeros.
-     * Nothing is written to a COW that is refused.
+     * (handing each to {@code sink}), or starts a new store: on a blank COW (its header chunk and
+     * first metadata area all zeros, as LVM leaves a fresh one), or on any COW when {@code init}
+     * asks for it. Nothing is written to a COW that is refused.
      *
      * @param requestedChunkSectors the table's chunk size, or 0 for the default; a COW's own chunk
      *                              size wins (with a warning)
-     * @param originChunkLimit      exceptions must map origin chunks below this (in the COW's chunk
-     *                              size); {@code Long.MAX_VALUE} when the origin size is not known
+     * @param init                  start a new snapshot whatever the COW holds (its contents are lost)
+     * @param originSizeSectors     exceptions must map origin chunks inside this size; 0 when the
+     *                              origin's size is not known
      * @throws SnapshotException    for a COW that cannot be used, naming the problem and the fix
      * @throws IOException          when the COW cannot be read or written
      */
-    public static PersistentStore open(BackingDevice cow, StoreType type, int requestedChunkSectors,
+    public static PersistentStore open(BackingDevice cow, StoreType type, int requestedChunkSectors, boolean init,
                                        long originSizeSectors, BufferAllocator allocator,
                                        ExceptionSink sink, Consumer<String> warnings) throws IOException {
         if (!type.persistent()) {
@@ -100,9 +102,12 @@ public final class PersistentStore implements ExceptionStore {
         cow.readSync(0, first);
         ByteBuffer h = CowFormat.le(first.byteBuffer());
         int magic = h.getInt(CowFormat.HDR_MAGIC);
-        if (magic == 0) {
+        if (init || magic == 0) {
             int chunk = requestedChunkSectors != 0 ? requestedChunkSectors : ChunkSize.defaultFor(lbs);
             checkRoom(cow, chunk);
+            if (!init) {
+                checkBlank(cow, chunk, allocator);
+            }
             PersistentStore ps = new PersistentStore(cow, type, chunk, allocator);
             ps.initializeNew();
             return ps;
@@ -110,7 +115,7 @@ public final class PersistentStore implements ExceptionStore {
         if (magic != CowFormat.MAGIC) {
             throw new SnapshotException(String.format(
                     "COW %s is not a snapshot COW (magic 0x%08x, expected 0x%08x \"SnAp\"): check the path, "
-                            + "or zero its first chunk to start a new snapshot on it", cow.name(), magic, CowFormat.MAGIC));
+                            + "or ask for --init to start a new snapshot on it (what it holds is lost)", cow.name(), magic, CowFormat.MAGIC));
         }
         int version = h.getInt(CowFormat.HDR_VERSION);
         if (version != CowFormat.VERSION) {
@@ -152,10 +157,39 @@ public final class PersistentStore implements ExceptionStore {
         }
     }
 
+    /**
+     * A COW with no header is started on only when its header chunk and first metadata area are
+     * all zeros: a file system or any other data whose first four bytes happen to be zero is not
+     * a blank COW, and overwriting it takes an explicit init request.
+     */
+    private static void checkBlank(BackingDevice cow, int chunkSectors, BufferAllocator allocator) throws IOException {
+        long length = 2L * chunkSectors << 9;
+        int piece = (int) Math.min(length, 64 << 10);
+        IoBuffer buf = allocator.allocate(piece);
+        for (long offset = 0; offset < length; offset += piece) {
+            cow.readSync(offset, buf);
+            ByteBuffer b = buf.byteBuffer();
+            for (int i = 0; i < piece; i += 8) {
+                if (b.getLong(i) != 0) {
+                    long at = offset + i;
+                    while (b.get((int) (at - offset)) == 0) {
+                        at++;
+                    }
+                    throw new SnapshotException("COW " + cow.name() + " is not blank: it has no snapshot header, but byte " + at
+                            + " of its first " + length + " (header chunk and first metadata area) is not zero, so it may hold"
+                            + " a file system or other data: check the path, or ask for --init to start a new snapshot on it"
+                            + " (what it holds is lost)");
+                }
+            }
+        }
+    }
+
     private void initializeNew() throws IOException {
         valid = true;
-        // Zero area 0 first, then write the header: a crash in between leaves a COW that still reads as new.
+        // Zero area 0 first, then write the header chunk (whole: an init request may find anything
+        // there): a crash in between leaves a COW that still reads as blank.
         cow.writeSync((long) areaLocation(0, epa) * chunkBytes, zeroBuffer());
+        cow.flushSync();
         CowFormat.writeHeader(headerBuffer.byteBuffer(), true, chunkSectors);
         cow.writeSync(0, headerBuffer);
         cow.flushSync();

@@ -86,7 +86,7 @@ class PersistentStoreTest {
     }
 
     static PersistentStore open(MemoryDevice cow, int chunk, Map<Long, Long> sink, List<String> warnings) throws IOException {
-        return PersistentStore.open(cow, StoreType.PERSISTENT, chunk, 0, BufferAllocator.DIRECT,
+        return PersistentStore.open(cow, StoreType.PERSISTENT, chunk, false, 0, BufferAllocator.DIRECT,
                 (o, n) -> sink.put(o, n) == null, warnings::add);
     }
 
@@ -97,12 +97,13 @@ class PersistentStoreTest {
     @Test
     void newStoreWritesHeaderAndZeroedFirstArea() throws IOException {
         MemoryDevice cow = new MemoryDevice("cow", 64L * CHUNK_BYTES);
-        // garbage where the first area will be
+        // garbage where the first area will be: only an explicit init request may overwrite it
         HostBuffer junk = HostBuffer.allocate(CHUNK_BYTES, 4096);
         junk.byteBuffer().put(0, new byte[CHUNK_BYTES]).putLong(0, -1L);
         cow.writeSync(CHUNK_BYTES, junk);
 
-        PersistentStore ps = open(cow, CHUNK, new LinkedHashMap<>(), new ArrayList<>());
+        PersistentStore ps = PersistentStore.open(cow, StoreType.PERSISTENT, CHUNK, true, 0, BufferAllocator.DIRECT,
+                (o, n) -> true, w -> { });
         ByteBuffer h = raw(cow, 0, CHUNK_BYTES);
         assertEquals(0x53, h.get(0));
         assertEquals(0x6e, h.get(1));
@@ -234,6 +235,50 @@ class PersistentStoreTest {
         assertTrue(e.getMessage().contains(expected), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "one line");
         assertArrayEquals(before, bytes(cow), "nothing written to a refused COW");
+    }
+
+    @Test
+    void aFileSystemWhoseFirstBytesAreZeroIsNotTakenForABlankCow() throws IOException {
+        // ext2/3/4 leave the first 1024 bytes alone and put their superblock (magic 0xEF53 at byte 56) after them
+        MemoryDevice ext4 = new MemoryDevice("ext4.img", 64L * CHUNK_BYTES);
+        HostBuffer sb = HostBuffer.allocate(1024, 4096);
+        sb.byteBuffer().order(ByteOrder.LITTLE_ENDIAN).putInt(0, 4096).putShort(56, (short) 0xEF53);
+        ext4.writeSync(1024, sb);
+        assertRefusedUntouched(ext4, CHUNK, "not blank");
+        // anything in the first metadata area counts too
+        MemoryDevice junk = new MemoryDevice("junk", 64L * CHUNK_BYTES);
+        HostBuffer b = HostBuffer.allocate(512, 4096);
+        b.byteBuffer().put(511, (byte) 1);
+        junk.writeSync(2L * CHUNK_BYTES - 512, b);
+        assertRefusedUntouched(junk, CHUNK, "not blank");
+    }
+
+    @Test
+    void anExplicitInitStartsANewSnapshotOnAnything() throws IOException {
+        MemoryDevice ext4 = new MemoryDevice("ext4.img", 64L * CHUNK_BYTES);
+        HostBuffer sb = HostBuffer.allocate(1024, 4096);
+        sb.byteBuffer().putShort(56, (short) 0xEF53);
+        ext4.writeSync(1024, sb);
+        PersistentStore ps = PersistentStore.open(ext4, StoreType.PERSISTENT, CHUNK, true, 0, BufferAllocator.DIRECT,
+                (o, n) -> true, w -> { });
+        assertTrue(ps.valid());
+        assertEquals(0, raw(ext4, 1024, 512).getShort(56), "the header chunk was rewritten whole");
+        // an old snapshot COW is started afresh too
+        MemoryDevice old = cowWithArea0(1, 2, 3, 4);
+        Map<Long, Long> loaded = new LinkedHashMap<>();
+        PersistentStore.open(old, StoreType.PERSISTENT, CHUNK, true, 0, BufferAllocator.DIRECT, (o, n) -> loaded.put(o, n) == null, w -> { });
+        assertTrue(loaded.isEmpty());
+        open(old, CHUNK, loaded, new ArrayList<>());
+        assertTrue(loaded.isEmpty(), "its exceptions are gone: " + loaded);
+    }
+
+    @Test
+    void aBlankCowNeedsNoInit() throws IOException {
+        MemoryDevice cow = new MemoryDevice("cow", 64L * CHUNK_BYTES);
+        HostBuffer b = HostBuffer.allocate(512, 4096);
+        b.byteBuffer().put(0, (byte) 7);
+        cow.writeSync(2L * CHUNK_BYTES, b); // data after the first area does not matter
+        assertTrue(open(cow, CHUNK, new LinkedHashMap<>(), new ArrayList<>()).valid());
     }
 
     @Test
