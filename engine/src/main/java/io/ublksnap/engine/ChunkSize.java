@@ -33,7 +33,7 @@ public final class ChunkSize {
     public static int validate(long sectors, int logicalBlockSize) {
         checkShape(sectors, logicalBlockSize, MAX_SECTORS);
         if (sectors > MAX_SECTORS) {
-            throw new SnapshotException("chunk size " + sectors + " sectors (" + human(sectors) + ") is more than ublksnap serves:"
+            throw new SnapshotException("bad chunk size " + sectors + " sectors (" + human(sectors) + "): more than ublksnap serves,"
                     + " at most " + MAX_SECTORS + " sectors (1 MiB), as every snapshot holds several chunk-sized buffers;"
                     + " the kernel's dm-snapshot takes up to " + KERNEL_MAX_SECTORS + ": use a smaller chunk size, e.g. 16 or 32");
         }
