@@ -190,9 +190,6 @@ public final class Origin extends Target {
         }
         lock.lock();
         try {
-            if (merge != null && !merge.finished()) {
-                throw new SnapshotException("origin " + name + " is merging a snapshot: wait for the merge to finish");
-            }
             List<SnapshotTarget> sharing = targets.stream()
                     .filter(t -> !t.retired && sameDevice(t.config.cow(), config.cow())).toList();
             if (!sharing.isEmpty()) {
@@ -210,6 +207,11 @@ public final class Origin extends Target {
                 dest.handoverSource = src;
                 targets.add(dest);
                 return dest;
+            }
+            // A new snapshot's reads of unchanged chunks go to the origin device, which a merge is
+            // changing underneath: snapshots are taken before or after a merge, not during it.
+            if (merge != null && !merge.finished()) {
+                throw new SnapshotException("origin " + name + " is merging a snapshot: wait for the merge to finish");
             }
         } finally {
             lock.unlock();
@@ -279,7 +281,31 @@ public final class Origin extends Target {
         } finally {
             lock.unlock();
         }
-        suspend(() -> queue.execute(() -> queue.flush(device, res -> {
+        suspend(() -> queue.execute(() -> {
+            // This suspension may have waited for another switch (a merge starting): look again.
+            SnapshotException refused = null;
+            lock.lock();
+            try {
+                if (merge != null && !merge.finished()) {
+                    refused = new SnapshotException("origin " + name + " is merging a snapshot: wait for the merge to finish");
+                } else if (t.retired || t.active) {
+                    refused = new SnapshotException("snapshot " + t.name() + " is " + (t.retired ? "retired" : "already active"));
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (refused != null) {
+                done.accept(refused);
+                resume();
+                return;
+            }
+            activateSuspended(t, queue, done);
+        }));
+    }
+
+    /** The origin is suspended and drained for a new snapshot: flush it, then the snapshot goes live. */
+    private void activateSuspended(SnapshotTarget t, IoQueue queue, Consumer<Throwable> done) {
+        queue.flush(device, res -> {
             Throwable error = null;
             lock.lock();
             try {
@@ -292,9 +318,11 @@ public final class Origin extends Target {
             } finally {
                 lock.unlock();
             }
-            resume();
+            // Told before the origin resumes: no other switch waiting for the origin (a merge
+            // starting) has happened yet, so the snapshot's image is the origin's as it was.
             done.accept(error);
-        })));
+            resume();
+        });
     }
 
     /** Moves the exception state from {@code src} to {@code dest}. Holds the lock. */
@@ -308,6 +336,7 @@ public final class Origin extends Target {
         src.retired = true;
         src.active = false;
         src.handoverDestination = null;
+        src.successor = dest;
         dest.handoverSource = null;
         targets.remove(src);
         dest.snapshot = s;
@@ -424,17 +453,36 @@ public final class Origin extends Target {
         }
         t.suspend(() -> suspend(() -> {
             Merge m;
+            String refused = null;
             lock.lock();
             try {
+                // The suspensions may have waited for other switches: look again.
                 Snapshot s = t.snapshot;
+                if (s == null || t.retired || !t.active) {
+                    refused = "snapshot " + t.name() + " is not active";
+                } else if (!s.valid) {
+                    refused = "snapshot " + t.name() + " is invalid and cannot be merged";
+                } else if (merge != null && !merge.finished()) {
+                    refused = "origin " + name + " is already merging snapshot " + merge.snapshot.name;
+                }
+                if (refused != null) {
+                    m = null;
+                } else {
                 lockedRetire(t);
                 s.owner = null;
                 s.registered = false;
                 s.merging = true;
                 m = new Merge(this, s, queue, listener);
                 merge = m;
+                }
             } finally {
                 lock.unlock();
+            }
+            if (refused != null) {
+                resume();
+                t.resume();
+                listener.failed(refused);
+                return;
             }
             listener.started();
             resume();

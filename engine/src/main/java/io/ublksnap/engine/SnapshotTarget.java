@@ -24,6 +24,8 @@ public final class SnapshotTarget extends Target {
     SnapshotTarget handoverDestination;
     /** A handover cancelled because its source went away. */
     boolean handoverCancelled;
+    /** The instance this one handed its state over to: requests that still arrive here go there. */
+    SnapshotTarget successor;
 
     SnapshotTarget(Origin origin, SnapshotConfig config, Snapshot snapshot) {
         this.origin = origin;
@@ -88,11 +90,18 @@ public final class SnapshotTarget extends Target {
     @Override
     void map(BlockRequest r) {
         Snapshot s;
+        SnapshotTarget next;
         origin.lock.lock();
         try {
             s = active && !retired ? snapshot : null;
+            next = successor;
         } finally {
             origin.lock.unlock();
+        }
+        if (next != null) {
+            // The request read the device's table before a reload swapped it: the new table serves it.
+            forward(r, next);
+            return;
         }
         if (s == null) {
             r.queue().execute(() -> r.finish(-Errno.EIO));

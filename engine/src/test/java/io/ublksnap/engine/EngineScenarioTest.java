@@ -246,11 +246,77 @@ class EngineScenarioTest {
         assertEquals(4, done[0]);
         assertTrue(a.retired());
         a.resume();
-        assertEquals(-Errno.EIO, io(a, BlockRequest.Op.READ, 0, 1, 0, ByteBuffer.allocate(512)), "the old instance fails I/O");
         assertEquals(5, b.status().exceptions(), "the completed one and the four that were pending");
         for (int c = 0; c <= 4; c++) {
             assertEquals(0, versionAt(b, c * 8L), "chunk " + c + " kept its old data");
         }
+        // A request that read the device's table just before the reload still reaches the new one (issue 9 item 11).
+        assertEquals(0, io(a, BlockRequest.Op.WRITE, 40, 8, 77, null), "the old instance forwards to its successor");
+        assertEquals(77, versionAt(b, 40));
+    }
+
+    @Test
+    void requestsHeldByTheOldTableDuringAReloadGoToTheNewOne() throws IOException {
+        SnapshotTarget a = snapshot("a", 64L * 4096, StoreType.PERSISTENT, 8);
+        SnapshotTarget b = origin.load(new SnapshotConfig("b", a.config().cow(), StoreType.PERSISTENT, 0));
+        a.suspend(() -> { });
+        int[] res = {1};
+        HostBuffer buf = HostBuffer.allocate(4096, 4096);
+        Pattern.fill(buf.byteBuffer(), 0, 16, 8, 5);
+        a.submit(new BlockRequest().set(BlockRequest.Op.WRITE, 16, 8, buf, false, q, (r, rc) -> res[0] = rc));
+        sched.runUntilIdle(100_000);
+        assertEquals(1, res[0], "held while the old table is suspended");
+        Throwable[] err = {new Throwable()};
+        origin.activate(b, q, e -> err[0] = e);
+        sched.runUntilIdle(100_000);
+        assertNull(err[0]);
+        a.resume();
+        sched.runUntilIdle(100_000);
+        assertEquals(0, res[0], "the held write was served by the new table, not failed with EIO");
+        assertEquals(5, versionAt(b, 16));
+        assertEquals(0, a.inflight());
+        assertEquals(0, b.inflight());
+    }
+
+    @Test
+    void aSecondSuspendWaitsItsTurnInsteadOfThrowing() {
+        List<String> order = new ArrayList<>();
+        origin.suspend(() -> order.add("first"));
+        origin.suspend(() -> order.add("second"));
+        assertEquals(List.of("first"), order);
+        int[] res = {1};
+        origin.submit(new BlockRequest().set(BlockRequest.Op.READ, 0, 8, HostBuffer.allocate(4096, 4096), false, q, (r, rc) -> res[0] = rc));
+        sched.runUntilIdle(100_000);
+        origin.resume();
+        assertEquals(List.of("first", "second"), order, "the second suspender's turn comes when the first resumes");
+        sched.runUntilIdle(100_000);
+        assertEquals(1, res[0], "requests stay held until the last suspender resumes");
+        origin.resume();
+        sched.runUntilIdle(100_000);
+        assertEquals(0, res[0]);
+    }
+
+    @Test
+    void aSnapshotActivatedWhileAMergeSwitchesWaitsAndIsRefused() throws IOException {
+        SnapshotTarget p = snapshot("p", 64L * 4096, StoreType.PERSISTENT, 8);
+        assertEquals(0, io(p, BlockRequest.Op.WRITE, 0, 16, 7, null));
+        // an origin write in flight, so the switch to snapshot-merge has to wait for it
+        HostBuffer buf = HostBuffer.allocate(4096, 4096);
+        int[] res = {1};
+        origin.submit(new BlockRequest().set(BlockRequest.Op.WRITE, 64, 8, buf, false, q, (r, rc) -> res[0] = rc));
+        origin.startMerge(p, q, new MergeListener() { });
+        SnapshotTarget s = origin.load(new SnapshotConfig("s", new SimDevice("cow-s", 64L * 4096), StoreType.PERSISTENT, 8));
+        Throwable[] err = {null};
+        boolean[] done = {false};
+        origin.activate(s, q, e -> {
+            err[0] = e;
+            done[0] = true;
+        });
+        sched.runUntilIdle(1_000_000);
+        assertEquals(0, res[0]);
+        assertTrue(done[0], "the activation finished");
+        assertTrue(err[0] instanceof SnapshotException && err[0].getMessage().contains("merging"), String.valueOf(err[0]));
+        assertEquals(7, versionAt(origin, 0), "the merge went on");
     }
 
     @Test

@@ -68,7 +68,7 @@ class RaceRegressionTest {
     @ParameterizedTest
     @EnumSource(Race.class)
     void guardHoldsAndItsRemovalIsCaught(Race race) {
-        SimWorld.Settings settings = new SimWorld.Settings(250, false, true, true, 5, 0.5);
+        SimWorld.Settings settings = new SimWorld.Settings(250, false, true, true, 5, 0.5, true);
         assertNull(firstFailure(300, settings), "with the guard in place");
         race.guard.accept(false);
         String found = firstFailure(3000, settings);

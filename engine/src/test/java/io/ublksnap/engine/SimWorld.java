@@ -29,9 +29,10 @@ import java.util.Random;
  */
 final class SimWorld {
     /** What a run may do; tests switch features on and off. */
-    record Settings(int ops, boolean crashes, boolean merges, boolean removals, int maxSnapshots, double crashSurvival) {
+    record Settings(int ops, boolean crashes, boolean merges, boolean removals, int maxSnapshots, double crashSurvival,
+                    boolean reloads) {
         static Settings standard(int ops) {
-            return new Settings(ops, true, true, true, 5, 0.5);
+            return new Settings(ops, true, true, true, 5, 0.5, true);
         }
 
         /** Many snapshots come and go while I/O runs. */
@@ -64,6 +65,8 @@ final class SimWorld {
     int peakSnapshots;
     int merges;
     int completedMerges;
+    int reloads;
+    long staleSubmits;
     long reads;
     long writes;
     private final ArrayDeque<HostBuffer> bufferPool = new ArrayDeque<>();
@@ -72,9 +75,12 @@ final class SimWorld {
     final class Snap {
         final String name;
         final SimDevice cow;
-        final StoreType type;
+        StoreType type;
         final int chunk;
         SnapshotTarget target;
+        /** The table a reload replaced: a queue that read the device's table just before the swap still submits here. */
+        SnapshotTarget stale;
+        boolean reloading;
         Model model;
         boolean active;
         boolean gone;
@@ -199,7 +205,7 @@ final class SimWorld {
 
     private void action() {
         int a = rnd.nextInt(100);
-        List<Snap> usable = snaps.stream().filter(s -> s.active && !s.gone && !s.invalid).toList();
+        List<Snap> usable = snaps.stream().filter(s -> s.active && !s.gone && !s.invalid && !s.reloading).toList();
         if (a < 22) {
             originIo(true);
         } else if (a < 34) {
@@ -220,6 +226,8 @@ final class SimWorld {
             startMerge(usable.get(rnd.nextInt(usable.size())));
         } else if (a < 85 && settings.crashes() && rnd.nextInt(4) == 0) {
             crash();
+        } else if (a < 88 && settings.reloads() && !usable.isEmpty()) {
+            reloadSnapshot(usable.get(rnd.nextInt(usable.size())));
         } else {
             sched.run(rnd.nextInt(40));
         }
@@ -348,7 +356,12 @@ final class SimWorld {
                 giveBack(buf);
             });
         }
-        s.target.submit(req);
+        SnapshotTarget t = s.target;
+        if (s.stale != null && rnd.nextInt(3) == 0) {
+            t = s.stale;
+            staleSubmits++;
+        }
+        t.submit(req);
     }
 
     private void check(Model m, ByteBuffer data, long sector, int count, String what) {
@@ -401,9 +414,11 @@ final class SimWorld {
     }
 
     private void createSnapshot() {
-        if (activating || liveSnapshots() >= settings.maxSnapshots() || merging != null || mergeStarting) {
+        if (activating || liveSnapshots() >= settings.maxSnapshots() || merging != null) {
             return;
         }
+        // While a merge switches, this activation waits for the origin's suspension and is then refused.
+        boolean raceMerge = mergeStarting;
         int chunk = 8 << rnd.nextInt(4);
         StoreType type = switch (rnd.nextInt(4)) {
             case 0 -> StoreType.TRANSIENT;
@@ -429,8 +444,12 @@ final class SimWorld {
         origin.activate(s.target, control, err -> {
             activating = false;
             if (err != null) {
-                fail("activating " + s + " failed: " + err);
                 s.gone = true;
+                if (err instanceof SnapshotException && err.getMessage().contains("merging") && (raceMerge || mergeStarting || merging != null)) {
+                    note("activating " + s + " refused: a merge started first");
+                    return;
+                }
+                fail("activating " + s + " failed: " + err);
                 return;
             }
             // The origin was quiesced and flushed: the snapshot's image is the origin's, durably.
@@ -456,7 +475,7 @@ final class SimWorld {
     }
 
     private void startMerge(Snap s) {
-        if (!s.type.persistent() || s.inflightCount > 0 || merging != null || mergeStarting || activating) {
+        if (!s.type.persistent() || s.inflightCount > 0 || merging != null || mergeStarting) {
             return;
         }
         if (!s.target.status().valid()) {
@@ -501,12 +520,47 @@ final class SimWorld {
         });
     }
 
+    /**
+     * Replaces a snapshot's table on its live device (P and PO swap), as the daemon's reload does:
+     * the old table is suspended, the new one takes over its state, and the old one is resumed.
+     * Requests sent to the old table meanwhile, or later by a queue that read it just before the
+     * swap, must be served by the new one.
+     */
+    private void reloadSnapshot(Snap s) {
+        StoreType type = s.type == StoreType.PERSISTENT ? StoreType.PERSISTENT_OVERFLOW
+                : s.type == StoreType.PERSISTENT_OVERFLOW ? StoreType.PERSISTENT : StoreType.TRANSIENT;
+        SnapshotTarget old = s.target;
+        SnapshotTarget next;
+        try {
+            next = origin.load(new SnapshotConfig(s.name, s.cow, type, 0));
+        } catch (IOException | SnapshotException e) {
+            fail("loading the new table of " + s + " failed: " + e);
+            return;
+        }
+        s.reloading = true;
+        note("reloading " + s + " as " + type.code());
+        old.suspend(() -> control.execute(() -> origin.activate(next, control, err -> {
+            s.reloading = false;
+            if (err != null) {
+                fail("reloading " + s + " failed: " + err);
+                old.resume();
+                return;
+            }
+            s.type = type;
+            s.stale = old;
+            reloads++;
+            s.target = next;
+            old.resume();
+            note("reloaded " + s);
+        })));
+    }
+
     // -----------------------------------------------------------------------------------------
     // Crashes
 
     /** Power loss: in-flight work vanishes, devices keep what was durable; then everything reopens and is verified. */
     void crash() {
-        if (activating || mergeStarting) {
+        if (activating || mergeStarting || snaps.stream().anyMatch(x -> x.reloading)) {
             return;
         }
         crashes++;
@@ -520,6 +574,7 @@ final class SimWorld {
             s.cow.crash(rnd, settings.crashSurvival());
             s.inflight.clear();
             s.inflightCount = 0;
+            s.stale = null;
         }
         // Transient snapshots do not survive; persistent ones (even half removed) come back.
         snaps.removeIf(s -> s.gone || !s.type.persistent() || s.model == null);

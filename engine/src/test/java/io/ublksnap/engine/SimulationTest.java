@@ -22,7 +22,7 @@ class SimulationTest {
         int seeds = only != null ? 1 : Integer.getInteger("sim.seeds", 2000);
         long base = only != null ? only : Long.getLong("sim.base", 1L);
         List<String> failed = new ArrayList<>();
-        long reads = 0, writes = 0, crashes = 0, merges = 0, completedMerges = 0;
+        long reads = 0, writes = 0, crashes = 0, merges = 0, completedMerges = 0, reloads = 0, stale = 0;
         long t0 = System.nanoTime();
         for (long seed = base; seed < base + seeds; seed++) {
             SimWorld w = new SimWorld(seed, SimWorld.Settings.standard(250));
@@ -43,9 +43,12 @@ class SimulationTest {
             crashes += w.crashes;
             merges += w.merges;
             completedMerges += w.completedMerges;
+            reloads += w.reloads;
+            stale += w.staleSubmits;
         }
-        System.out.printf("simulation: %d seeds, %d reads and %d writes checked, %d crashes, %d merges (%d completed) in %.1f s%n",
-                seeds, reads, writes, crashes, merges, completedMerges, (System.nanoTime() - t0) / 1e9);
+        System.out.printf("simulation: %d seeds, %d reads and %d writes checked, %d crashes, %d merges (%d completed),"
+                        + " %d reloads (%d requests sent to the replaced table) in %.1f s%n",
+                seeds, reads, writes, crashes, merges, completedMerges, reloads, stale, (System.nanoTime() - t0) / 1e9);
         assertTrue(failed.isEmpty(), () -> String.join("\n\n", failed));
     }
 
@@ -58,7 +61,7 @@ class SimulationTest {
         List<String> failed = new ArrayList<>();
         int most = 0;
         for (long seed = 1; seed <= 6; seed++) {
-            SimWorld w = new SimWorld(seed, new SimWorld.Settings(1500, false, false, true, 72, 0));
+            SimWorld w = new SimWorld(seed, new SimWorld.Settings(1500, false, false, true, 72, 0, true));
             try {
                 w.run();
             } catch (RuntimeException | AssertionError e) {
