@@ -113,15 +113,15 @@ final class Merge {
         origin.lock.lock();
         try {
             long start = first << snapshot.chunkShift;
-            long end = Math.min((first + n) << snapshot.chunkShift, origin.sizeSectorsForCopy());
-            PendingException waitOn = RaceGuards.mergeTriggersOtherSnapshots
+            long end = Math.min((first + n) << snapshot.chunkShift, origin.sizeSectors());
+            PendingException waitOn = origin.guarded(RaceGuard.MERGE_TRIGGERS_OTHER_SNAPSHOTS)
                     ? origin.lockedEnsureExceptions(start, end, fresh, queue) : null;
             if (waitOn != null) {
                 waitOn.addWaiter(queue, () -> prepareRange(first, firstNew, n));
             } else {
                 firstMerging = first;
                 numMerging = n;
-                if (RaceGuards.mergeWaitsForTrackedWrites && lockedRangeTracked()) {
+                if (origin.guarded(RaceGuard.MERGE_WAITS_FOR_TRACKED_WRITES) && lockedRangeTracked()) {
                     afterDrain = () -> copy(first, firstNew, n);
                 } else {
                     go = true;
@@ -159,7 +159,7 @@ final class Merge {
 
     private void copy(long first, long firstNew, int n) {
         long chunkBytes = snapshot.chunkBytes;
-        long length = Math.min(n * chunkBytes, (origin.sizeSectorsForCopy() << 9) - first * chunkBytes);
+        long length = Math.min(n * chunkBytes, (origin.sizeSectors() << 9) - first * chunkBytes);
         origin.pool.acquire((int) length, queue, buf -> {
             IoBuffer data = buf.slice(0, length);
             queue.read(snapshot.cow, firstNew * chunkBytes, data, r1 -> {

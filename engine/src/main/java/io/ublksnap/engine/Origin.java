@@ -11,9 +11,12 @@ import io.ublksnap.engine.store.TransientStore;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -31,9 +34,31 @@ import java.util.function.Consumer;
  * and completions take it again.
  */
 public final class Origin extends Target {
-    /** Tunables. */
-    public record Options(long copyBufferBytes, int maxCopyBytes, int maxMergeRunBytes) {
+    /**
+     * Tunables.
+     *
+     * @param guards the race guards in force ({@link RaceGuard}): all of them, unless a regression
+     *               test builds an origin without one to show what it prevents
+     */
+    public record Options(long copyBufferBytes, int maxCopyBytes, int maxMergeRunBytes, Set<RaceGuard> guards) {
         public static final Options DEFAULT = new Options(64L << 20, 1 << 20, 1 << 20);
+
+        public Options {
+            guards = guards.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(guards));
+        }
+
+        /** With every race guard. */
+        public Options(long copyBufferBytes, int maxCopyBytes, int maxMergeRunBytes) {
+            this(copyBufferBytes, maxCopyBytes, maxMergeRunBytes, EnumSet.allOf(RaceGuard.class));
+        }
+
+        /** The same, without {@code guard} (for the regression tests). */
+        public Options without(RaceGuard guard) {
+            EnumSet<RaceGuard> g = EnumSet.allOf(RaceGuard.class);
+            g.retainAll(guards);
+            g.remove(guard);
+            return new Options(copyBufferBytes, maxCopyBytes, maxMergeRunBytes, g);
+        }
     }
 
     final String name;
@@ -42,6 +67,7 @@ public final class Origin extends Target {
     final BufferPool pool;
     final BufferAllocator allocator;
     final Options options;
+    private final boolean[] guards = new boolean[RaceGuard.values().length];
     private final Consumer<String> log;
 
     /** Snapshots whose state lives here (registered or not), largest chunk size first. Guarded by lock. */
@@ -59,6 +85,14 @@ public final class Origin extends Target {
         this.options = options;
         this.log = log;
         this.pool = new BufferPool(allocator, options.copyBufferBytes());
+        for (RaceGuard g : options.guards()) {
+            guards[g.ordinal()] = true;
+        }
+    }
+
+    /** Whether {@code guard} is in force (always, but in a regression test). */
+    boolean guarded(RaceGuard guard) {
+        return guards[guard.ordinal()];
     }
 
     public String name() {
@@ -71,11 +105,6 @@ public final class Origin extends Target {
 
     @Override
     public long sizeSectors() {
-        return device.sizeSectors();
-    }
-
-    /** Copies never read past the origin's end (its last chunk may be partial). */
-    long sizeSectorsForCopy() {
         return device.sizeSectors();
     }
 
@@ -119,7 +148,7 @@ public final class Origin extends Target {
                 fresh = new ArrayList<>(2);
                 PendingException waitOn = lockedEnsureExceptions(r.sector(), r.endSector(), fresh, q);
                 if (waitOn != null) {
-                    waitOn.addWaiter(q, RaceGuards.recheckAllSnapshotsAfterWait ? r.retry : () -> issueOriginWrite(r));
+                    waitOn.addWaiter(q, guarded(RaceGuard.RECHECK_ALL_SNAPSHOTS_AFTER_WAIT) ? r.retry : () -> issueOriginWrite(r));
                     waiting = true;
                 }
             }
@@ -177,12 +206,13 @@ public final class Origin extends Target {
     }
 
     // ---------------------------------------------------------------------------------------
-    // Snapshot lifecycle
+    // Snapshot lifecycle (the transitions are SnapshotTarget.Lifecycle's and Snapshot.Role's)
 
     /**
      * Loads a snapshot table on this origin: opens its exception store and reads its exceptions
-     * (blocking I/O on the COW), or, when a live instance already uses the same COW, links the two
-     * for a handover (nothing is read). Nothing happens to I/O until {@link #activate}.
+     * (blocking I/O on the COW) for a table in state LOADED, or, when a live table already uses
+     * the same COW, links the two for a handover (AWAITING_HANDOVER; nothing is read). Nothing
+     * happens to I/O until {@link #activate}.
      */
     public SnapshotTarget load(SnapshotConfig config) throws IOException {
         if (sameDevice(config.cow(), device)) {
@@ -190,21 +220,19 @@ public final class Origin extends Target {
         }
         lock.lock();
         try {
-            List<SnapshotTarget> sharing = targets.stream()
-                    .filter(t -> !t.retired && sameDevice(t.config.cow(), config.cow())).toList();
+            List<SnapshotTarget> sharing = targets.stream().filter(t -> sameDevice(t.config.cow(), config.cow())).toList();
             if (!sharing.isEmpty()) {
+                SnapshotTarget src = sharing.getFirst();
                 if (config.init()) {
-                    throw new SnapshotException("COW " + config.cow().name() + " is in use by " + sharing.getFirst().name()
+                    throw new SnapshotException("COW " + config.cow().name() + " is in use by " + src.name()
                             + ": it cannot be initialized; load the table without --init to take its exceptions over");
                 }
-                if (sharing.size() > 1 || sharing.getFirst().handoverDestination != null || !sharing.getFirst().active) {
+                if (sharing.size() > 1 || src.lockedState() != SnapshotTarget.Lifecycle.ACTIVE) {
                     throw new SnapshotException("Unable to handover snapshot to two devices at once: COW "
-                            + config.cow().name() + " is in use by " + sharing.getFirst().name());
+                            + config.cow().name() + " is in use by " + src.name());
                 }
-                SnapshotTarget src = sharing.getFirst();
-                SnapshotTarget dest = new SnapshotTarget(this, config, null);
-                src.handoverDestination = dest;
-                dest.handoverSource = src;
+                SnapshotTarget dest = new SnapshotTarget(this, config, SnapshotTarget.Lifecycle.AWAITING_HANDOVER, null, src, 0);
+                src.lockedMoveTo(SnapshotTarget.Lifecycle.HANDOVER_SOURCE, dest);
                 targets.add(dest);
                 return dest;
             }
@@ -219,15 +247,36 @@ public final class Origin extends Target {
         Snapshot s = openSnapshot(config);
         lock.lock();
         try {
-            SnapshotTarget t = new SnapshotTarget(this, config, s);
-            s.owner = t;
+            SnapshotTarget t = new SnapshotTarget(this, config, SnapshotTarget.Lifecycle.LOADED, s, null, 0);
             targets.add(t);
-            snapshots.add(s);
-            snapshots.sort(Comparator.comparingInt((Snapshot x) -> x.chunkSectors).reversed());
+            lockedAddSnapshot(s);
             return t;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * A table for a snapshot that could not come back (a transient one, after a daemon crash): in
+     * state LOST, every request fails with EIO and its status is Invalid, so nothing ever reads
+     * another snapshot's data or zeros as if they were its own. Nothing is read or written; the
+     * device keeps {@code sizeSectors}. Remove it like any other.
+     */
+    public SnapshotTarget loadLost(SnapshotConfig config, long sizeSectors) {
+        lock.lock();
+        try {
+            SnapshotTarget t = new SnapshotTarget(this, config, SnapshotTarget.Lifecycle.LOST, null, null, sizeSectors);
+            log("snapshot " + config.name() + " is lost (" + config.type().code()
+                    + " keeps its exceptions in memory only): its device fails every request");
+            return t;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void lockedAddSnapshot(Snapshot s) {
+        snapshots.add(s);
+        snapshots.sort(Comparator.comparingInt((Snapshot x) -> x.chunkSectors).reversed());
     }
 
     private Snapshot openSnapshot(SnapshotConfig config) throws IOException {
@@ -251,32 +300,32 @@ public final class Origin extends Target {
     }
 
     /**
-     * Activates a loaded snapshot. A new snapshot: the origin is suspended and drained, flushed so
-     * the snapshot's image is durable, and from then on origin writes keep the snapshot's image.
-     * A handover destination: takes over the exception state of its source, which must be
-     * suspended, and the source is retired (its requests fail with EIO from then on).
-     * {@code done} runs on {@code queue} with null or the error.
+     * Activates a loaded table. A new snapshot (LOADED): the origin is suspended and drained,
+     * flushed so the snapshot's image is durable, and from then on origin writes keep the
+     * snapshot's image. A handover destination (AWAITING_HANDOVER): takes over the exception
+     * state of its source, which must be suspended; the source is HANDED_OVER and forwards what
+     * still reaches it. {@code done} runs with null or the error: at once for a handover, else on
+     * {@code queue}'s thread while the origin is still suspended.
      */
     public void activate(SnapshotTarget t, IoQueue queue, Consumer<Throwable> done) {
         lock.lock();
         try {
-            if (t.handoverDestination != null) {
-                throw new SnapshotException("Unable to resume snapshot source until handover completes: "
-                        + t.name() + " is handing its exceptions over to " + t.handoverDestination.name());
-            }
-            if (t.retired || t.active) {
-                throw new SnapshotException("snapshot " + t.name() + " is " + (t.retired ? "retired" : "already active"));
-            }
-            if (t.handoverCancelled) {
-                throw new SnapshotException("snapshot " + t.name() + " cannot be activated: its handover source went away");
-            }
-            if (t.handoverSource != null) {
-                lockedHandover(t.handoverSource, t);
-                queue.execute(() -> done.accept(null));
-                return;
-            }
-            if (merge != null && !merge.finished()) {
-                throw new SnapshotException("origin " + name + " is merging a snapshot: wait for the merge to finish");
+            switch (t.lockedState()) {
+                case HANDOVER_SOURCE -> throw new SnapshotException("Unable to resume snapshot source until handover completes: "
+                        + t.name() + " is handing its exceptions over to " + t.lockedPeer().name());
+                case HANDOVER_CANCELLED -> throw new SnapshotException("snapshot " + t.name()
+                        + " cannot be activated: its handover source went away");
+                case AWAITING_HANDOVER -> {
+                    lockedHandover(t.lockedPeer(), t);
+                    queue.execute(() -> done.accept(null));
+                    return;
+                }
+                case LOADED -> {
+                    if (merge != null && !merge.finished()) {
+                        throw new SnapshotException("origin " + name + " is merging a snapshot: wait for the merge to finish");
+                    }
+                }
+                default -> throw new SnapshotException("snapshot " + t.name() + " cannot be activated: it is " + describe(t.lockedState()));
             }
         } finally {
             lock.unlock();
@@ -288,8 +337,8 @@ public final class Origin extends Target {
             try {
                 if (merge != null && !merge.finished()) {
                     refused = new SnapshotException("origin " + name + " is merging a snapshot: wait for the merge to finish");
-                } else if (t.retired || t.active) {
-                    refused = new SnapshotException("snapshot " + t.name() + " is " + (t.retired ? "retired" : "already active"));
+                } else if (t.lockedState() != SnapshotTarget.Lifecycle.LOADED) {
+                    refused = new SnapshotException("snapshot " + t.name() + " cannot be activated: it is " + describe(t.lockedState()));
                 }
             } finally {
                 lock.unlock();
@@ -303,6 +352,10 @@ public final class Origin extends Target {
         }));
     }
 
+    private static String describe(SnapshotTarget.Lifecycle state) {
+        return state.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+
     /** The origin is suspended and drained for a new snapshot: flush it, then the snapshot goes live. */
     private void activateSuspended(SnapshotTarget t, IoQueue queue, Consumer<Throwable> done) {
         queue.flush(device, res -> {
@@ -311,9 +364,11 @@ public final class Origin extends Target {
             try {
                 if (res < 0) {
                     error = new IOException("flushing origin " + device.name() + " failed: " + Errno.name(res));
+                } else if (t.lockedState() != SnapshotTarget.Lifecycle.LOADED) {
+                    error = new SnapshotException("snapshot " + t.name() + " was " + describe(t.lockedState()) + " while it was activated");
                 } else {
-                    t.snapshot.registered = true;
-                    t.active = true;
+                    t.snapshot.lockedBecome(Snapshot.Role.REGISTERED);
+                    t.lockedMoveTo(SnapshotTarget.Lifecycle.ACTIVE, null);
                 }
             } finally {
                 lock.unlock();
@@ -332,93 +387,101 @@ public final class Origin extends Target {
                     + src.name() + " first");
         }
         Snapshot s = src.snapshot;
-        src.snapshot = null;
-        src.retired = true;
-        src.active = false;
-        src.handoverDestination = null;
-        src.successor = dest;
-        dest.handoverSource = null;
+        src.lockedMoveTo(SnapshotTarget.Lifecycle.HANDED_OVER, dest);
         targets.remove(src);
+        dest.lockedMoveTo(SnapshotTarget.Lifecycle.ACTIVE, null);
         dest.snapshot = s;
-        s.owner = dest;
         s.overflowSupported = dest.config.type().overflowSupported();
-        dest.active = true;
         if (dest.config.chunkSectors() != 0 && dest.config.chunkSectors() != s.chunkSectors) {
             log("chunk size " + s.chunkSectors + " of the handed-over snapshot overrides the requested " + dest.config.chunkSectors());
         }
     }
 
     /**
-     * Removes a snapshot: stops it (held requests fail), stops making exceptions in it, waits for
-     * the exceptions in flight, and closes its store. {@code done} runs on {@code queue}.
+     * Removes a snapshot table. One that holds a snapshot (LOADED, ACTIVE, HANDOVER_SOURCE) is
+     * suspended, its COW invalidated, origin writes stop making exceptions in it, its exceptions
+     * in flight are waited for, and its store is closed; held requests then fail with EIO. A
+     * pending handover is cancelled (the other table becomes HANDOVER_CANCELLED, or ACTIVE again).
+     * A table that forwards to its successor (HANDED_OVER) keeps forwarding. {@code done} runs on
+     * {@code queue}.
      */
     public void remove(SnapshotTarget t, IoQueue queue, Runnable done) {
         lock.lock();
         try {
-            if (t.retired || t.snapshot == null) {
-                lockedRetire(t);
-                queue.execute(done);
-                return;
-            }
-            if (t.snapshot.merging) {
-                throw new SnapshotException("snapshot " + t.name() + " is merging and cannot be removed");
+            switch (t.lockedState()) {
+                case LOADED, ACTIVE, HANDOVER_SOURCE -> {
+                    // below
+                }
+                case AWAITING_HANDOVER -> {
+                    SnapshotTarget src = t.lockedPeer();
+                    src.lockedMoveTo(SnapshotTarget.Lifecycle.ACTIVE, null);
+                    lockedRetire(t);
+                    queue.execute(done);
+                    return;
+                }
+                case MERGING, HANDOVER_CANCELLED, LOST -> {
+                    lockedRetire(t);
+                    queue.execute(done);
+                    return;
+                }
+                case HANDED_OVER, REMOVED -> {
+                    queue.execute(done);
+                    return;
+                }
             }
         } finally {
             lock.unlock();
         }
         // The COW is invalidated first, while origin writes still keep its image: a snapshot whose
         // removal a crash interrupted comes back invalid or intact, never stale.
-        t.suspend(() -> queue.execute(() -> t.snapshot.store.drop(queue, dropped -> {
+        t.suspend(() -> queue.execute(() -> {
+            Snapshot s;
             lock.lock();
             try {
-                Snapshot s = t.snapshot;
-                s.valid = false;
-                s.removing = true;
-                s.registered = false;
-                lockedRetire(t);
-                Runnable gone = () -> {
-                    snapshots.remove(s);
-                    s.store.close();
-                    queue.execute(done);
-                };
-                if (RaceGuards.removalWaitsForPending) {
-                    s.lockedWhenIdle(gone);
-                } else {
-                    gone.run();
-                }
+                s = t.snapshot;
             } finally {
                 lock.unlock();
             }
-            t.resume(); // held requests now fail with EIO
-        })));
+            if (s == null) { // a switch that held the table first took its snapshot elsewhere
+                t.resume();
+                remove(t, queue, done);
+                return;
+            }
+            s.store.drop(queue, dropped -> {
+                lock.lock();
+                try {
+                    s.valid = false;
+                    s.lockedBecome(Snapshot.Role.REMOVING);
+                    if (t.lockedState() == SnapshotTarget.Lifecycle.HANDOVER_SOURCE) {
+                        // Kernel: "Cancelling snapshot handover."
+                        SnapshotTarget dest = t.lockedPeer();
+                        log("cancelling snapshot handover from " + t.name() + " to " + dest.name());
+                        dest.lockedMoveTo(SnapshotTarget.Lifecycle.HANDOVER_CANCELLED, null);
+                        targets.remove(dest);
+                    }
+                    lockedRetire(t);
+                    Runnable gone = () -> {
+                        snapshots.remove(s);
+                        s.store.close();
+                        queue.execute(done);
+                    };
+                    if (guarded(RaceGuard.REMOVAL_WAITS_FOR_PENDING)) {
+                        s.lockedWhenIdle(gone);
+                    } else {
+                        gone.run();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                t.resume(); // held requests now fail with EIO
+            });
+        }));
     }
 
+    /** The table is done with: REMOVED. Holds the lock. */
     private void lockedRetire(SnapshotTarget t) {
-        if (t.handoverDestination != null) {
-            // Kernel: "Cancelling snapshot handover."
-            t.handoverDestination.handoverCancelled = true;
-            t.handoverDestination.handoverSource = null;
-            log("cancelling snapshot handover from " + t.name() + " to " + t.handoverDestination.name());
-            t.handoverDestination = null;
-        }
-        if (t.handoverSource != null) {
-            t.handoverSource.handoverDestination = null;
-            t.handoverSource = null;
-        }
-        t.retired = true;
-        t.active = false;
-        t.snapshot = null;
+        t.lockedMoveTo(SnapshotTarget.Lifecycle.REMOVED, null);
         targets.remove(t);
-    }
-
-    /** Snapshot instances loaded on this origin and not retired. */
-    public List<SnapshotTarget> snapshotTargets() {
-        lock.lock();
-        try {
-            return List.copyOf(targets);
-        } finally {
-            lock.unlock();
-        }
     }
 
     // ---------------------------------------------------------------------------------------
@@ -426,54 +489,37 @@ public final class Origin extends Target {
 
     /**
      * Starts merging the snapshot of {@code t} into the origin (dm's snapshot-merge): the
-     * snapshot's state is handed over to the origin's merge, {@code t} is retired (its requests fail
-     * with EIO), and from now on the origin shows the snapshot's image while chunks are copied back
+     * snapshot's state goes to the origin's merge, {@code t} is MERGING (its requests fail with
+     * EIO), and from now on the origin shows the snapshot's image while chunks are copied back
      * from the end of the exception list. {@code t} and the origin are suspended for the switch.
+     * {@code listener.started()} runs once the switch is done (on the thread that completed it,
+     * while the origin is still suspended); if the switch is refused after waiting for another
+     * one, {@code listener.failed} says why and nothing changed.
      */
     public void startMerge(SnapshotTarget t, IoQueue queue, MergeListener listener) {
         lock.lock();
         try {
-            Snapshot s = t.snapshot;
-            if (s == null || t.retired || !t.active) {
-                throw new SnapshotException("snapshot " + t.name() + " is not active");
-            }
-            if (!s.store.supportsMerge()) {
-                throw new SnapshotException("snapshot " + t.name()
-                        + " has a transient (N) store: only persistent snapshots can be merged");
-            }
-            if (!s.valid) {
-                throw new SnapshotException("snapshot " + t.name() + " is invalid and cannot be merged");
-            }
-            if (merge != null && !merge.finished()) {
-                throw new SnapshotException("origin " + name + " is already merging snapshot " + merge.snapshot.name
-                        + ": only one merge per origin at a time");
+            String refused = lockedMergeRefusal(t);
+            if (refused != null) {
+                throw new SnapshotException(refused);
             }
         } finally {
             lock.unlock();
         }
         t.suspend(() -> suspend(() -> {
-            Merge m;
-            String refused = null;
+            Merge m = null;
+            String refused;
             lock.lock();
             try {
                 // The suspensions may have waited for other switches: look again.
-                Snapshot s = t.snapshot;
-                if (s == null || t.retired || !t.active) {
-                    refused = "snapshot " + t.name() + " is not active";
-                } else if (!s.valid) {
-                    refused = "snapshot " + t.name() + " is invalid and cannot be merged";
-                } else if (merge != null && !merge.finished()) {
-                    refused = "origin " + name + " is already merging snapshot " + merge.snapshot.name;
-                }
-                if (refused != null) {
-                    m = null;
-                } else {
-                lockedRetire(t);
-                s.owner = null;
-                s.registered = false;
-                s.merging = true;
-                m = new Merge(this, s, queue, listener);
-                merge = m;
+                refused = lockedMergeRefusal(t);
+                if (refused == null) {
+                    Snapshot s = t.snapshot;
+                    t.lockedMoveTo(SnapshotTarget.Lifecycle.MERGING, null);
+                    targets.remove(t);
+                    s.lockedBecome(Snapshot.Role.MERGING);
+                    m = new Merge(this, s, queue, listener);
+                    merge = m;
                 }
             } finally {
                 lock.unlock();
@@ -489,6 +535,29 @@ public final class Origin extends Target {
             t.resume();
             m.start();
         }));
+    }
+
+    /** Why {@code t} cannot start merging now, or null. Holds the lock. */
+    private String lockedMergeRefusal(SnapshotTarget t) {
+        SnapshotTarget.Lifecycle state = t.lockedState();
+        if (state == SnapshotTarget.Lifecycle.HANDOVER_SOURCE) {
+            return "snapshot " + t.name() + " is handing its exceptions over to " + t.lockedPeer().name()
+                    + ": finish or cancel that reload first";
+        }
+        if (state != SnapshotTarget.Lifecycle.ACTIVE) {
+            return "snapshot " + t.name() + " is not active (it is " + describe(state) + ")";
+        }
+        Snapshot s = t.snapshot;
+        if (!s.store.supportsMerge()) {
+            return "snapshot " + t.name() + " has a transient (N) store: only persistent snapshots can be merged";
+        }
+        if (!s.valid) {
+            return "snapshot " + t.name() + " is invalid and cannot be merged";
+        }
+        if (merge != null && !merge.finished()) {
+            return "origin " + name + " is already merging snapshot " + merge.snapshot.name + ": only one merge per origin at a time";
+        }
+        return null;
     }
 
     /**
@@ -512,9 +581,8 @@ public final class Origin extends Target {
             if (merge != null && !merge.finished()) {
                 throw new SnapshotException("origin " + name + " is already merging");
             }
-            s.merging = true;
-            snapshots.add(s);
-            snapshots.sort(Comparator.comparingInt((Snapshot x) -> x.chunkSectors).reversed());
+            s.lockedBecome(Snapshot.Role.MERGING);
+            lockedAddSnapshot(s);
             m = new Merge(this, s, queue, listener);
             merge = m;
         } finally {

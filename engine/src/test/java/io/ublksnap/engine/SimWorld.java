@@ -30,9 +30,14 @@ import java.util.Random;
 final class SimWorld {
     /** What a run may do; tests switch features on and off. */
     record Settings(int ops, boolean crashes, boolean merges, boolean removals, int maxSnapshots, double crashSurvival,
-                    boolean reloads) {
+                    boolean reloads, RaceGuard guardOff) {
         static Settings standard(int ops) {
-            return new Settings(ops, true, true, true, 5, 0.5, true);
+            return new Settings(ops, true, true, true, 5, 0.5, true, null);
+        }
+
+        /** The same workload on origins without {@code guard} (the race regression tests). */
+        Settings without(RaceGuard guard) {
+            return new Settings(ops, crashes, merges, removals, maxSnapshots, crashSurvival, reloads, guard);
         }
 
         /** Many snapshots come and go while I/O runs. */
@@ -128,7 +133,8 @@ final class SimWorld {
         originDev.fill(0, init);
         originModel = new Model("origin", originSectors, 0);
         int copyBuffer = 4096 << rnd.nextInt(6);
-        options = new Origin.Options(copyBuffer, 4096 << rnd.nextInt(5), 4096 << rnd.nextInt(5));
+        Origin.Options o = new Origin.Options(copyBuffer, 4096 << rnd.nextInt(5), 4096 << rnd.nextInt(5));
+        options = settings.guardOff() == null ? o : o.without(settings.guardOff());
         origin = newOrigin();
     }
 

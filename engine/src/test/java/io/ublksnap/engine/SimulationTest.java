@@ -61,7 +61,7 @@ class SimulationTest {
         List<String> failed = new ArrayList<>();
         int most = 0;
         for (long seed = 1; seed <= 6; seed++) {
-            SimWorld w = new SimWorld(seed, new SimWorld.Settings(1500, false, false, true, 72, 0, true));
+            SimWorld w = new SimWorld(seed, new SimWorld.Settings(1500, false, false, true, 72, 0, true, null));
             try {
                 w.run();
             } catch (RuntimeException | AssertionError e) {
