@@ -17,6 +17,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -304,52 +306,69 @@ public final class Origin extends Target {
      * flushed so the snapshot's image is durable, and from then on origin writes keep the
      * snapshot's image. A handover destination (AWAITING_HANDOVER): takes over the exception
      * state of its source, which must be suspended; the source is HANDED_OVER and forwards what
-     * still reaches it. {@code done} runs with null or the error: at once for a handover, else on
-     * {@code queue}'s thread while the origin is still suspended.
+     * still reaches it.
+     *
+     * <p>Callable from any thread; backing I/O is issued on {@code queue}. The stage completes on
+     * {@code queue}'s thread: for a new snapshot while the origin is still suspended (so no other
+     * switch waiting for the origin, such as a merge starting, has happened yet). A refusal known
+     * at once comes as a stage already failed with a {@link SnapshotException}.
      */
-    public void activate(SnapshotTarget t, IoQueue queue, Consumer<Throwable> done) {
+    public CompletionStage<Void> activate(SnapshotTarget t, IoQueue queue) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
         lock.lock();
         try {
             switch (t.lockedState()) {
-                case HANDOVER_SOURCE -> throw new SnapshotException("Unable to resume snapshot source until handover completes: "
-                        + t.name() + " is handing its exceptions over to " + t.lockedPeer().name());
-                case HANDOVER_CANCELLED -> throw new SnapshotException("snapshot " + t.name()
-                        + " cannot be activated: its handover source went away");
+                case HANDOVER_SOURCE -> {
+                    return refused("Unable to resume snapshot source until handover completes: "
+                            + t.name() + " is handing its exceptions over to " + t.lockedPeer().name());
+                }
+                case HANDOVER_CANCELLED -> {
+                    return refused("snapshot " + t.name() + " cannot be activated: its handover source went away");
+                }
                 case AWAITING_HANDOVER -> {
                     lockedHandover(t.lockedPeer(), t);
-                    queue.execute(() -> done.accept(null));
-                    return;
+                    queue.execute(() -> done.complete(null));
+                    return done;
                 }
                 case LOADED -> {
                     if (merge != null && !merge.finished()) {
-                        throw new SnapshotException("origin " + name + " is merging a snapshot: wait for the merge to finish");
+                        return refused("origin " + name + " is merging a snapshot: wait for the merge to finish");
                     }
                 }
-                default -> throw new SnapshotException("snapshot " + t.name() + " cannot be activated: it is " + describe(t.lockedState()));
+                default -> {
+                    return refused("snapshot " + t.name() + " cannot be activated: it is " + describe(t.lockedState()));
+                }
             }
+        } catch (SnapshotException e) {
+            return CompletableFuture.failedFuture(e);
         } finally {
             lock.unlock();
         }
         suspend(() -> queue.execute(() -> {
             // This suspension may have waited for another switch (a merge starting): look again.
-            SnapshotException refused = null;
+            SnapshotException refusal = null;
             lock.lock();
             try {
                 if (merge != null && !merge.finished()) {
-                    refused = new SnapshotException("origin " + name + " is merging a snapshot: wait for the merge to finish");
+                    refusal = new SnapshotException("origin " + name + " is merging a snapshot: wait for the merge to finish");
                 } else if (t.lockedState() != SnapshotTarget.Lifecycle.LOADED) {
-                    refused = new SnapshotException("snapshot " + t.name() + " cannot be activated: it is " + describe(t.lockedState()));
+                    refusal = new SnapshotException("snapshot " + t.name() + " cannot be activated: it is " + describe(t.lockedState()));
                 }
             } finally {
                 lock.unlock();
             }
-            if (refused != null) {
-                done.accept(refused);
+            if (refusal != null) {
+                done.completeExceptionally(refusal);
                 resume();
                 return;
             }
             activateSuspended(t, queue, done);
         }));
+        return done;
+    }
+
+    private static <T> CompletableFuture<T> refused(String message) {
+        return CompletableFuture.failedFuture(new SnapshotException(message));
     }
 
     private static String describe(SnapshotTarget.Lifecycle state) {
@@ -357,7 +376,7 @@ public final class Origin extends Target {
     }
 
     /** The origin is suspended and drained for a new snapshot: flush it, then the snapshot goes live. */
-    private void activateSuspended(SnapshotTarget t, IoQueue queue, Consumer<Throwable> done) {
+    private void activateSuspended(SnapshotTarget t, IoQueue queue, CompletableFuture<Void> done) {
         queue.flush(device, res -> {
             Throwable error = null;
             lock.lock();
@@ -375,7 +394,11 @@ public final class Origin extends Target {
             }
             // Told before the origin resumes: no other switch waiting for the origin (a merge
             // starting) has happened yet, so the snapshot's image is the origin's as it was.
-            done.accept(error);
+            if (error == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(error);
+            }
             resume();
         });
     }
@@ -398,14 +421,65 @@ public final class Origin extends Target {
     }
 
     /**
+     * Replaces a live snapshot table with a new one on the same COW (a table reload, as dm's
+     * suspend, load, resume): loads {@code config} as a handover destination, suspends {@code old}
+     * and waits for its requests in flight, hands its exception state over (pending exceptions
+     * included, nothing re-read), calls {@code switched} with the new table (the device points its
+     * queues at it there), and resumes {@code old}, whose held requests, and any that still reach
+     * it later, are forwarded to the new table. On failure the new table is removed, {@code old}
+     * resumes as it was, and the stage fails.
+     *
+     * <p>Callable from any thread; the stage completes on {@code queue}'s thread (a refusal known
+     * at once: already failed).
+     */
+    public CompletionStage<SnapshotTarget> reload(SnapshotTarget old, SnapshotConfig config, IoQueue queue,
+                                                  Consumer<SnapshotTarget> switched) {
+        if (!sameDevice(old.config.cow(), config.cow())) {
+            return refused("reload must keep the COW of " + old.name() + " (" + old.config.cow().name()
+                    + "): the exceptions are handed over on it; to use another COW, remove the snapshot and create a new one");
+        }
+        SnapshotTarget next;
+        try {
+            next = load(config);
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<SnapshotTarget> done = new CompletableFuture<>();
+        old.suspend(() -> queue.execute(() -> activate(next, queue).whenComplete((v, error) -> {
+            if (error == null) {
+                try {
+                    switched.accept(next);
+                } finally {
+                    old.resume();
+                }
+                done.complete(next);
+                return;
+            }
+            remove(next, queue).whenComplete((v2, e2) -> {
+                old.resume();
+                done.completeExceptionally(error);
+            });
+        })));
+        return done;
+    }
+
+    /**
      * Removes a snapshot table. One that holds a snapshot (LOADED, ACTIVE, HANDOVER_SOURCE) is
      * suspended, its COW invalidated, origin writes stop making exceptions in it, its exceptions
      * in flight are waited for, and its store is closed; held requests then fail with EIO. A
      * pending handover is cancelled (the other table becomes HANDOVER_CANCELLED, or ACTIVE again).
-     * A table that forwards to its successor (HANDED_OVER) keeps forwarding. {@code done} runs on
-     * {@code queue}.
+     * A table that forwards to its successor (HANDED_OVER) keeps forwarding.
+     *
+     * <p>Callable from any thread; backing I/O is issued on {@code queue}, and the stage completes
+     * on {@code queue}'s thread once the store is closed.
      */
-    public void remove(SnapshotTarget t, IoQueue queue, Runnable done) {
+    public CompletionStage<Void> remove(SnapshotTarget t, IoQueue queue) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        remove(t, queue, () -> done.complete(null));
+        return done;
+    }
+
+    private void remove(SnapshotTarget t, IoQueue queue, Runnable done) {
         lock.lock();
         try {
             switch (t.lockedState()) {
@@ -490,30 +564,33 @@ public final class Origin extends Target {
     /**
      * Starts merging the snapshot of {@code t} into the origin (dm's snapshot-merge): the
      * snapshot's state goes to the origin's merge, {@code t} is MERGING (its requests fail with
-     * EIO), and from now on the origin shows the snapshot's image while chunks are copied back
+     * EIO), and from then on the origin shows the snapshot's image while chunks are copied back
      * from the end of the exception list. {@code t} and the origin are suspended for the switch.
-     * {@code listener.started()} runs once the switch is done (on the thread that completed it,
-     * while the origin is still suspended); if the switch is refused after waiting for another
-     * one, {@code listener.failed} says why and nothing changed.
+     *
+     * <p>Callable from any thread. The stage completes on {@code queue}'s thread once the switch is
+     * done (after {@code listener.started()}); the merge then goes on, told to {@code listener}. If
+     * the switch is refused, at once or after waiting for another switch, the stage fails with a
+     * {@link SnapshotException} and nothing changed.
      */
-    public void startMerge(SnapshotTarget t, IoQueue queue, MergeListener listener) {
+    public CompletionStage<Void> startMerge(SnapshotTarget t, IoQueue queue, MergeListener listener) {
         lock.lock();
         try {
-            String refused = lockedMergeRefusal(t);
-            if (refused != null) {
-                throw new SnapshotException(refused);
+            String refusal = lockedMergeRefusal(t);
+            if (refusal != null) {
+                return refused(refusal);
             }
         } finally {
             lock.unlock();
         }
-        t.suspend(() -> suspend(() -> {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        t.suspend(() -> queue.execute(() -> suspend(() -> queue.execute(() -> {
             Merge m = null;
-            String refused;
+            String refusal;
             lock.lock();
             try {
                 // The suspensions may have waited for other switches: look again.
-                refused = lockedMergeRefusal(t);
-                if (refused == null) {
+                refusal = lockedMergeRefusal(t);
+                if (refusal == null) {
                     Snapshot s = t.snapshot;
                     t.lockedMoveTo(SnapshotTarget.Lifecycle.MERGING, null);
                     targets.remove(t);
@@ -524,17 +601,19 @@ public final class Origin extends Target {
             } finally {
                 lock.unlock();
             }
-            if (refused != null) {
+            if (refusal != null) {
                 resume();
                 t.resume();
-                listener.failed(refused);
+                done.completeExceptionally(new SnapshotException(refusal));
                 return;
             }
             listener.started();
             resume();
             t.resume();
             m.start();
-        }));
+            done.complete(null);
+        }))));
+        return done;
     }
 
     /** Why {@code t} cannot start merging now, or null. Holds the lock. */
@@ -562,24 +641,36 @@ public final class Origin extends Target {
 
     /**
      * Resumes a merge that was running when the daemon stopped: opens the snapshot's persistent
-     * store and merges what is left. The origin serves the snapshot's image from the start.
+     * store (blocking I/O on the calling thread) and merges what is left; the origin serves the
+     * snapshot's image from then on. Call it before the origin's device takes requests.
+     *
+     * <p>The stage is complete when this returns: done once the merge is under way, or failed
+     * (a {@link SnapshotException} for a COW that cannot be merged, an {@link IOException} when it
+     * cannot be read). The merge then goes on, told to {@code listener} on {@code queue}'s thread.
      */
-    public void resumeMerge(SnapshotConfig config, IoQueue queue, MergeListener listener) throws IOException {
+    public CompletionStage<Void> resumeMerge(SnapshotConfig config, IoQueue queue, MergeListener listener) {
         if (!config.type().persistent()) {
-            throw new SnapshotException("only persistent snapshots can be merged");
+            return refused("snapshot " + config.name() + " is transient: only persistent snapshots can be merged");
         }
         if (config.init()) {
-            throw new SnapshotException("a merge resumes from the COW's exceptions: it cannot be initialized");
+            return refused("a merge resumes from the COW's exceptions: it cannot be initialized");
         }
-        Snapshot s = openSnapshot(config);
+        Snapshot s;
+        try {
+            s = openSnapshot(config);
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         if (!s.valid) {
-            throw new SnapshotException("snapshot " + config.name() + " is invalid and cannot be merged");
+            s.store.close();
+            return refused("snapshot " + config.name() + " is invalid and cannot be merged");
         }
         Merge m;
         lock.lock();
         try {
             if (merge != null && !merge.finished()) {
-                throw new SnapshotException("origin " + name + " is already merging");
+                s.store.close();
+                return refused("origin " + name + " is already merging snapshot " + merge.snapshot.name);
             }
             s.lockedBecome(Snapshot.Role.MERGING);
             lockedAddSnapshot(s);
@@ -589,6 +680,7 @@ public final class Origin extends Target {
             lock.unlock();
         }
         m.start();
+        return CompletableFuture.completedFuture(null);
     }
 
     /** Called by a merge that finished: the snapshot is released. Holds the lock. */
@@ -606,14 +698,19 @@ public final class Origin extends Target {
         return m == null ? null : m.status();
     }
 
-    /** Stops a running merge after its current step; {@code stopped} runs when it has. */
-    public void stopMerge(Runnable stopped) {
+    /**
+     * Stops a running merge after its current step (it resumes from there with
+     * {@link #resumeMerge}). The stage completes on the merge's queue thread once it has stopped,
+     * failed or finished; at once when no merge runs.
+     */
+    public CompletionStage<Void> stopMerge() {
         Merge m = merge;
         if (m == null) {
-            stopped.run();
-        } else {
-            m.stop(stopped);
+            return CompletableFuture.completedFuture(null);
         }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        m.stop(() -> done.complete(null));
+        return done;
     }
 
     /** Snapshots registered here, for the merge: every one except {@code except}. Holds the lock. */

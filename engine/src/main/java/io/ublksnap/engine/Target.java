@@ -148,11 +148,6 @@ public abstract sealed class Target permits Origin, SnapshotTarget {
         }
     }
 
-    /** Same as {@link #resume()}: held requests reach {@code next} through this target's forwarding. */
-    public final void resumeInto(Target next) {
-        resume();
-    }
-
     /** Requests in flight now. */
     public final int inflight() {
         return inflight.get();

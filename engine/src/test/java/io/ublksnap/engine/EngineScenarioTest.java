@@ -16,12 +16,16 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** Deterministic scenarios for behaviour the random simulation does not aim at: full COWs, status, handover. */
 class EngineScenarioTest {
@@ -45,11 +49,21 @@ class EngineScenarioTest {
 
     SnapshotTarget snapshot(String name, long cowBytes, StoreType type, int chunk) throws IOException {
         SnapshotTarget t = origin.load(new SnapshotConfig(name, new SimDevice("cow-" + name, cowBytes), type, chunk));
-        Throwable[] err = {null};
-        origin.activate(t, q, e -> err[0] = e);
-        sched.runUntilIdle(100_000);
-        assertNull(err[0]);
+        assertNull(outcome(origin.activate(t, q)));
         return t;
+    }
+
+    /** Runs the simulation until {@code stage} is complete; returns its failure (unwrapped), or null. */
+    Throwable outcome(CompletionStage<?> stage) {
+        CompletableFuture<?> f = stage.toCompletableFuture();
+        sched.runUntilIdle(1_000_000);
+        assertTrue(f.isDone(), "the stage never completed");
+        try {
+            f.join();
+            return null;
+        } catch (CompletionException e) {
+            return e.getCause();
+        }
     }
 
     int io(Target t, BlockRequest.Op op, long sector, int count, long version, ByteBuffer out) {
@@ -98,10 +112,7 @@ class EngineScenarioTest {
             refused = e;
         }
         if (t != null) {
-            Throwable[] err = {new Throwable("activation never finished")};
-            o.activate(t, q, e -> err[0] = e);
-            sched.runUntilIdle(100_000);
-            assertNull(err[0]);
+            assertNull(outcome(o.activate(t, q)));
         }
         int[] res = {1};
         HostBuffer buf = HostBuffer.allocate(4096, 4096);
@@ -228,8 +239,8 @@ class EngineScenarioTest {
         assertTrue(a.status().pending() > 0, "exceptions in flight at the handover");
 
         SnapshotTarget b = origin.load(new SnapshotConfig("b", a.config().cow(), StoreType.PERSISTENT_OVERFLOW, 0));
-        SnapshotException notSuspended = assertThrows(SnapshotException.class, () -> origin.activate(b, q, e -> { }));
-        assertTrue(notSuspended.getMessage().startsWith("Unable to perform snapshot handover until source is suspended"));
+        Throwable notSuspended = outcome(origin.activate(b, q));
+        assertTrue(notSuspended instanceof SnapshotException && notSuspended.getMessage().startsWith("Unable to perform snapshot handover until source is suspended"));
         SnapshotException third = assertThrows(SnapshotException.class,
                 () -> origin.load(new SnapshotConfig("c", a.config().cow(), StoreType.PERSISTENT, 0)));
         assertTrue(third.getMessage().startsWith("Unable to handover snapshot to two devices at once"), third.getMessage());
@@ -237,12 +248,9 @@ class EngineScenarioTest {
         boolean[] quiet = {false};
         a.suspend(() -> quiet[0] = true);
         assertTrue(quiet[0]);
-        SnapshotException resumeSource = assertThrows(SnapshotException.class, () -> origin.activate(a, q, e -> { }));
+        Throwable resumeSource = outcome(origin.activate(a, q));
         assertTrue(resumeSource.getMessage().startsWith("Unable to resume snapshot source until handover completes"), resumeSource.getMessage());
-        Throwable[] err = {new Throwable()};
-        origin.activate(b, q, e -> err[0] = e);
-        sched.runUntilIdle(100_000);
-        assertNull(err[0]);
+        assertNull(outcome(origin.activate(b, q)));
         assertEquals(4, done[0]);
         assertTrue(a.retired());
         a.resume();
@@ -266,16 +274,46 @@ class EngineScenarioTest {
         a.submit(new BlockRequest().set(BlockRequest.Op.WRITE, 16, 8, buf, false, q, (r, rc) -> res[0] = rc));
         sched.runUntilIdle(100_000);
         assertEquals(1, res[0], "held while the old table is suspended");
-        Throwable[] err = {new Throwable()};
-        origin.activate(b, q, e -> err[0] = e);
-        sched.runUntilIdle(100_000);
-        assertNull(err[0]);
+        assertNull(outcome(origin.activate(b, q)));
         a.resume();
         sched.runUntilIdle(100_000);
         assertEquals(0, res[0], "the held write was served by the new table, not failed with EIO");
         assertEquals(5, versionAt(b, 16));
         assertEquals(0, a.inflight());
         assertEquals(0, b.inflight());
+    }
+
+    @Test
+    void reloadHandsTheStateOverAndTheDevicePointsAtTheNewTable() throws IOException {
+        SnapshotTarget a = snapshot("a", 64L * 4096, StoreType.PERSISTENT, 8);
+        assertEquals(0, io(origin, BlockRequest.Op.WRITE, 0, 8, 3, null));
+        Target[] device = {a};
+        CompletableFuture<SnapshotTarget> f = origin.reload(a, new SnapshotConfig("a", a.config().cow(), StoreType.PERSISTENT_OVERFLOW, 0),
+                q, next -> device[0] = next).toCompletableFuture();
+        assertNull(outcome(f));
+        SnapshotTarget b = f.join();
+        assertEquals(b, device[0]);
+        assertEquals(SnapshotTarget.Lifecycle.HANDED_OVER, a.state());
+        assertEquals(SnapshotTarget.Lifecycle.ACTIVE, b.state());
+        assertEquals("a cow-a PO 8", b.tableLine("a", "cow-a"));
+        assertEquals(0, versionAt(b, 0));
+        assertEquals(0, versionAt(a, 0), "the old table forwards");
+
+        Throwable otherCow = outcome(origin.reload(b, new SnapshotConfig("a", new SimDevice("elsewhere", 64L * 4096), StoreType.PERSISTENT, 0), q, x -> { }));
+        assertTrue(otherCow instanceof SnapshotException && otherCow.getMessage().contains("must keep the COW"), String.valueOf(otherCow));
+    }
+
+    @Test
+    void aReloadThatLosesItsSourceFailsAndChangesNothingElse() throws IOException {
+        SnapshotTarget a = snapshot("a", 64L * 4096, StoreType.PERSISTENT, 8);
+        CompletionStage<Void> removal = origin.remove(a, q);
+        CompletionStage<SnapshotTarget> reload = origin.reload(a, new SnapshotConfig("a", a.config().cow(), StoreType.PERSISTENT, 0), q,
+                x -> fail("switched to a table that has nothing"));
+        assertNull(outcome(removal));
+        Throwable e = outcome(reload);
+        assertTrue(e instanceof SnapshotException && e.getMessage().contains("handover source went away"), String.valueOf(e));
+        assertEquals(SnapshotTarget.Lifecycle.REMOVED, a.state());
+        assertEquals(0, a.inflight());
     }
 
     @Test
@@ -304,18 +342,16 @@ class EngineScenarioTest {
         HostBuffer buf = HostBuffer.allocate(4096, 4096);
         int[] res = {1};
         origin.submit(new BlockRequest().set(BlockRequest.Op.WRITE, 64, 8, buf, false, q, (r, rc) -> res[0] = rc));
-        origin.startMerge(p, q, new MergeListener() { });
+        CompletionStage<Void> merging = origin.startMerge(p, q, new MergeListener() { });
+        while (!origin.suspended()) {
+            sched.step(); // until the switch holds the origin, waiting for the write
+        }
+        assertEquals(1, res[0], "the origin write is still in flight");
         SnapshotTarget s = origin.load(new SnapshotConfig("s", new SimDevice("cow-s", 64L * 4096), StoreType.PERSISTENT, 8));
-        Throwable[] err = {null};
-        boolean[] done = {false};
-        origin.activate(s, q, e -> {
-            err[0] = e;
-            done[0] = true;
-        });
-        sched.runUntilIdle(1_000_000);
+        Throwable err = outcome(origin.activate(s, q));
+        assertNull(outcome(merging));
         assertEquals(0, res[0]);
-        assertTrue(done[0], "the activation finished");
-        assertTrue(err[0] instanceof SnapshotException && err[0].getMessage().contains("merging"), String.valueOf(err[0]));
+        assertTrue(err instanceof SnapshotException && err.getMessage().contains("merging"), String.valueOf(err));
         assertEquals(7, versionAt(origin, 0), "the merge went on");
     }
 
@@ -323,11 +359,8 @@ class EngineScenarioTest {
     void removingAHandoverSourceCancelsTheHandover() throws IOException {
         SnapshotTarget a = snapshot("a", 64L * 4096, StoreType.PERSISTENT, 8);
         SnapshotTarget b = origin.load(new SnapshotConfig("b", a.config().cow(), StoreType.PERSISTENT, 0));
-        boolean[] removed = {false};
-        origin.remove(a, q, () -> removed[0] = true);
-        sched.runUntilIdle(100_000);
-        assertTrue(removed[0]);
-        assertThrows(SnapshotException.class, () -> origin.activate(b, q, e -> { }));
+        assertNull(outcome(origin.remove(a, q)));
+        assertTrue(outcome(origin.activate(b, q)) instanceof SnapshotException);
         assertFalse(b.status().valid());
         assertTrue(log.stream().anyMatch(l -> l.contains("cancelling snapshot handover")));
     }
@@ -335,14 +368,16 @@ class EngineScenarioTest {
     @Test
     void onlyPersistentValidSnapshotsMergeAndOnlyOneAtATime() throws IOException {
         SnapshotTarget n = snapshot("n", 64L * 4096, StoreType.TRANSIENT, 8);
-        SnapshotException e = assertThrows(SnapshotException.class, () -> origin.startMerge(n, q, new MergeListener() { }));
-        assertTrue(e.getMessage().contains("transient"), e.getMessage());
+        Throwable e = outcome(origin.startMerge(n, q, new MergeListener() { }));
+        assertTrue(e instanceof SnapshotException && e.getMessage().contains("transient"), String.valueOf(e));
         SnapshotTarget p = snapshot("p", 64L * 4096, StoreType.PERSISTENT, 8);
         SnapshotTarget p2 = snapshot("p2", 64L * 4096, StoreType.PERSISTENT, 8);
         assertEquals(0, io(p, BlockRequest.Op.WRITE, 0, 64, 7, null));
-        origin.startMerge(p, q, new MergeListener() { });
-        sched.run(5);
-        SnapshotException two = assertThrows(SnapshotException.class, () -> origin.startMerge(p2, q, new MergeListener() { }));
+        CompletableFuture<Void> started = origin.startMerge(p, q, new MergeListener() { }).toCompletableFuture();
+        while (!started.isDone()) {
+            sched.step();
+        }
+        Throwable two = outcome(origin.startMerge(p2, q, new MergeListener() { }));
         assertTrue(two.getMessage().contains("only one merge per origin"), two.getMessage());
         sched.runUntilIdle(1_000_000);
         assertNull(origin.mergeStatus(), "merge finished and the snapshot was released");

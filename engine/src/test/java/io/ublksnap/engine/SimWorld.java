@@ -142,6 +142,10 @@ final class SimWorld {
         return new Origin("origin", originDev, BufferAllocator.DIRECT, options, msg -> note("engine: " + msg));
     }
 
+    static Throwable unwrap(Throwable t) {
+        return t instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : t;
+    }
+
     void note(String s) {
         trace.add(sched.steps() + ": " + s);
         if (trace.size() > 60) {
@@ -447,7 +451,8 @@ final class SimWorld {
         activating = true;
         snaps.add(s);
         note("activating " + s);
-        origin.activate(s.target, control, err -> {
+        origin.activate(s.target, control).whenComplete((v, error) -> {
+            Throwable err = unwrap(error);
             activating = false;
             if (err != null) {
                 s.gone = true;
@@ -474,7 +479,10 @@ final class SimWorld {
         s.active = false;
         s.removing = true;
         note("removing " + s);
-        origin.remove(s.target, control, () -> {
+        origin.remove(s.target, control).whenComplete((v, err) -> {
+            if (err != null) {
+                fail("removing " + s + " failed: " + err);
+            }
             s.gone = true;
             note("removed " + s);
         });
@@ -523,6 +531,17 @@ final class SimWorld {
             public void failed(String reason) {
                 fail("merge of " + s + " failed: " + reason);
             }
+        }).whenComplete((v, err) -> {
+            if (err != null) {
+                // refused after waiting for another switch: only an invalidated snapshot may be
+                mergeStarting = false;
+                if (s.target.status().valid()) {
+                    fail("starting the merge of " + s + " failed: " + err);
+                } else {
+                    s.invalid = true;
+                    note("merge of " + s + " refused: " + err.getMessage());
+                }
+            }
         });
     }
 
@@ -536,29 +555,22 @@ final class SimWorld {
         StoreType type = s.type == StoreType.PERSISTENT ? StoreType.PERSISTENT_OVERFLOW
                 : s.type == StoreType.PERSISTENT_OVERFLOW ? StoreType.PERSISTENT : StoreType.TRANSIENT;
         SnapshotTarget old = s.target;
-        SnapshotTarget next;
-        try {
-            next = origin.load(new SnapshotConfig(s.name, s.cow, type, 0));
-        } catch (IOException | SnapshotException e) {
-            fail("loading the new table of " + s + " failed: " + e);
-            return;
-        }
         s.reloading = true;
         note("reloading " + s + " as " + type.code());
-        old.suspend(() -> control.execute(() -> origin.activate(next, control, err -> {
+        origin.reload(old, new SnapshotConfig(s.name, s.cow, type, 0), control, next -> {
+            // the device's queues point at the new table from here on
+            s.type = type;
+            s.stale = old;
+            s.target = next;
+        }).whenComplete((next, err) -> {
             s.reloading = false;
             if (err != null) {
                 fail("reloading " + s + " failed: " + err);
-                old.resume();
                 return;
             }
-            s.type = type;
-            s.stale = old;
             reloads++;
-            s.target = next;
-            old.resume();
             note("reloaded " + s);
-        })));
+        });
     }
 
     // -----------------------------------------------------------------------------------------
@@ -613,7 +625,7 @@ final class SimWorld {
                         + st.exceptions() + " exceptions and " + st.usage().metadataSectors() / c + " metadata chunks");
             }
             boolean[] done = new boolean[1];
-            origin.activate(s.target, control, err -> {
+            origin.activate(s.target, control).whenComplete((v, err) -> {
                 if (err != null) {
                     fail("reactivating " + s + " failed: " + err);
                 }
@@ -626,25 +638,25 @@ final class SimWorld {
         }
         if (merging != null && snaps.contains(merging)) {
             Snap m = merging;
-            try {
-                origin.resumeMerge(m.config(), control, new MergeListener() {
-                    @Override
-                    public void completed() {
-                        m.gone = true;
-                        if (merging == m) {
-                            merging = null;
-                        }
-                        completedMerges++;
+            origin.resumeMerge(m.config(), control, new MergeListener() {
+                @Override
+                public void completed() {
+                    m.gone = true;
+                    if (merging == m) {
+                        merging = null;
                     }
+                    completedMerges++;
+                }
 
-                    @Override
-                    public void failed(String reason) {
-                        fail("resumed merge of " + m + " failed: " + reason);
-                    }
-                });
-            } catch (IOException | SnapshotException e) {
-                fail("resuming the merge of " + m + " failed: " + e);
-            }
+                @Override
+                public void failed(String reason) {
+                    fail("resumed merge of " + m + " failed: " + reason);
+                }
+            }).whenComplete((v, e) -> {
+                if (e != null) {
+                    fail("resuming the merge of " + m + " failed: " + e);
+                }
+            });
         }
         if (merging != null && !snaps.contains(merging)) {
             merging = null;
