@@ -36,7 +36,7 @@ final class Merge {
     private Runnable afterDrain;
     private boolean stopRequested;
     private Runnable whenStopped;
-    private String state = "merging";
+    private MergeStatus.State state = MergeStatus.State.MERGING;
     private String error;
     private long total;
     private long merged;
@@ -66,7 +66,7 @@ final class Merge {
     boolean finished() {
         origin.lock.lock();
         try {
-            return state.equals("done");
+            return state == MergeStatus.State.DONE;
         } finally {
             origin.lock.unlock();
         }
@@ -76,7 +76,7 @@ final class Merge {
         origin.lock.lock();
         try {
             if (stopRequested) {
-                state = "stopped";
+                state = MergeStatus.State.STOPPED;
                 stopRequested = false;
                 Runnable r = whenStopped;
                 whenStopped = null;
@@ -223,7 +223,7 @@ final class Merge {
         Runnable stopped;
         origin.lock.lock();
         try {
-            state = "failed";
+            state = MergeStatus.State.FAILED;
             error = reason;
             firstMerging = -1;
             numMerging = 0;
@@ -250,7 +250,7 @@ final class Merge {
         Runnable stopped;
         origin.lock.lock();
         try {
-            state = "done";
+            state = MergeStatus.State.DONE;
             origin.lockedMergeFinished(this);
             stopped = whenStopped;
             whenStopped = null;
@@ -267,7 +267,7 @@ final class Merge {
     void stop(Runnable stopped) {
         origin.lock.lock();
         try {
-            if (!state.equals("merging")) {
+            if (state != MergeStatus.State.MERGING) {
                 queue.execute(stopped);
                 return;
             }
@@ -284,18 +284,6 @@ final class Merge {
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             double rate = seconds > 0 ? merged * snapshot.chunkBytes / seconds : 0;
             return new MergeStatus(snapshot.name, state, merged, total, snapshot.chunkSectors, rate, error);
-        } finally {
-            origin.lock.unlock();
-        }
-    }
-
-    /** The snapshot's status while it merges (dm's snapshot-merge INFO line). */
-    SnapshotStatus snapshotStatus() {
-        origin.lock.lock();
-        try {
-            return new SnapshotStatus(state.equals("failed") ? "merge failed" : "merging", snapshot.valid, false,
-                    state.equals("failed"), snapshot.store.type(), snapshot.chunkSectors, snapshot.usage(),
-                    snapshot.tables.completedCount(), snapshot.tables.pendingCount());
         } finally {
             origin.lock.unlock();
         }

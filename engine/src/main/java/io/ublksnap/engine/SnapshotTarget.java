@@ -227,18 +227,19 @@ public final class SnapshotTarget extends Target {
             Snapshot s = snapshot;
             StoreType type = config.type();
             if (s == null) {
-                String st = switch (state) {
-                    case HANDED_OVER -> "handed over";
-                    case MERGING -> "merging";
-                    case REMOVED -> "removed";
-                    case HANDOVER_CANCELLED, LOST -> "invalid";
-                    default -> "loaded";
+                SnapshotStatus.State st = switch (state) {
+                    case HANDED_OVER -> SnapshotStatus.State.HANDED_OVER;
+                    case MERGING -> SnapshotStatus.State.MERGING;
+                    case REMOVED -> SnapshotStatus.State.REMOVED;
+                    case HANDOVER_CANCELLED, LOST -> SnapshotStatus.State.INVALID;
+                    default -> SnapshotStatus.State.LOADED;
                 };
                 boolean valid = state == Lifecycle.AWAITING_HANDOVER;
-                return new SnapshotStatus(st, valid, false, false, type, config.chunkSectors(), null, 0, 0);
+                return new SnapshotStatus(st, valid, false, type, config.chunkSectors(), null, 0, 0);
             }
-            String st = !s.valid ? "invalid" : s.overflow ? "overflow" : state == Lifecycle.LOADED ? "loaded" : "active";
-            return new SnapshotStatus(st, s.valid, s.overflow, false, type, s.chunkSectors, s.usage(),
+            SnapshotStatus.State st = !s.valid ? SnapshotStatus.State.INVALID : s.overflow ? SnapshotStatus.State.OVERFLOW
+                    : state == Lifecycle.LOADED ? SnapshotStatus.State.LOADED : SnapshotStatus.State.ACTIVE;
+            return new SnapshotStatus(st, s.valid, s.overflow, type, s.chunkSectors, s.usage(),
                     s.tables.completedCount(), s.tables.pendingCount());
         } finally {
             origin.lock.unlock();

@@ -140,6 +140,11 @@ class EngineScenarioTest {
     void statusLinesFollowTheKernel() throws IOException {
         SnapshotTarget s = snapshot("s", 64L * 4096, StoreType.PERSISTENT, 8);
         assertEquals("16/512 16", s.status().infoLine(), "fresh 8-sector store: header + area 0");
+        assertEquals(SnapshotStatus.State.ACTIVE, s.status().state());
+        // the words status output has always shown
+        assertEquals("active", SnapshotStatus.State.ACTIVE.toString());
+        assertEquals("handed over", SnapshotStatus.State.HANDED_OVER.toString());
+        assertEquals("failed", MergeStatus.State.FAILED.toString());
         assertEquals(0, io(origin, BlockRequest.Op.WRITE, 0, 16, 1, null));
         assertEquals("32/512 16", s.status().infoLine(), "two chunks copied");
         assertEquals(2, s.status().exceptions());
@@ -401,7 +406,7 @@ class EngineScenarioTest {
         cow.failing = true;
         sched.runUntilIdle(1_000_000);
         assertTrue(reason[0] != null && reason[0].contains("cannot"), String.valueOf(reason[0]));
-        assertEquals("failed", origin.mergeStatus().state());
+        assertEquals(MergeStatus.State.FAILED, origin.mergeStatus().state());
         cow.failing = false;
         for (int s = 0; s < 64; s += 8) {
             assertEquals(7, versionAt(origin, s), "the origin still shows the snapshot's image at " + s);

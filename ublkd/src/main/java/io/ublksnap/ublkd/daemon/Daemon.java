@@ -524,7 +524,7 @@ public final class Daemon implements AutoCloseable {
         m.put("table", "0 " + sectors + " snapshot " + s.origin.backing.name() + " " + s.cow.name() + " " + s.store.code() + " " + s.chunkSectors);
         if (s.merging) {
             MergeStatus ms = s.origin.origin.mergeStatus();
-            m.put("state", ms != null && ms.state().equals("failed") ? "merge failed" : "merging");
+            m.put("state", ms != null && ms.state() == MergeStatus.State.FAILED ? "merge failed" : "merging");
             m.put("status", "Invalid"); // the kernel: the merging snapshot's own device fails I/O
             if (ms != null) {
                 m.put("merge", mergeMap(ms));
@@ -549,7 +549,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     private static String mergeInfoLine(MergeStatus ms, SnapDev merging) {
-        if (ms.state().equals("failed")) {
+        if (ms.state() == MergeStatus.State.FAILED) {
             return "Merge failed";
         }
         if (merging == null) {
