@@ -25,6 +25,7 @@ final class ExceptionTables {
         complete = new ChunkMap(expectedExceptions);
     }
 
+    /** The chunk's state: what an origin write over it must do (see {@link ChunkState}). */
     ChunkState state(long chunk) {
         PendingException pe = pending(chunk);
         if (pe != null) {
@@ -126,13 +127,5 @@ final class ExceptionTables {
 
     boolean anyTracked() {
         return !tracked.isEmpty();
-    }
-
-    Iterable<PendingException> pendingExceptions() {
-        return pending.values();
-    }
-
-    long heapBytes() {
-        return complete.heapBytes();
     }
 }

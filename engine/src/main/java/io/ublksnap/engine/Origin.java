@@ -187,17 +187,25 @@ public final class Origin extends Target {
             }
             long last = s.chunkOf(Math.min(end, s.sizeSectors) - 1);
             for (long c = s.chunkOf(start); c <= last; c++) {
-                PendingException pe = s.tables.pending(c);
+                PendingException pe;
+                switch (s.tables.state(c)) {
+                    case COMPLETED -> {
+                        continue; // the snapshot has its copy: the write may go ahead here
+                    }
+                    case NONE -> {
+                        pe = s.lockedNewException(c); // NONE to PENDING: copy it first
+                        if (pe == null) {
+                            s.lockedInvalidate(Errno.ENOMEM, queue);
+                            break;
+                        }
+                        fresh.add(pe);
+                    }
+                    // PENDING: being copied; DRAINING: copied, but snapshot reads sent to the origin
+                    // before that are still in flight and must not see the new data. Either way, wait.
+                    default -> pe = s.tables.pending(c);
+                }
                 if (pe == null) {
-                    if (s.tables.isCompleted(c)) {
-                        continue;
-                    }
-                    pe = s.lockedNewException(c);
-                    if (pe == null) {
-                        s.lockedInvalidate(Errno.ENOMEM, queue);
-                        break;
-                    }
-                    fresh.add(pe);
+                    break; // invalidated: this snapshot no longer needs anything
                 }
                 if (waitOn == null) {
                     waitOn = pe;

@@ -501,20 +501,10 @@ public final class PersistentStore implements ExceptionStore {
         });
     }
 
-    /** Whether the header says invalid (or will, once the header write lands). */
-    public synchronized boolean dropped() {
-        return dropped;
-    }
-
     @Override
     public synchronized StoreUsage usage() {
         return new StoreUsage(nextFree * chunkSectors, cow.sizeSectors(),
                 (currentArea + 1 + CowFormat.HEADER_CHUNKS) * chunkSectors);
-    }
-
-    /** Exceptions per metadata area. */
-    public int exceptionsPerArea() {
-        return epa;
     }
 
     /** The COW this store lives on. */
