@@ -20,7 +20,8 @@ import java.util.List;
  * for those origin chunks and waits for them (seed 004), waits for writes in flight to the run's
  * COW chunks, copies the run from the COW to the origin (FUA), then removes the run's exceptions
  * from the store (flush + FUA) and from memory. An interrupted merge therefore resumes where it
- * stopped. No exception is ever created in the merging snapshot.
+ * stopped: a run copied but not yet forgotten is copied again, the same data to the same place.
+ * No exception is ever created in the merging snapshot.
  *
  * <p>Steps run on one queue. State is guarded by the origin's lock.
  */

@@ -34,6 +34,45 @@ import java.util.function.Consumer;
  * <p>One lock per origin guards the origin's snapshot list and every snapshot's tables and flags.
  * It is held only to decide, never across I/O: backing I/O is submitted after it is released,
  * and completions take it again.
+ *
+ * <h2>Crash safety: requests re-issued after the daemon dies</h2>
+ * With ublk's {@code UBLK_F_USER_RECOVERY_REISSUE}, when the daemon dies the kernel keeps the
+ * devices and re-sends every request the dead daemon had not answered to the next daemon, which
+ * has reopened every store from its COW as it is. (The backing I/O the dead daemon had submitted
+ * is finished or abandoned by the kernel before the char device can be taken over.) A re-issued
+ * request may so find any part of its earlier attempt done. That is safe at every point, because
+ * every step can be done twice, and nothing is acknowledged, and no exception points at a COW
+ * chunk, before what it depends on is on the device:
+ * <ul>
+ * <li><b>An origin write whose copy is not committed yet.</b> The origin write itself is issued
+ *     only once every exception it needs is committed ({@link #lockedEnsureExceptions}, commits
+ *     after copies in {@link Snapshot#copyDone}), so the origin still holds the old data. The COW
+ *     chunk may hold the copy or not, but no committed exception names it, and the reopened store
+ *     hands out chunks after the last committed one: the re-issued write makes the exception
+ *     again, copies the same old data again, then writes.</li>
+ * <li><b>Committed, but the origin not yet written</b> (or written in part). The exception is on
+ *     disk, so the re-issued write finds the chunk COMPLETED and writes the origin, maybe again:
+ *     the same data twice.</li>
+ * <li><b>A snapshot write</b> ({@link Snapshot#write}). Into a chunk with a committed exception it
+ *     writes the COW chunk again. Into a new exception: either the exception was committed (the
+ *     copy, or for a whole-chunk write the data itself, is in its chunk) and the re-issued write
+ *     finds it and writes its piece again, or it was not, and the chunk is free again and the
+ *     write starts over. Until it is acknowledged the snapshot shows the old data or the new.</li>
+ * <li><b>A merge run copied but not committed</b> ({@link Merge}). The run's exceptions are still
+ *     on disk, so the resumed merge copies the same COW chunks onto the same origin chunks again,
+ *     then forgets them. Writes to those chunks meanwhile go to the COW, which stays the truth
+ *     for them until the commit.</li>
+ * <li><b>A metadata area half written</b> ({@link PersistentStore}). A daemon crash leaves an area
+ *     write done or not done; a power loss may tear it at 512-byte sectors, each holding its old
+ *     or its new 32 entries. A sector left old ends the list early: the exceptions lost were never
+ *     reported committed, so no origin write that needed them was issued, and the re-issued
+ *     request makes them again. A merge commit torn that way loses entries of the run being
+ *     merged, whose data is already on the origin (written with FUA before the commit).</li>
+ * </ul>
+ * A transient (N) snapshot keeps its exceptions in memory only and cannot come back:
+ * {@link #loadLost} gives its device a table that fails every request, status Invalid, so nothing
+ * reads another snapshot's data or zeros as if they were its own. The simulation's daemon crashes
+ * (SimWorld.daemonCrash) check all of this.
  */
 public final class Origin extends Target {
     /**

@@ -137,6 +137,21 @@ class EngineScenarioTest {
     }
 
     @Test
+    void aTransientSnapshotLostInACrashFailsEveryRequestAndSaysInvalid() {
+        SnapshotTarget lost = origin.loadLost(new SnapshotConfig("n", new SimDevice("cow-n", 64L * 4096), StoreType.TRANSIENT, 16), SECTORS);
+        assertEquals("Invalid", lost.status().infoLine());
+        assertEquals(SnapshotStatus.State.INVALID, lost.status().state());
+        assertEquals(SECTORS, lost.sizeSectors());
+        for (BlockRequest.Op op : BlockRequest.Op.values()) {
+            int count = op == BlockRequest.Op.FLUSH ? 0 : 8;
+            assertEquals(-Errno.EIO, io(lost, op, 0, count, 1, count == 0 ? null : ByteBuffer.allocate(4096)), op.toString());
+        }
+        assertEquals(0, io(origin, BlockRequest.Op.WRITE, 0, 8, 4, null), "the origin does not care");
+        assertNull(outcome(origin.remove(lost, q)));
+        assertEquals(SnapshotTarget.Lifecycle.REMOVED, lost.state());
+    }
+
+    @Test
     void statusLinesFollowTheKernel() throws IOException {
         SnapshotTarget s = snapshot("s", 64L * 4096, StoreType.PERSISTENT, 8);
         assertEquals("16/512 16", s.status().infoLine(), "fresh 8-sector store: header + area 0");

@@ -38,7 +38,7 @@ class RaceRegressionTest {
     @ParameterizedTest
     @EnumSource(value = RaceGuard.class, mode = EnumSource.Mode.EXCLUDE, names = "COMMIT_IN_ALLOCATION_ORDER")
     void guardHoldsAndItsRemovalIsCaught(RaceGuard guard) {
-        SimWorld.Settings settings = new SimWorld.Settings(250, false, true, true, 5, 0.5, true, null);
+        SimWorld.Settings settings = new SimWorld.Settings(250, false, true, true, 5, 0.5, true, null, false);
         assertNull(firstFailure(300, settings), "with every guard in place");
         String found = firstFailure(3000, settings.without(guard));
         assertNotNull(found, "removing the guard " + guard + " went unnoticed by the simulation");

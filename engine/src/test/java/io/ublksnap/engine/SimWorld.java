@@ -30,14 +30,19 @@ import java.util.Random;
 final class SimWorld {
     /** What a run may do; tests switch features on and off. */
     record Settings(int ops, boolean crashes, boolean merges, boolean removals, int maxSnapshots, double crashSurvival,
-                    boolean reloads, RaceGuard guardOff) {
+                    boolean reloads, RaceGuard guardOff, boolean daemonCrashFocus) {
         static Settings standard(int ops) {
-            return new Settings(ops, true, true, true, 5, 0.5, true, null);
+            return new Settings(ops, true, true, true, 5, 0.5, true, null, false);
+        }
+
+        /** Daemon crashes with requests in flight, every few operations. */
+        static Settings daemonCrashes(int ops) {
+            return new Settings(ops, true, true, true, 5, 0.5, true, null, true);
         }
 
         /** The same workload on origins without {@code guard} (the race regression tests). */
         Settings without(RaceGuard guard) {
-            return new Settings(ops, crashes, merges, removals, maxSnapshots, crashSurvival, reloads, guard);
+            return new Settings(ops, crashes, merges, removals, maxSnapshots, crashSurvival, reloads, guard, daemonCrashFocus);
         }
 
         /** Many snapshots come and go while I/O runs. */
@@ -67,6 +72,8 @@ final class SimWorld {
     Snap merging;
     boolean mergeStarting;
     int crashes;
+    int daemonCrashes;
+    long reissued;
     int peakSnapshots;
     int merges;
     int completedMerges;
@@ -199,7 +206,7 @@ final class SimWorld {
         }
         settle();
         if (failures.isEmpty()) {
-            verifyAll(false);
+            verifyAll(Check.EXACT);
         }
         settle();
         checkQuiet();
@@ -214,6 +221,12 @@ final class SimWorld {
     }
 
     private void action() {
+        if (settings.daemonCrashFocus() && rnd.nextInt(12) == 0) {
+            if (!activating && !mergeStarting && snaps.stream().noneMatch(x -> x.reloading)) {
+                daemonCrash();
+            }
+            return;
+        }
         int a = rnd.nextInt(100);
         List<Snap> usable = snaps.stream().filter(s -> s.active && !s.gone && !s.invalid && !s.reloading).toList();
         if (a < 22) {
@@ -266,7 +279,6 @@ final class SimWorld {
         HostBuffer buf = buffer(count);
         IoBuffer data = buf.slice(0, count * 512L);
         SimQueue q = anyQueue();
-        BlockRequest req = new BlockRequest();
         if (write) {
             long v = nextVersion++;
             Pattern.fill(data.byteBuffer(), 0, r[0], count, v);
@@ -274,7 +286,7 @@ final class SimWorld {
             m.issued(r[0], count, v);
             note("origin write " + r[0] + "+" + count + " v" + v + " on " + q);
             writes++;
-            req.set(BlockRequest.Op.WRITE, r[0], count, data, rnd.nextInt(8) == 0, q, (rq, res) -> {
+            send(null, BlockRequest.Op.WRITE, r[0], count, data, rnd.nextInt(8) == 0, q, (rq, res) -> {
                 originInflight.remove(entry);
                 giveBack(buf);
                 if (res < 0) {
@@ -287,7 +299,7 @@ final class SimWorld {
         } else {
             note("origin read " + r[0] + "+" + count + " on " + q);
             reads++;
-            req.set(BlockRequest.Op.READ, r[0], count, data, false, q, (rq, res) -> {
+            send(null, BlockRequest.Op.READ, r[0], count, data, false, q, (rq, res) -> {
                 originInflight.remove(entry);
                 if (res < 0) {
                     fail("origin read " + r[0] + "+" + count + " failed: " + res);
@@ -297,7 +309,6 @@ final class SimWorld {
                 giveBack(buf);
             });
         }
-        origin.submit(req);
     }
 
     /** A snapshot request failed: fine if the snapshot was invalidated or overflowed, a failure otherwise. */
@@ -331,14 +342,13 @@ final class SimWorld {
         HostBuffer buf = buffer(count);
         IoBuffer data = buf.slice(0, count * 512L);
         SimQueue q = anyQueue();
-        BlockRequest req = new BlockRequest();
         if (write) {
             long v = nextVersion++;
             Pattern.fill(data.byteBuffer(), 0, r[0], count, v);
             s.model.issued(r[0], count, v);
             note(s + " write " + r[0] + "+" + count + " v" + v + " on " + q);
             writes++;
-            req.set(BlockRequest.Op.WRITE, r[0], count, data, rnd.nextInt(8) == 0, q, (rq, res) -> {
+            send(s, BlockRequest.Op.WRITE, r[0], count, data, rnd.nextInt(8) == 0, q, (rq, res) -> {
                 s.inflight.remove(entry);
                 s.inflightCount--;
                 giveBack(buf);
@@ -353,7 +363,7 @@ final class SimWorld {
         } else {
             note(s + " read " + r[0] + "+" + count + " on " + q);
             reads++;
-            req.set(BlockRequest.Op.READ, r[0], count, data, false, q, (rq, res) -> {
+            send(s, BlockRequest.Op.READ, r[0], count, data, false, q, (rq, res) -> {
                 s.inflight.remove(entry);
                 s.inflightCount--;
                 if (res < 0) {
@@ -366,12 +376,33 @@ final class SimWorld {
                 giveBack(buf);
             });
         }
-        SnapshotTarget t = s.target;
-        if (s.stale != null && rnd.nextInt(3) == 0) {
-            t = s.stale;
+    }
+
+    /** A request in flight, as the kernel knows it: what it re-issues to a new daemon after a crash. */
+    private record InFlight(Snap snap, BlockRequest request, BlockRequest.Op op, long sector, int count, IoBuffer data,
+                            boolean fua, SimQueue queue, BlockRequest.Completion done) {
+        void set(List<InFlight> inflight) {
+            request.set(op, sector, count, data, fua, queue, (rq, res) -> {
+                inflight.remove(this);
+                done.completed(rq, res);
+            });
+        }
+    }
+
+    private final List<InFlight> inflightRequests = new ArrayList<>();
+
+    /** Submits a request to the origin ({@code snap} null) or to a snapshot's device, and tracks it until it completes. */
+    private void send(Snap snap, BlockRequest.Op op, long sector, int count, IoBuffer data, boolean fua, SimQueue q,
+                      BlockRequest.Completion done) {
+        InFlight f = new InFlight(snap, new BlockRequest(), op, sector, count, data, fua, q, done);
+        f.set(inflightRequests);
+        inflightRequests.add(f);
+        Target t = snap == null ? origin : snap.target;
+        if (snap != null && snap.stale != null && rnd.nextInt(3) == 0) {
+            t = snap.stale; // this queue read the device's table just before a reload swapped it
             staleSubmits++;
         }
-        t.submit(req);
+        t.submit(f.request());
     }
 
     private void check(Model m, ByteBuffer data, long sector, int count, String what) {
@@ -388,15 +419,13 @@ final class SimWorld {
     private void flushOrigin() {
         Model m = originModel;
         long[] state = m.flushIssued();
-        BlockRequest req = new BlockRequest();
-        req.set(BlockRequest.Op.FLUSH, 0, 0, null, false, anyQueue(), (rq, res) -> {
+        send(null, BlockRequest.Op.FLUSH, 0, 0, null, false, anyQueue(), (rq, res) -> {
             if (res < 0) {
                 fail("origin flush failed: " + res);
             } else if (m == originModel) {
                 m.flushed(state);
             }
         });
-        origin.submit(req);
     }
 
     private void flushSnap(Snap s) {
@@ -405,8 +434,7 @@ final class SimWorld {
         }
         long[] state = s.model.flushIssued();
         s.inflightCount++;
-        BlockRequest req = new BlockRequest();
-        req.set(BlockRequest.Op.FLUSH, 0, 0, null, false, anyQueue(), (rq, res) -> {
+        send(s, BlockRequest.Op.FLUSH, 0, 0, null, false, anyQueue(), (rq, res) -> {
             s.inflightCount--;
             if (res < 0) {
                 if (!explainedFailure(s, false)) {
@@ -416,7 +444,6 @@ final class SimWorld {
                 s.model.flushed(state);
             }
         });
-        s.target.submit(req);
     }
 
     private int liveSnapshots() {
@@ -576,18 +603,31 @@ final class SimWorld {
     // -----------------------------------------------------------------------------------------
     // Crashes
 
-    /** Power loss: in-flight work vanishes, devices keep what was durable; then everything reopens and is verified. */
+    /** How reads are checked: exactly, or against what a crash may have left. */
+    enum Check { EXACT, AFTER_POWER_LOSS, AFTER_DAEMON_CRASH }
+
+    /** A crash, then a restart from the COWs as they are on disk: a power loss, or the daemon dying. */
     void crash() {
         if (activating || mergeStarting || snaps.stream().anyMatch(x -> x.reloading)) {
             return;
         }
+        if (rnd.nextBoolean()) {
+            powerLoss();
+        } else {
+            daemonCrash();
+        }
+    }
+
+    /** Power loss: in-flight work vanishes, devices keep what was durable; then everything reopens and is verified. */
+    void powerLoss() {
         crashes++;
-        note("CRASH");
-        sched.dropAll();
+        int torn = sched.powerLoss();
+        note("CRASH (power loss), " + torn + " writes in flight torn");
         control.dropAll();
         queues.forEach(SimQueue::dropAll);
         originDev.crash(rnd, settings.crashSurvival());
         originInflight.clear();
+        inflightRequests.clear();
         for (Snap s : snaps) {
             s.cow.crash(rnd, settings.crashSurvival());
             s.inflight.clear();
@@ -596,6 +636,64 @@ final class SimWorld {
         }
         // Transient snapshots do not survive; persistent ones (even half removed) come back.
         snaps.removeIf(s -> s.gone || !s.type.persistent() || s.model == null);
+        restart();
+        verifyAll(Check.AFTER_POWER_LOSS);
+        settle();
+    }
+
+    /**
+     * The daemon dies (SIGKILL, a JVM crash) with requests in flight, and a new one takes the
+     * devices over, as ublk's UBLK_F_USER_RECOVERY_REISSUE lets it: the machine did not crash, so
+     * every backing write that completed is still there, and each one the dead daemon had
+     * submitted lands or not. Requests in flight are neither acknowledged nor lost: once the
+     * stores are reopened from the COWs as they are, the kernel re-sends every one of them, and
+     * each must then be acknowledged. Until then a write in flight may show its old or its new
+     * data; afterwards, exactly the new. Transient snapshots cannot come back: their devices stay,
+     * and fail every request with status Invalid.
+     */
+    void daemonCrash() {
+        // Put requests in flight at every stage: copies, commits, origin and snapshot writes.
+        for (int i = 1 + rnd.nextInt(6); i > 0; i--) {
+            List<Snap> usable = snaps.stream().filter(s -> s.active && !s.gone && !s.invalid && !s.reloading).toList();
+            if (usable.isEmpty() || rnd.nextBoolean()) {
+                originIo(rnd.nextInt(4) > 0);
+            } else {
+                snapIo(usable.get(rnd.nextInt(usable.size())), rnd.nextInt(4) > 0);
+            }
+        }
+        sched.run(rnd.nextInt(30));
+        daemonCrashes++;
+        int landed = sched.processCrash();
+        note("CRASH (daemon) with " + inflightRequests.size() + " requests in flight; " + landed + " backing I/Os landed");
+        control.dropAll();
+        queues.forEach(SimQueue::dropAll);
+        for (Snap s : snaps) {
+            s.stale = null;
+        }
+        snaps.removeIf(s -> s.gone || s.model == null);
+        List<Snap> lost = snaps.stream().filter(s -> !s.type.persistent()).toList();
+        snaps.removeAll(lost);
+        restart();
+        for (Snap s : lost) {
+            s.target = origin.loadLost(s.config(), originSectors);
+            s.invalid = true;
+            snaps.add(s);
+            if (!s.target.status().infoLine().equals("Invalid")) {
+                fail(s + " lost in the crash reports " + s.target.status().infoLine() + ", not Invalid");
+            }
+        }
+        verifyAll(Check.AFTER_DAEMON_CRASH);
+        // The kernel re-sends every request the dead daemon had not answered.
+        for (InFlight f : List.copyOf(inflightRequests)) {
+            reissued++;
+            f.set(inflightRequests);
+            (f.snap() == null ? origin : f.snap().target).submit(f.request());
+        }
+        settle();
+    }
+
+    /** Reopens the origin and its snapshots from their devices, as a restart does. */
+    private void restart() {
         origin = newOrigin();
         // As a restart does: the other snapshots first, then the merge resumes.
         for (Snap s : new ArrayList<>(snaps)) {
@@ -661,21 +759,19 @@ final class SimWorld {
         if (merging != null && !snaps.contains(merging)) {
             merging = null;
         }
-        verifyAll(true);
-        settle();
     }
 
     /** Reads every sector of every device and checks it (after a crash: against what a crash may leave). */
-    void verifyAll(boolean afterCrash) {
-        verifyDevice(origin, originModel, "origin", afterCrash);
+    void verifyAll(Check check) {
+        verifyDevice(origin, originModel, "origin", check);
         for (Snap s : snaps) {
             if (s.active && !s.gone && !s.invalid && s.target.status().valid()) {
-                verifyDevice(s.target, s.model, s.name, afterCrash);
+                verifyDevice(s.target, s.model, s.name, check);
             }
         }
     }
 
-    private void verifyDevice(Target t, Model m, String what, boolean afterCrash) {
+    private void verifyDevice(Target t, Model m, String what, Check check) {
         int step = 32;
         for (long sector = 0; sector < m.sectors() && failures.size() < 5; sector += step) {
             int count = (int) Math.min(step, m.sectors() - sector);
@@ -693,13 +789,19 @@ final class SimWorld {
                 ByteBuffer b = data.byteBuffer();
                 for (int i = 0; i < count; i++) {
                     long got = Pattern.versionOf(b, i * 512, first + i);
-                    if (afterCrash) {
+                    if (check == Check.AFTER_POWER_LOSS) {
                         if (!m.possibleAfterCrash(first + i, got)) {
                             fail("after crash " + crashes + ", " + what + " sector " + (first + i) + " holds version " + got
                                     + ", which no crash could leave (acknowledged " + m.expected(first + i) + ")");
                             return;
                         }
                         m.settle(first + i, got);
+                    } else if (check == Check.AFTER_DAEMON_CRASH) {
+                        if (!m.possibleAfterProcessCrash(first + i, got)) {
+                            fail("after daemon crash " + daemonCrashes + ", " + what + " sector " + (first + i) + " holds version "
+                                    + got + ", neither the acknowledged " + m.expected(first + i) + " nor a write in flight");
+                            return;
+                        }
                     } else if (got != m.expected(first + i)) {
                         fail(what + " sector " + (first + i) + ": read version " + got + ", expected " + m.expected(first + i));
                         return;

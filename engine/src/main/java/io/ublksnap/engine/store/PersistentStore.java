@@ -27,6 +27,11 @@ import static io.ublksnap.engine.store.CowFormat.areaLocation;
  * COW first (so the data it points at is durable) and FUA (so the entry is). Before a full area is
  * written, the next area is zeroed on disk. One area write is in flight at a time; commits that
  * arrive meanwhile wait in order. Any I/O error makes the store invalid.
+ *
+ * <p>Crashes: a commit is reported only once its area write is durable, and the list on disk
+ * ends at its first empty entry, so an area write lost or torn (a sector holding its old entries)
+ * loses only exceptions that were never reported committed, and the chunks they had are handed
+ * out again after a restart. See {@link io.ublksnap.engine.Origin} on requests re-issued then.
  */
 public final class PersistentStore implements ExceptionStore {
     private record Commit(long oldChunk, long newChunk, CommitCallback callback) {
