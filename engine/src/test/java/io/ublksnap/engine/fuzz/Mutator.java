@@ -3,7 +3,6 @@ package io.ublksnap.engine.fuzz;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 /**
@@ -168,19 +167,5 @@ final class Mutator {
                 putInt(img, 0, rnd.nextInt(3) == 0 ? rnd.nextInt() : 0x70416e53);
             }
         }
-    }
-
-    /** A logical block size for the COW device: mostly real ones, sometimes not. */
-    int logicalBlockSize() {
-        return switch (rnd.nextInt(12)) {
-            case 0 -> 4096;
-            case 1 -> 1000;
-            case 2 -> 0;
-            default -> 512;
-        };
-    }
-
-    static Map<String, SparseImage> seeds() throws java.io.IOException {
-        return CowCorpus.load();
     }
 }
