@@ -31,7 +31,7 @@ final class CopyJob {
         this.firstChunk = firstChunk;
         this.chunkBytes = (long) chunkSectors << 9;
         long start = firstChunk * chunkBytes;
-        this.length = Math.min((lastChunk - firstChunk + 1) * chunkBytes, (origin.sizeSectorsForCopy() << 9) - start);
+        this.length = Math.min((lastChunk - firstChunk + 1) * chunkBytes, (origin.sizeSectors() << 9) - start);
         this.exceptions = exceptions;
     }
 

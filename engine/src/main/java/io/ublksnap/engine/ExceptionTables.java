@@ -25,6 +25,7 @@ final class ExceptionTables {
         complete = new ChunkMap(expectedExceptions);
     }
 
+    /** The chunk's state: what an origin write over it must do (see {@link ChunkState}). */
     ChunkState state(long chunk) {
         PendingException pe = pending(chunk);
         if (pe != null) {
@@ -59,20 +60,24 @@ final class ExceptionTables {
         return complete.put(oldChunk, newChunk, NO_CHUNK) == NO_CHUNK;
     }
 
-    /** NONE to PENDING. */
+    /**
+     * NONE to PENDING. The caller has looked for a completed exception first (a snapshot write, an
+     * origin write); one made anyway would shadow the completed one when it completes.
+     */
     void beginPending(PendingException pe) {
-        if (pending.putIfAbsent(pe.oldChunk, pe) != null || complete.containsKey(pe.oldChunk)) {
-            throw new IllegalStateException("two exceptions for one chunk: " + pe);
+        if (pending.putIfAbsent(pe.oldChunk, pe) != null) {
+            throw new IllegalStateException("two pending exceptions for one chunk: " + pe);
         }
     }
 
     /**
-     * PENDING to COMPLETED, or to DRAINING while tracked I/O on the chunk is in flight.
-     * Returns true when the pending exception is gone (COMPLETED).
+     * PENDING to COMPLETED, or to DRAINING while tracked I/O on the chunk is in flight (unless
+     * {@code drainReads} is off: the guard of seed 001). Returns true when the pending exception is
+     * gone (COMPLETED).
      */
-    boolean completePending(PendingException pe) {
+    boolean completePending(PendingException pe, boolean drainReads) {
         complete.put(pe.oldChunk, pe.newChunk, NO_CHUNK);
-        if (RaceGuards.waitForReadsToDrain && tracked.get(pe.oldChunk, 0) > 0) {
+        if (drainReads && tracked.get(pe.oldChunk, 0) > 0) {
             pe.completed = true;
             return false;
         }
@@ -122,13 +127,5 @@ final class ExceptionTables {
 
     boolean anyTracked() {
         return !tracked.isEmpty();
-    }
-
-    Iterable<PendingException> pendingExceptions() {
-        return pending.values();
-    }
-
-    long heapBytes() {
-        return complete.heapBytes();
     }
 }

@@ -20,7 +20,8 @@ import java.util.List;
  * for those origin chunks and waits for them (seed 004), waits for writes in flight to the run's
  * COW chunks, copies the run from the COW to the origin (FUA), then removes the run's exceptions
  * from the store (flush + FUA) and from memory. An interrupted merge therefore resumes where it
- * stopped. No exception is ever created in the merging snapshot.
+ * stopped: a run copied but not yet forgotten is copied again, the same data to the same place.
+ * No exception is ever created in the merging snapshot.
  *
  * <p>Steps run on one queue. State is guarded by the origin's lock.
  */
@@ -36,7 +37,7 @@ final class Merge {
     private Runnable afterDrain;
     private boolean stopRequested;
     private Runnable whenStopped;
-    private String state = "merging";
+    private MergeStatus.State state = MergeStatus.State.MERGING;
     private String error;
     private long total;
     private long merged;
@@ -66,7 +67,7 @@ final class Merge {
     boolean finished() {
         origin.lock.lock();
         try {
-            return state.equals("done");
+            return state == MergeStatus.State.DONE;
         } finally {
             origin.lock.unlock();
         }
@@ -76,7 +77,7 @@ final class Merge {
         origin.lock.lock();
         try {
             if (stopRequested) {
-                state = "stopped";
+                state = MergeStatus.State.STOPPED;
                 stopRequested = false;
                 Runnable r = whenStopped;
                 whenStopped = null;
@@ -113,15 +114,15 @@ final class Merge {
         origin.lock.lock();
         try {
             long start = first << snapshot.chunkShift;
-            long end = Math.min((first + n) << snapshot.chunkShift, origin.sizeSectorsForCopy());
-            PendingException waitOn = RaceGuards.mergeTriggersOtherSnapshots
+            long end = Math.min((first + n) << snapshot.chunkShift, origin.sizeSectors());
+            PendingException waitOn = origin.guarded(RaceGuard.MERGE_TRIGGERS_OTHER_SNAPSHOTS)
                     ? origin.lockedEnsureExceptions(start, end, fresh, queue) : null;
             if (waitOn != null) {
                 waitOn.addWaiter(queue, () -> prepareRange(first, firstNew, n));
             } else {
                 firstMerging = first;
                 numMerging = n;
-                if (RaceGuards.mergeWaitsForTrackedWrites && lockedRangeTracked()) {
+                if (origin.guarded(RaceGuard.MERGE_WAITS_FOR_TRACKED_WRITES) && lockedRangeTracked()) {
                     afterDrain = () -> copy(first, firstNew, n);
                 } else {
                     go = true;
@@ -159,7 +160,7 @@ final class Merge {
 
     private void copy(long first, long firstNew, int n) {
         long chunkBytes = snapshot.chunkBytes;
-        long length = Math.min(n * chunkBytes, (origin.sizeSectorsForCopy() << 9) - first * chunkBytes);
+        long length = Math.min(n * chunkBytes, (origin.sizeSectors() << 9) - first * chunkBytes);
         origin.pool.acquire((int) length, queue, buf -> {
             IoBuffer data = buf.slice(0, length);
             queue.read(snapshot.cow, firstNew * chunkBytes, data, r1 -> {
@@ -223,7 +224,7 @@ final class Merge {
         Runnable stopped;
         origin.lock.lock();
         try {
-            state = "failed";
+            state = MergeStatus.State.FAILED;
             error = reason;
             firstMerging = -1;
             numMerging = 0;
@@ -250,7 +251,7 @@ final class Merge {
         Runnable stopped;
         origin.lock.lock();
         try {
-            state = "done";
+            state = MergeStatus.State.DONE;
             origin.lockedMergeFinished(this);
             stopped = whenStopped;
             whenStopped = null;
@@ -267,7 +268,7 @@ final class Merge {
     void stop(Runnable stopped) {
         origin.lock.lock();
         try {
-            if (!state.equals("merging")) {
+            if (state != MergeStatus.State.MERGING) {
                 queue.execute(stopped);
                 return;
             }
@@ -284,18 +285,6 @@ final class Merge {
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             double rate = seconds > 0 ? merged * snapshot.chunkBytes / seconds : 0;
             return new MergeStatus(snapshot.name, state, merged, total, snapshot.chunkSectors, rate, error);
-        } finally {
-            origin.lock.unlock();
-        }
-    }
-
-    /** The snapshot's status while it merges (dm's snapshot-merge INFO line). */
-    SnapshotStatus snapshotStatus() {
-        origin.lock.lock();
-        try {
-            return new SnapshotStatus(state.equals("failed") ? "merge failed" : "merging", snapshot.valid, false,
-                    state.equals("failed"), snapshot.store.type(), snapshot.chunkSectors, snapshot.usage(),
-                    snapshot.tables.completedCount(), snapshot.tables.pendingCount());
         } finally {
             origin.lock.unlock();
         }

@@ -11,9 +11,14 @@ import io.ublksnap.engine.store.TransientStore;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -29,11 +34,72 @@ import java.util.function.Consumer;
  * <p>One lock per origin guards the origin's snapshot list and every snapshot's tables and flags.
  * It is held only to decide, never across I/O: backing I/O is submitted after it is released,
  * and completions take it again.
+ *
+ * <h2>Crash safety: requests re-issued after the daemon dies</h2>
+ * With ublk's {@code UBLK_F_USER_RECOVERY_REISSUE}, when the daemon dies the kernel keeps the
+ * devices and re-sends every request the dead daemon had not answered to the next daemon, which
+ * has reopened every store from its COW as it is. (The backing I/O the dead daemon had submitted
+ * is finished or abandoned by the kernel before the char device can be taken over.) A re-issued
+ * request may so find any part of its earlier attempt done. That is safe at every point, because
+ * every step can be done twice, and nothing is acknowledged, and no exception points at a COW
+ * chunk, before what it depends on is on the device:
+ * <ul>
+ * <li><b>An origin write whose copy is not committed yet.</b> The origin write itself is issued
+ *     only once every exception it needs is committed ({@link #lockedEnsureExceptions}, commits
+ *     after copies in {@link Snapshot#copyDone}), so the origin still holds the old data. The COW
+ *     chunk may hold the copy or not, but no committed exception names it, and the reopened store
+ *     hands out chunks after the last committed one: the re-issued write makes the exception
+ *     again, copies the same old data again, then writes.</li>
+ * <li><b>Committed, but the origin not yet written</b> (or written in part). The exception is on
+ *     disk, so the re-issued write finds the chunk COMPLETED and writes the origin, maybe again:
+ *     the same data twice.</li>
+ * <li><b>A snapshot write</b> ({@link Snapshot#write}). Into a chunk with a committed exception it
+ *     writes the COW chunk again. Into a new exception: either the exception was committed (the
+ *     copy, or for a whole-chunk write the data itself, is in its chunk) and the re-issued write
+ *     finds it and writes its piece again, or it was not, and the chunk is free again and the
+ *     write starts over. Until it is acknowledged the snapshot shows the old data or the new.</li>
+ * <li><b>A merge run copied but not committed</b> ({@link Merge}). The run's exceptions are still
+ *     on disk, so the resumed merge copies the same COW chunks onto the same origin chunks again,
+ *     then forgets them. Writes to those chunks meanwhile go to the COW, which stays the truth
+ *     for them until the commit.</li>
+ * <li><b>A metadata area half written</b> ({@link PersistentStore}). A daemon crash leaves an area
+ *     write done or not done; a power loss may tear it at 512-byte sectors, each holding its old
+ *     or its new 32 entries. A sector left old ends the list early: the exceptions lost were never
+ *     reported committed, so no origin write that needed them was issued, and the re-issued
+ *     request makes them again. A merge commit torn that way loses entries of the run being
+ *     merged, whose data is already on the origin (written with FUA before the commit).</li>
+ * </ul>
+ * A transient (N) snapshot keeps its exceptions in memory only and cannot come back:
+ * {@link #loadLost} gives its device a table that fails every request, status Invalid, so nothing
+ * reads another snapshot's data or zeros as if they were its own. The simulation's daemon crashes
+ * (SimWorld.daemonCrash) check all of this.
  */
 public final class Origin extends Target {
-    /** Tunables. */
-    public record Options(long copyBufferBytes, int maxCopyBytes, int maxMergeRunBytes) {
+    /**
+     * Tunables.
+     *
+     * @param guards the race guards in force ({@link RaceGuard}): all of them, unless a regression
+     *               test builds an origin without one to show what it prevents
+     */
+    public record Options(long copyBufferBytes, int maxCopyBytes, int maxMergeRunBytes, Set<RaceGuard> guards) {
         public static final Options DEFAULT = new Options(64L << 20, 1 << 20, 1 << 20);
+
+        public Options {
+            guards = guards.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(guards));
+        }
+
+        /** With every race guard. */
+        public Options(long copyBufferBytes, int maxCopyBytes, int maxMergeRunBytes) {
+            this(copyBufferBytes, maxCopyBytes, maxMergeRunBytes, EnumSet.allOf(RaceGuard.class));
+        }
+
+        /** The same, without {@code guard} (for the regression tests). */
+        public Options without(RaceGuard guard) {
+            EnumSet<RaceGuard> g = EnumSet.allOf(RaceGuard.class);
+            g.retainAll(guards);
+            g.remove(guard);
+            return new Options(copyBufferBytes, maxCopyBytes, maxMergeRunBytes, g);
+        }
     }
 
     final String name;
@@ -42,6 +108,7 @@ public final class Origin extends Target {
     final BufferPool pool;
     final BufferAllocator allocator;
     final Options options;
+    private final boolean[] guards = new boolean[RaceGuard.values().length];
     private final Consumer<String> log;
 
     /** Snapshots whose state lives here (registered or not), largest chunk size first. Guarded by lock. */
@@ -59,6 +126,14 @@ public final class Origin extends Target {
         this.options = options;
         this.log = log;
         this.pool = new BufferPool(allocator, options.copyBufferBytes());
+        for (RaceGuard g : options.guards()) {
+            guards[g.ordinal()] = true;
+        }
+    }
+
+    /** Whether {@code guard} is in force (always, but in a regression test). */
+    boolean guarded(RaceGuard guard) {
+        return guards[guard.ordinal()];
     }
 
     public String name() {
@@ -71,11 +146,6 @@ public final class Origin extends Target {
 
     @Override
     public long sizeSectors() {
-        return device.sizeSectors();
-    }
-
-    /** Copies never read past the origin's end (its last chunk may be partial). */
-    long sizeSectorsForCopy() {
         return device.sizeSectors();
     }
 
@@ -119,7 +189,7 @@ public final class Origin extends Target {
                 fresh = new ArrayList<>(2);
                 PendingException waitOn = lockedEnsureExceptions(r.sector(), r.endSector(), fresh, q);
                 if (waitOn != null) {
-                    waitOn.addWaiter(q, RaceGuards.recheckAllSnapshotsAfterWait ? r.retry : () -> issueOriginWrite(r));
+                    waitOn.addWaiter(q, guarded(RaceGuard.RECHECK_ALL_SNAPSHOTS_AFTER_WAIT) ? r.retry : () -> issueOriginWrite(r));
                     waiting = true;
                 }
             }
@@ -156,17 +226,25 @@ public final class Origin extends Target {
             }
             long last = s.chunkOf(Math.min(end, s.sizeSectors) - 1);
             for (long c = s.chunkOf(start); c <= last; c++) {
-                PendingException pe = s.tables.pending(c);
+                PendingException pe;
+                switch (s.tables.state(c)) {
+                    case COMPLETED -> {
+                        continue; // the snapshot has its copy: the write may go ahead here
+                    }
+                    case NONE -> {
+                        pe = s.lockedNewException(c); // NONE to PENDING: copy it first
+                        if (pe == null) {
+                            s.lockedInvalidate(Errno.ENOMEM, queue);
+                            break;
+                        }
+                        fresh.add(pe);
+                    }
+                    // PENDING: being copied; DRAINING: copied, but snapshot reads sent to the origin
+                    // before that are still in flight and must not see the new data. Either way, wait.
+                    default -> pe = s.tables.pending(c);
+                }
                 if (pe == null) {
-                    if (s.tables.isCompleted(c)) {
-                        continue;
-                    }
-                    pe = s.lockedNewException(c);
-                    if (pe == null) {
-                        s.lockedInvalidate(Errno.ENOMEM, queue);
-                        break;
-                    }
-                    fresh.add(pe);
+                    break; // invalidated: this snapshot no longer needs anything
                 }
                 if (waitOn == null) {
                     waitOn = pe;
@@ -177,12 +255,13 @@ public final class Origin extends Target {
     }
 
     // ---------------------------------------------------------------------------------------
-    // Snapshot lifecycle
+    // Snapshot lifecycle (the transitions are SnapshotTarget.Lifecycle's and Snapshot.Role's)
 
     /**
      * Loads a snapshot table on this origin: opens its exception store and reads its exceptions
-     * (blocking I/O on the COW), or, when a live instance already uses the same COW, links the two
-     * for a handover (nothing is read). Nothing happens to I/O until {@link #activate}.
+     * (blocking I/O on the COW) for a table in state LOADED, or, when a live table already uses
+     * the same COW, links the two for a handover (AWAITING_HANDOVER; nothing is read). Nothing
+     * happens to I/O until {@link #activate}.
      */
     public SnapshotTarget load(SnapshotConfig config) throws IOException {
         if (sameDevice(config.cow(), device)) {
@@ -190,22 +269,26 @@ public final class Origin extends Target {
         }
         lock.lock();
         try {
-            if (merge != null && !merge.finished()) {
-                throw new SnapshotException("origin " + name + " is merging a snapshot: wait for the merge to finish");
-            }
-            List<SnapshotTarget> sharing = targets.stream()
-                    .filter(t -> !t.retired && sameDevice(t.config.cow(), config.cow())).toList();
+            List<SnapshotTarget> sharing = targets.stream().filter(t -> sameDevice(t.config.cow(), config.cow())).toList();
             if (!sharing.isEmpty()) {
-                if (sharing.size() > 1 || sharing.getFirst().handoverDestination != null || !sharing.getFirst().active) {
-                    throw new SnapshotException("Unable to handover snapshot to two devices at once: COW "
-                            + config.cow().name() + " is in use by " + sharing.getFirst().name());
-                }
                 SnapshotTarget src = sharing.getFirst();
-                SnapshotTarget dest = new SnapshotTarget(this, config, null);
-                src.handoverDestination = dest;
-                dest.handoverSource = src;
+                if (config.init()) {
+                    throw new SnapshotException("COW " + config.cow().name() + " is in use by " + src.name()
+                            + ": it cannot be initialized; load the table without --init to take its exceptions over");
+                }
+                if (sharing.size() > 1 || src.lockedState() != SnapshotTarget.Lifecycle.ACTIVE) {
+                    throw new SnapshotException("Unable to handover snapshot to two devices at once: COW "
+                            + config.cow().name() + " is in use by " + src.name());
+                }
+                SnapshotTarget dest = new SnapshotTarget(this, config, SnapshotTarget.Lifecycle.AWAITING_HANDOVER, null, src, 0);
+                src.lockedMoveTo(SnapshotTarget.Lifecycle.HANDOVER_SOURCE, dest);
                 targets.add(dest);
                 return dest;
+            }
+            // A new snapshot's reads of unchanged chunks go to the origin device, which a merge is
+            // changing underneath: snapshots are taken before or after a merge, not during it.
+            if (merge != null && !merge.finished()) {
+                throw new SnapshotException("origin " + name + " is merging a snapshot: wait for the merge to finish");
             }
         } finally {
             lock.unlock();
@@ -213,22 +296,43 @@ public final class Origin extends Target {
         Snapshot s = openSnapshot(config);
         lock.lock();
         try {
-            SnapshotTarget t = new SnapshotTarget(this, config, s);
-            s.owner = t;
+            SnapshotTarget t = new SnapshotTarget(this, config, SnapshotTarget.Lifecycle.LOADED, s, null, 0);
             targets.add(t);
-            snapshots.add(s);
-            snapshots.sort(Comparator.comparingInt((Snapshot x) -> x.chunkSectors).reversed());
+            lockedAddSnapshot(s);
             return t;
         } finally {
             lock.unlock();
         }
     }
 
+    /**
+     * A table for a snapshot that could not come back (a transient one, after a daemon crash): in
+     * state LOST, every request fails with EIO and its status is Invalid, so nothing ever reads
+     * another snapshot's data or zeros as if they were its own. Nothing is read or written; the
+     * device keeps {@code sizeSectors}. Remove it like any other.
+     */
+    public SnapshotTarget loadLost(SnapshotConfig config, long sizeSectors) {
+        lock.lock();
+        try {
+            SnapshotTarget t = new SnapshotTarget(this, config, SnapshotTarget.Lifecycle.LOST, null, null, sizeSectors);
+            log("snapshot " + config.name() + " is lost (" + config.type().code()
+                    + " keeps its exceptions in memory only): its device fails every request");
+            return t;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void lockedAddSnapshot(Snapshot s) {
+        snapshots.add(s);
+        snapshots.sort(Comparator.comparingInt((Snapshot x) -> x.chunkSectors).reversed());
+    }
+
     private Snapshot openSnapshot(SnapshotConfig config) throws IOException {
         ExceptionTables tables = new ExceptionTables(16);
         ExceptionStore store;
         if (config.type().persistent()) {
-            store = PersistentStore.open(config.cow(), config.type(), config.chunkSectors(), device.sizeSectors(),
+            store = PersistentStore.open(config.cow(), config.type(), config.chunkSectors(), config.init(), device.sizeSectors(),
                     allocator, tables::load, this::log);
         } else {
             store = TransientStore.create(config.cow(), config.chunkSectors());
@@ -245,52 +349,105 @@ public final class Origin extends Target {
     }
 
     /**
-     * Activates a loaded snapshot. A new snapshot: the origin is suspended and drained, flushed so
-     * the snapshot's image is durable, and from then on origin writes keep the snapshot's image.
-     * A handover destination: takes over the exception state of its source, which must be
-     * suspended, and the source is retired (its requests fail with EIO from then on).
-     * {@code done} runs on {@code queue} with null or the error.
+     * Activates a loaded table. A new snapshot (LOADED): the origin is suspended and drained,
+     * flushed so the snapshot's image is durable, and from then on origin writes keep the
+     * snapshot's image. A handover destination (AWAITING_HANDOVER): takes over the exception
+     * state of its source, which must be suspended; the source is HANDED_OVER and forwards what
+     * still reaches it.
+     *
+     * <p>Callable from any thread; backing I/O is issued on {@code queue}. The stage completes on
+     * {@code queue}'s thread: for a new snapshot while the origin is still suspended (so no other
+     * switch waiting for the origin, such as a merge starting, has happened yet). A refusal known
+     * at once comes as a stage already failed with a {@link SnapshotException}.
      */
-    public void activate(SnapshotTarget t, IoQueue queue, Consumer<Throwable> done) {
+    public CompletionStage<Void> activate(SnapshotTarget t, IoQueue queue) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
         lock.lock();
         try {
-            if (t.handoverDestination != null) {
-                throw new SnapshotException("Unable to resume snapshot source until handover completes: "
-                        + t.name() + " is handing its exceptions over to " + t.handoverDestination.name());
+            switch (t.lockedState()) {
+                case HANDOVER_SOURCE -> {
+                    return refused("Unable to resume snapshot source until handover completes: "
+                            + t.name() + " is handing its exceptions over to " + t.lockedPeer().name());
+                }
+                case HANDOVER_CANCELLED -> {
+                    return refused("snapshot " + t.name() + " cannot be activated: its handover source went away");
+                }
+                case AWAITING_HANDOVER -> {
+                    lockedHandover(t.lockedPeer(), t);
+                    queue.execute(() -> done.complete(null));
+                    return done;
+                }
+                case LOADED -> {
+                    if (merge != null && !merge.finished()) {
+                        return refused("origin " + name + " is merging a snapshot: wait for the merge to finish");
+                    }
+                }
+                default -> {
+                    return refused("snapshot " + t.name() + " cannot be activated: it is " + describe(t.lockedState()));
+                }
             }
-            if (t.retired || t.active) {
-                throw new SnapshotException("snapshot " + t.name() + " is " + (t.retired ? "retired" : "already active"));
-            }
-            if (t.handoverCancelled) {
-                throw new SnapshotException("snapshot " + t.name() + " cannot be activated: its handover source went away");
-            }
-            if (t.handoverSource != null) {
-                lockedHandover(t.handoverSource, t);
-                queue.execute(() -> done.accept(null));
-                return;
-            }
-            if (merge != null && !merge.finished()) {
-                throw new SnapshotException("origin " + name + " is merging a snapshot: wait for the merge to finish");
-            }
+        } catch (SnapshotException e) {
+            return CompletableFuture.failedFuture(e);
         } finally {
             lock.unlock();
         }
-        suspend(() -> queue.execute(() -> queue.flush(device, res -> {
+        suspend(() -> queue.execute(() -> {
+            // This suspension may have waited for another switch (a merge starting): look again.
+            SnapshotException refusal = null;
+            lock.lock();
+            try {
+                if (merge != null && !merge.finished()) {
+                    refusal = new SnapshotException("origin " + name + " is merging a snapshot: wait for the merge to finish");
+                } else if (t.lockedState() != SnapshotTarget.Lifecycle.LOADED) {
+                    refusal = new SnapshotException("snapshot " + t.name() + " cannot be activated: it is " + describe(t.lockedState()));
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (refusal != null) {
+                done.completeExceptionally(refusal);
+                resume();
+                return;
+            }
+            activateSuspended(t, queue, done);
+        }));
+        return done;
+    }
+
+    private static <T> CompletableFuture<T> refused(String message) {
+        return CompletableFuture.failedFuture(new SnapshotException(message));
+    }
+
+    private static String describe(SnapshotTarget.Lifecycle state) {
+        return state.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+
+    /** The origin is suspended and drained for a new snapshot: flush it, then the snapshot goes live. */
+    private void activateSuspended(SnapshotTarget t, IoQueue queue, CompletableFuture<Void> done) {
+        queue.flush(device, res -> {
             Throwable error = null;
             lock.lock();
             try {
                 if (res < 0) {
                     error = new IOException("flushing origin " + device.name() + " failed: " + Errno.name(res));
+                } else if (t.lockedState() != SnapshotTarget.Lifecycle.LOADED) {
+                    error = new SnapshotException("snapshot " + t.name() + " was " + describe(t.lockedState()) + " while it was activated");
                 } else {
-                    t.snapshot.registered = true;
-                    t.active = true;
+                    t.snapshot.lockedBecome(Snapshot.Role.REGISTERED);
+                    t.lockedMoveTo(SnapshotTarget.Lifecycle.ACTIVE, null);
                 }
             } finally {
                 lock.unlock();
             }
+            // Told before the origin resumes: no other switch waiting for the origin (a merge
+            // starting) has happened yet, so the snapshot's image is the origin's as it was.
+            if (error == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(error);
+            }
             resume();
-            done.accept(error);
-        })));
+        });
     }
 
     /** Moves the exception state from {@code src} to {@code dest}. Holds the lock. */
@@ -300,92 +457,152 @@ public final class Origin extends Target {
                     + src.name() + " first");
         }
         Snapshot s = src.snapshot;
-        src.snapshot = null;
-        src.retired = true;
-        src.active = false;
-        src.handoverDestination = null;
-        dest.handoverSource = null;
+        src.lockedMoveTo(SnapshotTarget.Lifecycle.HANDED_OVER, dest);
         targets.remove(src);
+        dest.lockedMoveTo(SnapshotTarget.Lifecycle.ACTIVE, null);
         dest.snapshot = s;
-        s.owner = dest;
         s.overflowSupported = dest.config.type().overflowSupported();
-        dest.active = true;
         if (dest.config.chunkSectors() != 0 && dest.config.chunkSectors() != s.chunkSectors) {
             log("chunk size " + s.chunkSectors + " of the handed-over snapshot overrides the requested " + dest.config.chunkSectors());
         }
     }
 
     /**
-     * Removes a snapshot: stops it (held requests fail), stops making exceptions in it, waits for
-     * the exceptions in flight, and closes its store. {@code done} runs on {@code queue}.
+     * Replaces a live snapshot table with a new one on the same COW (a table reload, as dm's
+     * suspend, load, resume): loads {@code config} as a handover destination, suspends {@code old}
+     * and waits for its requests in flight, hands its exception state over (pending exceptions
+     * included, nothing re-read), calls {@code switched} with the new table (the device points its
+     * queues at it there), and resumes {@code old}, whose held requests, and any that still reach
+     * it later, are forwarded to the new table. On failure the new table is removed, {@code old}
+     * resumes as it was, and the stage fails.
+     *
+     * <p>Callable from any thread; the stage completes on {@code queue}'s thread (a refusal known
+     * at once: already failed).
      */
-    public void remove(SnapshotTarget t, IoQueue queue, Runnable done) {
-        lock.lock();
+    public CompletionStage<SnapshotTarget> reload(SnapshotTarget old, SnapshotConfig config, IoQueue queue,
+                                                  Consumer<SnapshotTarget> switched) {
+        if (!sameDevice(old.config.cow(), config.cow())) {
+            return refused("reload must keep the COW of " + old.name() + " (" + old.config.cow().name()
+                    + "): the exceptions are handed over on it; to use another COW, remove the snapshot and create a new one");
+        }
+        SnapshotTarget next;
         try {
-            if (t.retired || t.snapshot == null) {
-                lockedRetire(t);
-                queue.execute(done);
+            next = load(config);
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<SnapshotTarget> done = new CompletableFuture<>();
+        old.suspend(() -> queue.execute(() -> activate(next, queue).whenComplete((v, error) -> {
+            if (error == null) {
+                try {
+                    switched.accept(next);
+                } finally {
+                    old.resume();
+                }
+                done.complete(next);
                 return;
             }
-            if (t.snapshot.merging) {
-                throw new SnapshotException("snapshot " + t.name() + " is merging and cannot be removed");
+            remove(next, queue).whenComplete((v2, e2) -> {
+                old.resume();
+                done.completeExceptionally(error);
+            });
+        })));
+        return done;
+    }
+
+    /**
+     * Removes a snapshot table. One that holds a snapshot (LOADED, ACTIVE, HANDOVER_SOURCE) is
+     * suspended, its COW invalidated, origin writes stop making exceptions in it, its exceptions
+     * in flight are waited for, and its store is closed; held requests then fail with EIO. A
+     * pending handover is cancelled (the other table becomes HANDOVER_CANCELLED, or ACTIVE again).
+     * A table that forwards to its successor (HANDED_OVER) keeps forwarding.
+     *
+     * <p>Callable from any thread; backing I/O is issued on {@code queue}, and the stage completes
+     * on {@code queue}'s thread once the store is closed.
+     */
+    public CompletionStage<Void> remove(SnapshotTarget t, IoQueue queue) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        remove(t, queue, () -> done.complete(null));
+        return done;
+    }
+
+    private void remove(SnapshotTarget t, IoQueue queue, Runnable done) {
+        lock.lock();
+        try {
+            switch (t.lockedState()) {
+                case LOADED, ACTIVE, HANDOVER_SOURCE -> {
+                    // below
+                }
+                case AWAITING_HANDOVER -> {
+                    SnapshotTarget src = t.lockedPeer();
+                    src.lockedMoveTo(SnapshotTarget.Lifecycle.ACTIVE, null);
+                    lockedRetire(t);
+                    queue.execute(done);
+                    return;
+                }
+                case MERGING, HANDOVER_CANCELLED, LOST -> {
+                    lockedRetire(t);
+                    queue.execute(done);
+                    return;
+                }
+                case HANDED_OVER, REMOVED -> {
+                    queue.execute(done);
+                    return;
+                }
             }
         } finally {
             lock.unlock();
         }
         // The COW is invalidated first, while origin writes still keep its image: a snapshot whose
         // removal a crash interrupted comes back invalid or intact, never stale.
-        t.suspend(() -> queue.execute(() -> t.snapshot.store.drop(queue, dropped -> {
+        t.suspend(() -> queue.execute(() -> {
+            Snapshot s;
             lock.lock();
             try {
-                Snapshot s = t.snapshot;
-                s.valid = false;
-                s.removing = true;
-                s.registered = false;
-                lockedRetire(t);
-                Runnable gone = () -> {
-                    snapshots.remove(s);
-                    s.store.close();
-                    queue.execute(done);
-                };
-                if (RaceGuards.removalWaitsForPending) {
-                    s.lockedWhenIdle(gone);
-                } else {
-                    gone.run();
-                }
+                s = t.snapshot;
             } finally {
                 lock.unlock();
             }
-            t.resume(); // held requests now fail with EIO
-        })));
+            if (s == null) { // a switch that held the table first took its snapshot elsewhere
+                t.resume();
+                remove(t, queue, done);
+                return;
+            }
+            s.store.drop(queue, dropped -> {
+                lock.lock();
+                try {
+                    s.valid = false;
+                    s.lockedBecome(Snapshot.Role.REMOVING);
+                    if (t.lockedState() == SnapshotTarget.Lifecycle.HANDOVER_SOURCE) {
+                        // Kernel: "Cancelling snapshot handover."
+                        SnapshotTarget dest = t.lockedPeer();
+                        log("cancelling snapshot handover from " + t.name() + " to " + dest.name());
+                        dest.lockedMoveTo(SnapshotTarget.Lifecycle.HANDOVER_CANCELLED, null);
+                        targets.remove(dest);
+                    }
+                    lockedRetire(t);
+                    Runnable gone = () -> {
+                        snapshots.remove(s);
+                        s.store.close();
+                        queue.execute(done);
+                    };
+                    if (guarded(RaceGuard.REMOVAL_WAITS_FOR_PENDING)) {
+                        s.lockedWhenIdle(gone);
+                    } else {
+                        gone.run();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                t.resume(); // held requests now fail with EIO
+            });
+        }));
     }
 
+    /** The table is done with: REMOVED. Holds the lock. */
     private void lockedRetire(SnapshotTarget t) {
-        if (t.handoverDestination != null) {
-            // Kernel: "Cancelling snapshot handover."
-            t.handoverDestination.handoverCancelled = true;
-            t.handoverDestination.handoverSource = null;
-            log("cancelling snapshot handover from " + t.name() + " to " + t.handoverDestination.name());
-            t.handoverDestination = null;
-        }
-        if (t.handoverSource != null) {
-            t.handoverSource.handoverDestination = null;
-            t.handoverSource = null;
-        }
-        t.retired = true;
-        t.active = false;
-        t.snapshot = null;
+        t.lockedMoveTo(SnapshotTarget.Lifecycle.REMOVED, null);
         targets.remove(t);
-    }
-
-    /** Snapshot instances loaded on this origin and not retired. */
-    public List<SnapshotTarget> snapshotTargets() {
-        lock.lock();
-        try {
-            return List.copyOf(targets);
-        } finally {
-            lock.unlock();
-        }
     }
 
     // ---------------------------------------------------------------------------------------
@@ -393,79 +610,124 @@ public final class Origin extends Target {
 
     /**
      * Starts merging the snapshot of {@code t} into the origin (dm's snapshot-merge): the
-     * snapshot's state is handed over to the origin's merge, {@code t} is retired (its requests fail
-     * with EIO), and from now on the origin shows the snapshot's image while chunks are copied back
+     * snapshot's state goes to the origin's merge, {@code t} is MERGING (its requests fail with
+     * EIO), and from then on the origin shows the snapshot's image while chunks are copied back
      * from the end of the exception list. {@code t} and the origin are suspended for the switch.
+     *
+     * <p>Callable from any thread. The stage completes on {@code queue}'s thread once the switch is
+     * done (after {@code listener.started()}); the merge then goes on, told to {@code listener}. If
+     * the switch is refused, at once or after waiting for another switch, the stage fails with a
+     * {@link SnapshotException} and nothing changed.
      */
-    public void startMerge(SnapshotTarget t, IoQueue queue, MergeListener listener) {
+    public CompletionStage<Void> startMerge(SnapshotTarget t, IoQueue queue, MergeListener listener) {
         lock.lock();
         try {
-            Snapshot s = t.snapshot;
-            if (s == null || t.retired || !t.active) {
-                throw new SnapshotException("snapshot " + t.name() + " is not active");
-            }
-            if (!s.store.supportsMerge()) {
-                throw new SnapshotException("snapshot " + t.name()
-                        + " has a transient (N) store: only persistent snapshots can be merged");
-            }
-            if (!s.valid) {
-                throw new SnapshotException("snapshot " + t.name() + " is invalid and cannot be merged");
-            }
-            if (merge != null && !merge.finished()) {
-                throw new SnapshotException("origin " + name + " is already merging snapshot " + merge.snapshot.name
-                        + ": only one merge per origin at a time");
+            String refusal = lockedMergeRefusal(t);
+            if (refusal != null) {
+                return refused(refusal);
             }
         } finally {
             lock.unlock();
         }
-        t.suspend(() -> suspend(() -> {
-            Merge m;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        t.suspend(() -> queue.execute(() -> suspend(() -> queue.execute(() -> {
+            Merge m = null;
+            String refusal;
             lock.lock();
             try {
-                Snapshot s = t.snapshot;
-                lockedRetire(t);
-                s.owner = null;
-                s.registered = false;
-                s.merging = true;
-                m = new Merge(this, s, queue, listener);
-                merge = m;
+                // The suspensions may have waited for other switches: look again.
+                refusal = lockedMergeRefusal(t);
+                if (refusal == null) {
+                    Snapshot s = t.snapshot;
+                    t.lockedMoveTo(SnapshotTarget.Lifecycle.MERGING, null);
+                    targets.remove(t);
+                    s.lockedBecome(Snapshot.Role.MERGING);
+                    m = new Merge(this, s, queue, listener);
+                    merge = m;
+                }
             } finally {
                 lock.unlock();
+            }
+            if (refusal != null) {
+                resume();
+                t.resume();
+                done.completeExceptionally(new SnapshotException(refusal));
+                return;
             }
             listener.started();
             resume();
             t.resume();
             m.start();
-        }));
+            done.complete(null);
+        }))));
+        return done;
+    }
+
+    /** Why {@code t} cannot start merging now, or null. Holds the lock. */
+    private String lockedMergeRefusal(SnapshotTarget t) {
+        SnapshotTarget.Lifecycle state = t.lockedState();
+        if (state == SnapshotTarget.Lifecycle.HANDOVER_SOURCE) {
+            return "snapshot " + t.name() + " is handing its exceptions over to " + t.lockedPeer().name()
+                    + ": finish or cancel that reload first";
+        }
+        if (state != SnapshotTarget.Lifecycle.ACTIVE) {
+            return "snapshot " + t.name() + " is not active (it is " + describe(state) + ")";
+        }
+        Snapshot s = t.snapshot;
+        if (!s.store.supportsMerge()) {
+            return "snapshot " + t.name() + " has a transient (N) store: only persistent snapshots can be merged";
+        }
+        if (!s.valid) {
+            return "snapshot " + t.name() + " is invalid and cannot be merged";
+        }
+        if (merge != null && !merge.finished()) {
+            return "origin " + name + " is already merging snapshot " + merge.snapshot.name + ": only one merge per origin at a time";
+        }
+        return null;
     }
 
     /**
      * Resumes a merge that was running when the daemon stopped: opens the snapshot's persistent
-     * store and merges what is left. The origin serves the snapshot's image from the start.
+     * store (blocking I/O on the calling thread) and merges what is left; the origin serves the
+     * snapshot's image from then on. Call it before the origin's device takes requests.
+     *
+     * <p>The stage is complete when this returns: done once the merge is under way, or failed
+     * (a {@link SnapshotException} for a COW that cannot be merged, an {@link IOException} when it
+     * cannot be read). The merge then goes on, told to {@code listener} on {@code queue}'s thread.
      */
-    public void resumeMerge(SnapshotConfig config, IoQueue queue, MergeListener listener) throws IOException {
+    public CompletionStage<Void> resumeMerge(SnapshotConfig config, IoQueue queue, MergeListener listener) {
         if (!config.type().persistent()) {
-            throw new SnapshotException("only persistent snapshots can be merged");
+            return refused("snapshot " + config.name() + " is transient: only persistent snapshots can be merged");
         }
-        Snapshot s = openSnapshot(config);
+        if (config.init()) {
+            return refused("a merge resumes from the COW's exceptions: it cannot be initialized");
+        }
+        Snapshot s;
+        try {
+            s = openSnapshot(config);
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         if (!s.valid) {
-            throw new SnapshotException("snapshot " + config.name() + " is invalid and cannot be merged");
+            s.store.close();
+            return refused("snapshot " + config.name() + " is invalid and cannot be merged");
         }
         Merge m;
         lock.lock();
         try {
             if (merge != null && !merge.finished()) {
-                throw new SnapshotException("origin " + name + " is already merging");
+                s.store.close();
+                return refused("origin " + name + " is already merging snapshot " + merge.snapshot.name);
             }
-            s.merging = true;
-            snapshots.add(s);
-            snapshots.sort(Comparator.comparingInt((Snapshot x) -> x.chunkSectors).reversed());
+            s.lockedBecome(Snapshot.Role.MERGING);
+            lockedAddSnapshot(s);
             m = new Merge(this, s, queue, listener);
             merge = m;
         } finally {
             lock.unlock();
         }
         m.start();
+        return CompletableFuture.completedFuture(null);
     }
 
     /** Called by a merge that finished: the snapshot is released. Holds the lock. */
@@ -483,14 +745,19 @@ public final class Origin extends Target {
         return m == null ? null : m.status();
     }
 
-    /** Stops a running merge after its current step; {@code stopped} runs when it has. */
-    public void stopMerge(Runnable stopped) {
+    /**
+     * Stops a running merge after its current step (it resumes from there with
+     * {@link #resumeMerge}). The stage completes on the merge's queue thread once it has stopped,
+     * failed or finished; at once when no merge runs.
+     */
+    public CompletionStage<Void> stopMerge() {
         Merge m = merge;
         if (m == null) {
-            stopped.run();
-        } else {
-            m.stop(stopped);
+            return CompletableFuture.completedFuture(null);
         }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        m.stop(() -> done.complete(null));
+        return done;
     }
 
     /** Snapshots registered here, for the merge: every one except {@code except}. Holds the lock. */

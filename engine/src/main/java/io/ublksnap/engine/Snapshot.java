@@ -37,11 +37,7 @@ final class Snapshot {
     boolean overflow;
     /** From the current table: PO fails writes when the COW is full, P and N invalidate. */
     boolean overflowSupported;
-    /** Origin writes make exceptions here (set at activation, cleared for merge and removal). */
-    boolean registered;
-    boolean merging;
-    boolean removing;
-    SnapshotTarget owner;
+    private Role role = Role.LOADED;
 
     private long nextSequence;
     private final ArrayDeque<PendingException> commitOrder = new ArrayDeque<>();
@@ -62,9 +58,40 @@ final class Snapshot {
         this.valid = store.valid();
     }
 
+    /** What the snapshot's state is used for; it changes only through {@link #lockedBecome}. */
+    enum Role {
+        /** Loaded, not activated yet: origin writes pass it by. */
+        LOADED,
+        /** Origin writes keep its image: they make exceptions here. */
+        REGISTERED,
+        /** Being removed: no new exception; its removal waits for the ones in flight. */
+        REMOVING,
+        /** Being merged into the origin: never gets a new exception. */
+        MERGING;
+
+        boolean canBecome(Role next) {
+            return switch (this) {
+                case LOADED -> next == REGISTERED || next == REMOVING || next == MERGING;
+                case REGISTERED -> next == REMOVING || next == MERGING;
+                case REMOVING, MERGING -> false;
+            };
+        }
+    }
+
+    void lockedBecome(Role next) {
+        if (!role.canBecome(next)) {
+            throw new IllegalStateException(this + " cannot go from " + role + " to " + next);
+        }
+        role = next;
+    }
+
+    Role lockedRole() {
+        return role;
+    }
+
     /** Whether an origin write must keep this snapshot's image: make exceptions here. */
     boolean lockedTakesOriginExceptions() {
-        return registered && valid && !merging && !removing;
+        return role == Role.REGISTERED && valid;
     }
 
     long chunkOf(long sector) {
@@ -104,7 +131,7 @@ final class Snapshot {
         try {
             pe.copied = true;
             pe.copyOk = ok;
-            if (RaceGuards.commitInAllocationOrder) {
+            if (origin.guarded(RaceGuard.COMMIT_IN_ALLOCATION_ORDER)) {
                 while (!commitOrder.isEmpty() && commitOrder.peek().copied) {
                     commit(commitOrder.poll(), queue);
                 }
@@ -137,7 +164,7 @@ final class Snapshot {
             full = pe.fullChunkWrite;
             pe.fullChunkWrite = null;
             if (ok) {
-                boolean gone = tables.completePending(pe);
+                boolean gone = tables.completePending(pe, origin.guarded(RaceGuard.WAIT_FOR_READS_TO_DRAIN));
                 retry = gone ? pe.takeWaiters() : List.of();
             } else {
                 tables.abortPending(pe);
@@ -184,7 +211,7 @@ final class Snapshot {
                 retry = pe.takeWaiters();
             }
             Merge m = origin.merge;
-            if (merging && m != null && m.snapshot == this) {
+            if (role == Role.MERGING && m != null && m.snapshot == this) {
                 mergeGo = m.lockedUntracked();
             }
             lockedCheckIdle();
@@ -222,6 +249,7 @@ final class Snapshot {
             return;
         }
         List<Pieces.Run> runs = new ArrayList<>(2);
+        boolean trackReads = origin.guarded(RaceGuard.TRACK_SNAPSHOT_READS);
         origin.lock.lock();
         try {
             if (!valid) {
@@ -232,7 +260,7 @@ final class Snapshot {
                 long remapped = tables.remapped(chunk);
                 boolean toCow = remapped >= 0;
                 long deviceOffset = toCow ? Pieces.cowOffset(remapped, chunk, pieceSector, chunkShift) : pieceSector << 9;
-                if (!toCow && RaceGuards.trackSnapshotReads) {
+                if (!toCow && trackReads) {
                     tables.track(chunk);
                 }
                 Pieces.add(runs, toCow, deviceOffset, requestOffset, length, chunk);
@@ -246,7 +274,7 @@ final class Snapshot {
             if (run.toCow()) {
                 q.read(cow, run.deviceOffset(), data, r::partDone);
             } else {
-                boolean tracked = RaceGuards.trackSnapshotReads;
+                boolean tracked = trackReads;
                 q.read(origin.device, run.deviceOffset(), data, res -> {
                     if (tracked) {
                         for (long c = run.firstChunk(); c <= run.lastChunk(); c++) {
@@ -267,6 +295,7 @@ final class Snapshot {
         List<PendingException.SnapshotWrite> parked = new ArrayList<>(1);
         List<PendingException> parkedOn = new ArrayList<>(1);
         boolean failed = false;
+        boolean lookUpCompleted = origin.guarded(RaceGuard.LOOK_UP_COMPLETED_BEFORE_ALLOCATING);
         origin.lock.lock();
         try {
             if (!valid || overflow) {
@@ -282,16 +311,15 @@ final class Snapshot {
                 long requestOffset = (sector - r.sector()) << 9;
                 int length = (int) ((pieceEnd - sector) << 9);
                 long inChunk = (sector - chunkStart) << 9;
-                long remapped = RaceGuards.lookUpCompletedBeforeAllocating ? tables.remapped(chunk) : -1;
+                // Without this look-up (the guard off), a second exception is made for a chunk that
+                // has one, and shadows it once committed: the kernel's bug of seed 002.
+                long remapped = lookUpCompleted ? tables.remapped(chunk) : -1;
                 if (remapped >= 0) {
                     Pieces.add(direct, true, remapped * chunkBytes + inChunk, requestOffset, length, chunk);
                 } else {
                     PendingException pe = tables.pending(chunk);
                     boolean fresh = false;
-                    if (pe == null && !RaceGuards.lookUpCompletedBeforeAllocating && tables.isCompleted(chunk)) {
-                        pe = lockedNewExceptionUnchecked(chunk);
-                        fresh = pe != null;
-                    } else if (pe == null) {
+                    if (pe == null) {
                         pe = lockedNewException(chunk);
                         fresh = pe != null;
                     }
@@ -309,7 +337,7 @@ final class Snapshot {
                         break;
                     }
                     PendingException.SnapshotWrite w = new PendingException.SnapshotWrite(r, pe.newChunk * chunkBytes + inChunk, requestOffset, length);
-                    long chunkEnd = Math.min(chunkStart + chunkSectors, origin.sizeSectorsForCopy());
+                    long chunkEnd = Math.min(chunkStart + chunkSectors, origin.sizeSectors());
                     if (fresh && sector == chunkStart && pieceEnd >= chunkEnd) {
                         pe.fullChunkWrite = w; // this write is the copy: no need to read the origin
                         fullWrites.add(pe);
@@ -356,19 +384,6 @@ final class Snapshot {
         }
     }
 
-    /** The race of seed 002 made visible: allocate although a completed exception exists. */
-    private PendingException lockedNewExceptionUnchecked(long chunk) {
-        long newChunk = store.prepareException();
-        if (newChunk == ExceptionStore.NO_SPACE) {
-            return null;
-        }
-        tables.removeCompleted(chunk); // the second exception shadows the first
-        PendingException pe = new PendingException(this, chunk, newChunk, nextSequence++);
-        tables.beginPending(pe);
-        commitOrder.add(pe);
-        return pe;
-    }
-
     /** The common case: a read inside one chunk is one backing read, to the COW or (tracked) to the origin. */
     private void readOneChunk(BlockRequest r, long chunk, IoQueue q) {
         long remapped;
@@ -380,7 +395,7 @@ final class Snapshot {
                 return;
             }
             remapped = tables.remapped(chunk);
-            if (remapped < 0 && RaceGuards.trackSnapshotReads) {
+            if (remapped < 0 && origin.guarded(RaceGuard.TRACK_SNAPSHOT_READS)) {
                 tables.track(chunk);
                 tracked = true;
             }

@@ -1,18 +1,26 @@
 package io.ublksnap.engine;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A device-facing instance that block requests are submitted to: the origin ({@link Origin}) or
  * one snapshot table ({@link SnapshotTarget}). It can be suspended, the way dm suspends a table:
- * new requests are held back and the caller learns when the ones in flight have finished.
+ * new requests are held back and the suspender learns when the ones in flight have finished.
+ *
+ * <p>Suspension is exclusive and taken in turn: a second suspender (a snapshot created, or a merge
+ * started, while another switch holds the origin) waits until the first one resumes, and the
+ * requests held meanwhile stay held until the last one has resumed.
  */
 public abstract sealed class Target permits Origin, SnapshotTarget {
     private final AtomicInteger inflight = new AtomicInteger();
     private volatile boolean suspended;
     private final ArrayDeque<BlockRequest> held = new ArrayDeque<>(); // guarded by this
-    private Runnable whenQuiet; // guarded by this
+    /** The current suspender's callback, until it has run. Guarded by this. */
+    private Runnable whenQuiet;
+    /** Suspenders waiting for their turn, in order. Guarded by this. */
+    private final ArrayDeque<Runnable> waitingSuspenders = new ArrayDeque<>();
 
     /** Size of the device this target serves, in sectors. */
     public abstract long sizeSectors();
@@ -22,13 +30,21 @@ public abstract sealed class Target permits Origin, SnapshotTarget {
         r.target = this;
         inflight.incrementAndGet();
         if (suspended) {
+            boolean isHeld = false;
+            Runnable quiet = null;
             synchronized (this) {
                 if (suspended) {
                     inflight.decrementAndGet();
                     held.add(r);
-                    checkQuiet();
-                    return;
+                    isHeld = true;
+                    quiet = takeIfQuiet();
                 }
+            }
+            if (quiet != null) {
+                quiet.run();
+            }
+            if (isHeld) {
+                return;
             }
         }
         map(r);
@@ -42,61 +58,93 @@ public abstract sealed class Target permits Origin, SnapshotTarget {
         map(r);
     }
 
-    /** Called once per submitted request, when it completes. */
+    /**
+     * Hands a request this target will not serve itself to {@code next} (a table that took over
+     * from this one): it stops counting here and starts counting there.
+     */
+    final void forward(BlockRequest r, Target next) {
+        finished();
+        next.submit(r);
+    }
+
+    /** Called once per submitted request, when it completes (or is forwarded). */
     final void finished() {
         if (inflight.decrementAndGet() == 0 && suspended) {
+            Runnable quiet;
             synchronized (this) {
-                checkQuiet();
+                quiet = takeIfQuiet();
+            }
+            if (quiet != null) {
+                quiet.run();
             }
         }
     }
 
     /**
-     * Holds back new requests; {@code whenQuiet} runs (on this thread, or on the thread that
-     * finishes the last request in flight) once no request is in flight.
+     * Holds back new requests; {@code whenQuiet} runs once no request is in flight (on this
+     * thread, or on the thread that finishes the last request in flight). If another suspender
+     * holds the target, this one waits its turn: its {@code whenQuiet} runs after the other has
+     * resumed (on the thread that resumed), with the requests still held.
      */
     public final void suspend(Runnable whenQuiet) {
+        Runnable quiet;
         synchronized (this) {
-            if (this.whenQuiet != null) {
-                throw new SnapshotException("target is already being suspended");
+            if (suspended) {
+                waitingSuspenders.add(whenQuiet);
+                return;
             }
             suspended = true;
             this.whenQuiet = whenQuiet;
-            checkQuiet();
+            quiet = takeIfQuiet();
+        }
+        if (quiet != null) {
+            quiet.run();
         }
     }
 
-    private void checkQuiet() {
+    /** The current suspender's callback, if it may run now. Holds the monitor; the caller runs it after leaving. */
+    private Runnable takeIfQuiet() {
         if (suspended && whenQuiet != null && inflight.get() == 0) {
             Runnable r = whenQuiet;
             whenQuiet = null;
-            r.run();
+            return r;
         }
+        return null;
     }
 
     public final boolean suspended() {
         return suspended;
     }
 
-    /** Lets requests through again, starting with the ones held back. */
-    public final void resume() {
-        resumeInto(this);
-    }
-
     /**
-     * Lets requests through again, sending the ones held back to {@code next} instead: after a
-     * table reload, the device's held requests go to its new table.
+     * Ends the current suspension: the next suspender waiting gets its turn, or, when none waits,
+     * requests go through again, starting with the ones held back (re-submitted to this target,
+     * which forwards them if it has handed over to another). A suspender that resumes before its
+     * {@code whenQuiet} ran gives up its turn (the callback will not run).
      */
-    public final void resumeInto(Target next) {
-        ArrayDeque<BlockRequest> release;
+    public final void resume() {
+        Runnable quiet = null;
+        List<BlockRequest> release = List.of();
         synchronized (this) {
-            suspended = false;
-            whenQuiet = null;
-            release = new ArrayDeque<>(held);
-            held.clear();
+            if (!suspended) {
+                return;
+            }
+            Runnable next = waitingSuspenders.poll();
+            if (next != null) {
+                whenQuiet = next;
+                quiet = takeIfQuiet();
+            } else {
+                suspended = false;
+                whenQuiet = null;
+                release = List.copyOf(held);
+                held.clear();
+            }
+        }
+        if (quiet != null) {
+            quiet.run();
         }
         for (BlockRequest r : release) {
-            r.queue().execute(() -> next.submit(r));
+            r.queue().execute(() -> submit(r));
         }
     }
 

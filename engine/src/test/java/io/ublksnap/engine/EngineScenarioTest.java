@@ -16,12 +16,16 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** Deterministic scenarios for behaviour the random simulation does not aim at: full COWs, status, handover. */
 class EngineScenarioTest {
@@ -45,11 +49,21 @@ class EngineScenarioTest {
 
     SnapshotTarget snapshot(String name, long cowBytes, StoreType type, int chunk) throws IOException {
         SnapshotTarget t = origin.load(new SnapshotConfig(name, new SimDevice("cow-" + name, cowBytes), type, chunk));
-        Throwable[] err = {null};
-        origin.activate(t, q, e -> err[0] = e);
-        sched.runUntilIdle(100_000);
-        assertNull(err[0]);
+        assertNull(outcome(origin.activate(t, q)));
         return t;
+    }
+
+    /** Runs the simulation until {@code stage} is complete; returns its failure (unwrapped), or null. */
+    Throwable outcome(CompletionStage<?> stage) {
+        CompletableFuture<?> f = stage.toCompletableFuture();
+        sched.runUntilIdle(1_000_000);
+        assertTrue(f.isDone(), "the stage never completed");
+        try {
+            f.join();
+            return null;
+        } catch (CompletionException e) {
+            return e.getCause();
+        }
     }
 
     int io(Target t, BlockRequest.Op op, long sector, int count, long version, ByteBuffer out) {
@@ -74,9 +88,78 @@ class EngineScenarioTest {
     }
 
     @Test
+    void aCraftedCowNeverHangsOriginWrites() throws IOException {
+        // Issue 9 item 8: a full last metadata area with the COW ending right after it, and
+        // exceptions that reuse COW chunks. Loading it must fail; if it loads, writes must not hang.
+        int epa = 4096 / 16;
+        SimDevice bigOrigin = new SimDevice("big", 4096L * 512);
+        Origin o = new Origin("big", bigOrigin, BufferAllocator.DIRECT, Origin.Options.DEFAULT, log::add);
+        SimDevice cow = new SimDevice("crafted", (2L + epa) * 4096);
+        byte[] head = new byte[4096];
+        ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 0x70416e53).putInt(4, 1).putInt(8, 1).putInt(12, 8);
+        cow.fill(0, head);
+        byte[] area = new byte[4096];
+        ByteBuffer a = ByteBuffer.wrap(area).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < epa; i++) {
+            a.putLong(i * 16, i).putLong(i * 16 + 8, 2 + i % 8);
+        }
+        cow.fill(4096, area);
+        SnapshotException refused = null;
+        SnapshotTarget t = null;
+        try {
+            t = o.load(new SnapshotConfig("crafted", cow, StoreType.PERSISTENT, 8));
+        } catch (SnapshotException e) {
+            refused = e;
+        }
+        if (t != null) {
+            assertNull(outcome(o.activate(t, q)));
+        }
+        int[] res = {1};
+        HostBuffer buf = HostBuffer.allocate(4096, 4096);
+        o.submit(new BlockRequest().set(BlockRequest.Op.WRITE, 400 * 8, 8, buf, false, q, (r, rc) -> res[0] = rc));
+        sched.runUntilIdle(100_000);
+        assertEquals(0, res[0], "the origin write never completed: a commit waits forever");
+        assertTrue(refused != null && refused.getMessage().contains("crafted"), "the crafted COW was accepted");
+    }
+
+    @Test
+    void onlyABlankCowOrAnInitRequestStartsANewSnapshot() throws IOException {
+        SimDevice cow = new SimDevice("image", 64L * 4096);
+        byte[] superblock = new byte[512];
+        superblock[56] = 0x53;
+        superblock[57] = (byte) 0xEF;
+        cow.fill(1024, superblock);
+        SnapshotException e = assertThrows(SnapshotException.class,
+                () -> origin.load(new SnapshotConfig("s", cow, StoreType.PERSISTENT, 8)));
+        assertTrue(e.getMessage().contains("is not blank") && e.getMessage().contains("--init"), e.getMessage());
+        SnapshotTarget t = origin.load(new SnapshotConfig("s", cow, StoreType.PERSISTENT, 8, true));
+        assertTrue(t.status().valid());
+    }
+
+    @Test
+    void aTransientSnapshotLostInACrashFailsEveryRequestAndSaysInvalid() {
+        SnapshotTarget lost = origin.loadLost(new SnapshotConfig("n", new SimDevice("cow-n", 64L * 4096), StoreType.TRANSIENT, 16), SECTORS);
+        assertEquals("Invalid", lost.status().infoLine());
+        assertEquals(SnapshotStatus.State.INVALID, lost.status().state());
+        assertEquals(SECTORS, lost.sizeSectors());
+        for (BlockRequest.Op op : BlockRequest.Op.values()) {
+            int count = op == BlockRequest.Op.FLUSH ? 0 : 8;
+            assertEquals(-Errno.EIO, io(lost, op, 0, count, 1, count == 0 ? null : ByteBuffer.allocate(4096)), op.toString());
+        }
+        assertEquals(0, io(origin, BlockRequest.Op.WRITE, 0, 8, 4, null), "the origin does not care");
+        assertNull(outcome(origin.remove(lost, q)));
+        assertEquals(SnapshotTarget.Lifecycle.REMOVED, lost.state());
+    }
+
+    @Test
     void statusLinesFollowTheKernel() throws IOException {
         SnapshotTarget s = snapshot("s", 64L * 4096, StoreType.PERSISTENT, 8);
         assertEquals("16/512 16", s.status().infoLine(), "fresh 8-sector store: header + area 0");
+        assertEquals(SnapshotStatus.State.ACTIVE, s.status().state());
+        // the words status output has always shown
+        assertEquals("active", SnapshotStatus.State.ACTIVE.toString());
+        assertEquals("handed over", SnapshotStatus.State.HANDED_OVER.toString());
+        assertEquals("failed", MergeStatus.State.FAILED.toString());
         assertEquals(0, io(origin, BlockRequest.Op.WRITE, 0, 16, 1, null));
         assertEquals("32/512 16", s.status().infoLine(), "two chunks copied");
         assertEquals(2, s.status().exceptions());
@@ -176,8 +259,8 @@ class EngineScenarioTest {
         assertTrue(a.status().pending() > 0, "exceptions in flight at the handover");
 
         SnapshotTarget b = origin.load(new SnapshotConfig("b", a.config().cow(), StoreType.PERSISTENT_OVERFLOW, 0));
-        SnapshotException notSuspended = assertThrows(SnapshotException.class, () -> origin.activate(b, q, e -> { }));
-        assertTrue(notSuspended.getMessage().startsWith("Unable to perform snapshot handover until source is suspended"));
+        Throwable notSuspended = outcome(origin.activate(b, q));
+        assertTrue(notSuspended instanceof SnapshotException && notSuspended.getMessage().startsWith("Unable to perform snapshot handover until source is suspended"));
         SnapshotException third = assertThrows(SnapshotException.class,
                 () -> origin.load(new SnapshotConfig("c", a.config().cow(), StoreType.PERSISTENT, 0)));
         assertTrue(third.getMessage().startsWith("Unable to handover snapshot to two devices at once"), third.getMessage());
@@ -185,31 +268,119 @@ class EngineScenarioTest {
         boolean[] quiet = {false};
         a.suspend(() -> quiet[0] = true);
         assertTrue(quiet[0]);
-        SnapshotException resumeSource = assertThrows(SnapshotException.class, () -> origin.activate(a, q, e -> { }));
+        Throwable resumeSource = outcome(origin.activate(a, q));
         assertTrue(resumeSource.getMessage().startsWith("Unable to resume snapshot source until handover completes"), resumeSource.getMessage());
-        Throwable[] err = {new Throwable()};
-        origin.activate(b, q, e -> err[0] = e);
-        sched.runUntilIdle(100_000);
-        assertNull(err[0]);
+        assertNull(outcome(origin.activate(b, q)));
         assertEquals(4, done[0]);
         assertTrue(a.retired());
         a.resume();
-        assertEquals(-Errno.EIO, io(a, BlockRequest.Op.READ, 0, 1, 0, ByteBuffer.allocate(512)), "the old instance fails I/O");
         assertEquals(5, b.status().exceptions(), "the completed one and the four that were pending");
         for (int c = 0; c <= 4; c++) {
             assertEquals(0, versionAt(b, c * 8L), "chunk " + c + " kept its old data");
         }
+        // A request that read the device's table just before the reload still reaches the new one (issue 9 item 11).
+        assertEquals(0, io(a, BlockRequest.Op.WRITE, 40, 8, 77, null), "the old instance forwards to its successor");
+        assertEquals(77, versionAt(b, 40));
+    }
+
+    @Test
+    void requestsHeldByTheOldTableDuringAReloadGoToTheNewOne() throws IOException {
+        SnapshotTarget a = snapshot("a", 64L * 4096, StoreType.PERSISTENT, 8);
+        SnapshotTarget b = origin.load(new SnapshotConfig("b", a.config().cow(), StoreType.PERSISTENT, 0));
+        a.suspend(() -> { });
+        int[] res = {1};
+        HostBuffer buf = HostBuffer.allocate(4096, 4096);
+        Pattern.fill(buf.byteBuffer(), 0, 16, 8, 5);
+        a.submit(new BlockRequest().set(BlockRequest.Op.WRITE, 16, 8, buf, false, q, (r, rc) -> res[0] = rc));
+        sched.runUntilIdle(100_000);
+        assertEquals(1, res[0], "held while the old table is suspended");
+        assertNull(outcome(origin.activate(b, q)));
+        a.resume();
+        sched.runUntilIdle(100_000);
+        assertEquals(0, res[0], "the held write was served by the new table, not failed with EIO");
+        assertEquals(5, versionAt(b, 16));
+        assertEquals(0, a.inflight());
+        assertEquals(0, b.inflight());
+    }
+
+    @Test
+    void reloadHandsTheStateOverAndTheDevicePointsAtTheNewTable() throws IOException {
+        SnapshotTarget a = snapshot("a", 64L * 4096, StoreType.PERSISTENT, 8);
+        assertEquals(0, io(origin, BlockRequest.Op.WRITE, 0, 8, 3, null));
+        Target[] device = {a};
+        CompletableFuture<SnapshotTarget> f = origin.reload(a, new SnapshotConfig("a", a.config().cow(), StoreType.PERSISTENT_OVERFLOW, 0),
+                q, next -> device[0] = next).toCompletableFuture();
+        assertNull(outcome(f));
+        SnapshotTarget b = f.join();
+        assertEquals(b, device[0]);
+        assertEquals(SnapshotTarget.Lifecycle.HANDED_OVER, a.state());
+        assertEquals(SnapshotTarget.Lifecycle.ACTIVE, b.state());
+        assertEquals("a cow-a PO 8", b.tableLine("a", "cow-a"));
+        assertEquals(0, versionAt(b, 0));
+        assertEquals(0, versionAt(a, 0), "the old table forwards");
+
+        Throwable otherCow = outcome(origin.reload(b, new SnapshotConfig("a", new SimDevice("elsewhere", 64L * 4096), StoreType.PERSISTENT, 0), q, x -> { }));
+        assertTrue(otherCow instanceof SnapshotException && otherCow.getMessage().contains("must keep the COW"), String.valueOf(otherCow));
+    }
+
+    @Test
+    void aReloadThatLosesItsSourceFailsAndChangesNothingElse() throws IOException {
+        SnapshotTarget a = snapshot("a", 64L * 4096, StoreType.PERSISTENT, 8);
+        CompletionStage<Void> removal = origin.remove(a, q);
+        CompletionStage<SnapshotTarget> reload = origin.reload(a, new SnapshotConfig("a", a.config().cow(), StoreType.PERSISTENT, 0), q,
+                x -> fail("switched to a table that has nothing"));
+        assertNull(outcome(removal));
+        Throwable e = outcome(reload);
+        assertTrue(e instanceof SnapshotException && e.getMessage().contains("handover source went away"), String.valueOf(e));
+        assertEquals(SnapshotTarget.Lifecycle.REMOVED, a.state());
+        assertEquals(0, a.inflight());
+    }
+
+    @Test
+    void aSecondSuspendWaitsItsTurnInsteadOfThrowing() {
+        List<String> order = new ArrayList<>();
+        origin.suspend(() -> order.add("first"));
+        origin.suspend(() -> order.add("second"));
+        assertEquals(List.of("first"), order);
+        int[] res = {1};
+        origin.submit(new BlockRequest().set(BlockRequest.Op.READ, 0, 8, HostBuffer.allocate(4096, 4096), false, q, (r, rc) -> res[0] = rc));
+        sched.runUntilIdle(100_000);
+        origin.resume();
+        assertEquals(List.of("first", "second"), order, "the second suspender's turn comes when the first resumes");
+        sched.runUntilIdle(100_000);
+        assertEquals(1, res[0], "requests stay held until the last suspender resumes");
+        origin.resume();
+        sched.runUntilIdle(100_000);
+        assertEquals(0, res[0]);
+    }
+
+    @Test
+    void aSnapshotActivatedWhileAMergeSwitchesWaitsAndIsRefused() throws IOException {
+        SnapshotTarget p = snapshot("p", 64L * 4096, StoreType.PERSISTENT, 8);
+        assertEquals(0, io(p, BlockRequest.Op.WRITE, 0, 16, 7, null));
+        // an origin write in flight, so the switch to snapshot-merge has to wait for it
+        HostBuffer buf = HostBuffer.allocate(4096, 4096);
+        int[] res = {1};
+        origin.submit(new BlockRequest().set(BlockRequest.Op.WRITE, 64, 8, buf, false, q, (r, rc) -> res[0] = rc));
+        CompletionStage<Void> merging = origin.startMerge(p, q, new MergeListener() { });
+        while (!origin.suspended()) {
+            sched.step(); // until the switch holds the origin, waiting for the write
+        }
+        assertEquals(1, res[0], "the origin write is still in flight");
+        SnapshotTarget s = origin.load(new SnapshotConfig("s", new SimDevice("cow-s", 64L * 4096), StoreType.PERSISTENT, 8));
+        Throwable err = outcome(origin.activate(s, q));
+        assertNull(outcome(merging));
+        assertEquals(0, res[0]);
+        assertTrue(err instanceof SnapshotException && err.getMessage().contains("merging"), String.valueOf(err));
+        assertEquals(7, versionAt(origin, 0), "the merge went on");
     }
 
     @Test
     void removingAHandoverSourceCancelsTheHandover() throws IOException {
         SnapshotTarget a = snapshot("a", 64L * 4096, StoreType.PERSISTENT, 8);
         SnapshotTarget b = origin.load(new SnapshotConfig("b", a.config().cow(), StoreType.PERSISTENT, 0));
-        boolean[] removed = {false};
-        origin.remove(a, q, () -> removed[0] = true);
-        sched.runUntilIdle(100_000);
-        assertTrue(removed[0]);
-        assertThrows(SnapshotException.class, () -> origin.activate(b, q, e -> { }));
+        assertNull(outcome(origin.remove(a, q)));
+        assertTrue(outcome(origin.activate(b, q)) instanceof SnapshotException);
         assertFalse(b.status().valid());
         assertTrue(log.stream().anyMatch(l -> l.contains("cancelling snapshot handover")));
     }
@@ -217,14 +388,16 @@ class EngineScenarioTest {
     @Test
     void onlyPersistentValidSnapshotsMergeAndOnlyOneAtATime() throws IOException {
         SnapshotTarget n = snapshot("n", 64L * 4096, StoreType.TRANSIENT, 8);
-        SnapshotException e = assertThrows(SnapshotException.class, () -> origin.startMerge(n, q, new MergeListener() { }));
-        assertTrue(e.getMessage().contains("transient"), e.getMessage());
+        Throwable e = outcome(origin.startMerge(n, q, new MergeListener() { }));
+        assertTrue(e instanceof SnapshotException && e.getMessage().contains("transient"), String.valueOf(e));
         SnapshotTarget p = snapshot("p", 64L * 4096, StoreType.PERSISTENT, 8);
         SnapshotTarget p2 = snapshot("p2", 64L * 4096, StoreType.PERSISTENT, 8);
         assertEquals(0, io(p, BlockRequest.Op.WRITE, 0, 64, 7, null));
-        origin.startMerge(p, q, new MergeListener() { });
-        sched.run(5);
-        SnapshotException two = assertThrows(SnapshotException.class, () -> origin.startMerge(p2, q, new MergeListener() { }));
+        CompletableFuture<Void> started = origin.startMerge(p, q, new MergeListener() { }).toCompletableFuture();
+        while (!started.isDone()) {
+            sched.step();
+        }
+        Throwable two = outcome(origin.startMerge(p2, q, new MergeListener() { }));
         assertTrue(two.getMessage().contains("only one merge per origin"), two.getMessage());
         sched.runUntilIdle(1_000_000);
         assertNull(origin.mergeStatus(), "merge finished and the snapshot was released");
@@ -248,7 +421,7 @@ class EngineScenarioTest {
         cow.failing = true;
         sched.runUntilIdle(1_000_000);
         assertTrue(reason[0] != null && reason[0].contains("cannot"), String.valueOf(reason[0]));
-        assertEquals("failed", origin.mergeStatus().state());
+        assertEquals(MergeStatus.State.FAILED, origin.mergeStatus().state());
         cow.failing = false;
         for (int s = 0; s < 64; s += 8) {
             assertEquals(7, versionAt(origin, s), "the origin still shows the snapshot's image at " + s);

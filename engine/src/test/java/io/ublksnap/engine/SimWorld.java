@@ -29,9 +29,20 @@ import java.util.Random;
  */
 final class SimWorld {
     /** What a run may do; tests switch features on and off. */
-    record Settings(int ops, boolean crashes, boolean merges, boolean removals, int maxSnapshots, double crashSurvival) {
+    record Settings(int ops, boolean crashes, boolean merges, boolean removals, int maxSnapshots, double crashSurvival,
+                    boolean reloads, RaceGuard guardOff, boolean daemonCrashFocus) {
         static Settings standard(int ops) {
-            return new Settings(ops, true, true, true, 5, 0.5);
+            return new Settings(ops, true, true, true, 5, 0.5, true, null, false);
+        }
+
+        /** Daemon crashes with requests in flight, every few operations. */
+        static Settings daemonCrashes(int ops) {
+            return new Settings(ops, true, true, true, 5, 0.5, true, null, true);
+        }
+
+        /** The same workload on origins without {@code guard} (the race regression tests). */
+        Settings without(RaceGuard guard) {
+            return new Settings(ops, crashes, merges, removals, maxSnapshots, crashSurvival, reloads, guard, daemonCrashFocus);
         }
 
         /** Many snapshots come and go while I/O runs. */
@@ -61,9 +72,13 @@ final class SimWorld {
     Snap merging;
     boolean mergeStarting;
     int crashes;
+    int daemonCrashes;
+    long reissued;
     int peakSnapshots;
     int merges;
     int completedMerges;
+    int reloads;
+    long staleSubmits;
     long reads;
     long writes;
     private final ArrayDeque<HostBuffer> bufferPool = new ArrayDeque<>();
@@ -72,9 +87,12 @@ final class SimWorld {
     final class Snap {
         final String name;
         final SimDevice cow;
-        final StoreType type;
+        StoreType type;
         final int chunk;
         SnapshotTarget target;
+        /** The table a reload replaced: a queue that read the device's table just before the swap still submits here. */
+        SnapshotTarget stale;
+        boolean reloading;
         Model model;
         boolean active;
         boolean gone;
@@ -122,12 +140,17 @@ final class SimWorld {
         originDev.fill(0, init);
         originModel = new Model("origin", originSectors, 0);
         int copyBuffer = 4096 << rnd.nextInt(6);
-        options = new Origin.Options(copyBuffer, 4096 << rnd.nextInt(5), 4096 << rnd.nextInt(5));
+        Origin.Options o = new Origin.Options(copyBuffer, 4096 << rnd.nextInt(5), 4096 << rnd.nextInt(5));
+        options = settings.guardOff() == null ? o : o.without(settings.guardOff());
         origin = newOrigin();
     }
 
     private Origin newOrigin() {
         return new Origin("origin", originDev, BufferAllocator.DIRECT, options, msg -> note("engine: " + msg));
+    }
+
+    static Throwable unwrap(Throwable t) {
+        return t instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : t;
     }
 
     void note(String s) {
@@ -183,7 +206,7 @@ final class SimWorld {
         }
         settle();
         if (failures.isEmpty()) {
-            verifyAll(false);
+            verifyAll(Check.EXACT);
         }
         settle();
         checkQuiet();
@@ -198,8 +221,14 @@ final class SimWorld {
     }
 
     private void action() {
+        if (settings.daemonCrashFocus() && rnd.nextInt(12) == 0) {
+            if (!activating && !mergeStarting && snaps.stream().noneMatch(x -> x.reloading)) {
+                daemonCrash();
+            }
+            return;
+        }
         int a = rnd.nextInt(100);
-        List<Snap> usable = snaps.stream().filter(s -> s.active && !s.gone && !s.invalid).toList();
+        List<Snap> usable = snaps.stream().filter(s -> s.active && !s.gone && !s.invalid && !s.reloading).toList();
         if (a < 22) {
             originIo(true);
         } else if (a < 34) {
@@ -220,6 +249,8 @@ final class SimWorld {
             startMerge(usable.get(rnd.nextInt(usable.size())));
         } else if (a < 85 && settings.crashes() && rnd.nextInt(4) == 0) {
             crash();
+        } else if (a < 88 && settings.reloads() && !usable.isEmpty()) {
+            reloadSnapshot(usable.get(rnd.nextInt(usable.size())));
         } else {
             sched.run(rnd.nextInt(40));
         }
@@ -248,7 +279,6 @@ final class SimWorld {
         HostBuffer buf = buffer(count);
         IoBuffer data = buf.slice(0, count * 512L);
         SimQueue q = anyQueue();
-        BlockRequest req = new BlockRequest();
         if (write) {
             long v = nextVersion++;
             Pattern.fill(data.byteBuffer(), 0, r[0], count, v);
@@ -256,7 +286,7 @@ final class SimWorld {
             m.issued(r[0], count, v);
             note("origin write " + r[0] + "+" + count + " v" + v + " on " + q);
             writes++;
-            req.set(BlockRequest.Op.WRITE, r[0], count, data, rnd.nextInt(8) == 0, q, (rq, res) -> {
+            send(null, BlockRequest.Op.WRITE, r[0], count, data, rnd.nextInt(8) == 0, q, (rq, res) -> {
                 originInflight.remove(entry);
                 giveBack(buf);
                 if (res < 0) {
@@ -269,7 +299,7 @@ final class SimWorld {
         } else {
             note("origin read " + r[0] + "+" + count + " on " + q);
             reads++;
-            req.set(BlockRequest.Op.READ, r[0], count, data, false, q, (rq, res) -> {
+            send(null, BlockRequest.Op.READ, r[0], count, data, false, q, (rq, res) -> {
                 originInflight.remove(entry);
                 if (res < 0) {
                     fail("origin read " + r[0] + "+" + count + " failed: " + res);
@@ -279,7 +309,6 @@ final class SimWorld {
                 giveBack(buf);
             });
         }
-        origin.submit(req);
     }
 
     /** A snapshot request failed: fine if the snapshot was invalidated or overflowed, a failure otherwise. */
@@ -313,14 +342,13 @@ final class SimWorld {
         HostBuffer buf = buffer(count);
         IoBuffer data = buf.slice(0, count * 512L);
         SimQueue q = anyQueue();
-        BlockRequest req = new BlockRequest();
         if (write) {
             long v = nextVersion++;
             Pattern.fill(data.byteBuffer(), 0, r[0], count, v);
             s.model.issued(r[0], count, v);
             note(s + " write " + r[0] + "+" + count + " v" + v + " on " + q);
             writes++;
-            req.set(BlockRequest.Op.WRITE, r[0], count, data, rnd.nextInt(8) == 0, q, (rq, res) -> {
+            send(s, BlockRequest.Op.WRITE, r[0], count, data, rnd.nextInt(8) == 0, q, (rq, res) -> {
                 s.inflight.remove(entry);
                 s.inflightCount--;
                 giveBack(buf);
@@ -335,7 +363,7 @@ final class SimWorld {
         } else {
             note(s + " read " + r[0] + "+" + count + " on " + q);
             reads++;
-            req.set(BlockRequest.Op.READ, r[0], count, data, false, q, (rq, res) -> {
+            send(s, BlockRequest.Op.READ, r[0], count, data, false, q, (rq, res) -> {
                 s.inflight.remove(entry);
                 s.inflightCount--;
                 if (res < 0) {
@@ -348,7 +376,33 @@ final class SimWorld {
                 giveBack(buf);
             });
         }
-        s.target.submit(req);
+    }
+
+    /** A request in flight, as the kernel knows it: what it re-issues to a new daemon after a crash. */
+    private record InFlight(Snap snap, BlockRequest request, BlockRequest.Op op, long sector, int count, IoBuffer data,
+                            boolean fua, SimQueue queue, BlockRequest.Completion done) {
+        void set(List<InFlight> inflight) {
+            request.set(op, sector, count, data, fua, queue, (rq, res) -> {
+                inflight.remove(this);
+                done.completed(rq, res);
+            });
+        }
+    }
+
+    private final List<InFlight> inflightRequests = new ArrayList<>();
+
+    /** Submits a request to the origin ({@code snap} null) or to a snapshot's device, and tracks it until it completes. */
+    private void send(Snap snap, BlockRequest.Op op, long sector, int count, IoBuffer data, boolean fua, SimQueue q,
+                      BlockRequest.Completion done) {
+        InFlight f = new InFlight(snap, new BlockRequest(), op, sector, count, data, fua, q, done);
+        f.set(inflightRequests);
+        inflightRequests.add(f);
+        Target t = snap == null ? origin : snap.target;
+        if (snap != null && snap.stale != null && rnd.nextInt(3) == 0) {
+            t = snap.stale; // this queue read the device's table just before a reload swapped it
+            staleSubmits++;
+        }
+        t.submit(f.request());
     }
 
     private void check(Model m, ByteBuffer data, long sector, int count, String what) {
@@ -365,15 +419,13 @@ final class SimWorld {
     private void flushOrigin() {
         Model m = originModel;
         long[] state = m.flushIssued();
-        BlockRequest req = new BlockRequest();
-        req.set(BlockRequest.Op.FLUSH, 0, 0, null, false, anyQueue(), (rq, res) -> {
+        send(null, BlockRequest.Op.FLUSH, 0, 0, null, false, anyQueue(), (rq, res) -> {
             if (res < 0) {
                 fail("origin flush failed: " + res);
             } else if (m == originModel) {
                 m.flushed(state);
             }
         });
-        origin.submit(req);
     }
 
     private void flushSnap(Snap s) {
@@ -382,8 +434,7 @@ final class SimWorld {
         }
         long[] state = s.model.flushIssued();
         s.inflightCount++;
-        BlockRequest req = new BlockRequest();
-        req.set(BlockRequest.Op.FLUSH, 0, 0, null, false, anyQueue(), (rq, res) -> {
+        send(s, BlockRequest.Op.FLUSH, 0, 0, null, false, anyQueue(), (rq, res) -> {
             s.inflightCount--;
             if (res < 0) {
                 if (!explainedFailure(s, false)) {
@@ -393,7 +444,6 @@ final class SimWorld {
                 s.model.flushed(state);
             }
         });
-        s.target.submit(req);
     }
 
     private int liveSnapshots() {
@@ -401,9 +451,11 @@ final class SimWorld {
     }
 
     private void createSnapshot() {
-        if (activating || liveSnapshots() >= settings.maxSnapshots() || merging != null || mergeStarting) {
+        if (activating || liveSnapshots() >= settings.maxSnapshots() || merging != null) {
             return;
         }
+        // While a merge switches, this activation waits for the origin's suspension and is then refused.
+        boolean raceMerge = mergeStarting;
         int chunk = 8 << rnd.nextInt(4);
         StoreType type = switch (rnd.nextInt(4)) {
             case 0 -> StoreType.TRANSIENT;
@@ -426,11 +478,16 @@ final class SimWorld {
         activating = true;
         snaps.add(s);
         note("activating " + s);
-        origin.activate(s.target, control, err -> {
+        origin.activate(s.target, control).whenComplete((v, error) -> {
+            Throwable err = unwrap(error);
             activating = false;
             if (err != null) {
-                fail("activating " + s + " failed: " + err);
                 s.gone = true;
+                if (err instanceof SnapshotException && err.getMessage().contains("merging") && (raceMerge || mergeStarting || merging != null)) {
+                    note("activating " + s + " refused: a merge started first");
+                    return;
+                }
+                fail("activating " + s + " failed: " + err);
                 return;
             }
             // The origin was quiesced and flushed: the snapshot's image is the origin's, durably.
@@ -449,14 +506,17 @@ final class SimWorld {
         s.active = false;
         s.removing = true;
         note("removing " + s);
-        origin.remove(s.target, control, () -> {
+        origin.remove(s.target, control).whenComplete((v, err) -> {
+            if (err != null) {
+                fail("removing " + s + " failed: " + err);
+            }
             s.gone = true;
             note("removed " + s);
         });
     }
 
     private void startMerge(Snap s) {
-        if (!s.type.persistent() || s.inflightCount > 0 || merging != null || mergeStarting || activating) {
+        if (!s.type.persistent() || s.inflightCount > 0 || merging != null || mergeStarting) {
             return;
         }
         if (!s.target.status().valid()) {
@@ -498,31 +558,142 @@ final class SimWorld {
             public void failed(String reason) {
                 fail("merge of " + s + " failed: " + reason);
             }
+        }).whenComplete((v, err) -> {
+            if (err != null) {
+                // refused after waiting for another switch: only an invalidated snapshot may be
+                mergeStarting = false;
+                if (s.target.status().valid()) {
+                    fail("starting the merge of " + s + " failed: " + err);
+                } else {
+                    s.invalid = true;
+                    note("merge of " + s + " refused: " + err.getMessage());
+                }
+            }
+        });
+    }
+
+    /**
+     * Replaces a snapshot's table on its live device (P and PO swap), as the daemon's reload does:
+     * the old table is suspended, the new one takes over its state, and the old one is resumed.
+     * Requests sent to the old table meanwhile, or later by a queue that read it just before the
+     * swap, must be served by the new one.
+     */
+    private void reloadSnapshot(Snap s) {
+        StoreType type = s.type == StoreType.PERSISTENT ? StoreType.PERSISTENT_OVERFLOW
+                : s.type == StoreType.PERSISTENT_OVERFLOW ? StoreType.PERSISTENT : StoreType.TRANSIENT;
+        SnapshotTarget old = s.target;
+        s.reloading = true;
+        note("reloading " + s + " as " + type.code());
+        origin.reload(old, new SnapshotConfig(s.name, s.cow, type, 0), control, next -> {
+            // the device's queues point at the new table from here on
+            s.type = type;
+            s.stale = old;
+            s.target = next;
+        }).whenComplete((next, err) -> {
+            s.reloading = false;
+            if (err != null) {
+                fail("reloading " + s + " failed: " + err);
+                return;
+            }
+            reloads++;
+            note("reloaded " + s);
         });
     }
 
     // -----------------------------------------------------------------------------------------
     // Crashes
 
-    /** Power loss: in-flight work vanishes, devices keep what was durable; then everything reopens and is verified. */
+    /** How reads are checked: exactly, or against what a crash may have left. */
+    enum Check { EXACT, AFTER_POWER_LOSS, AFTER_DAEMON_CRASH }
+
+    /** A crash, then a restart from the COWs as they are on disk: a power loss, or the daemon dying. */
     void crash() {
-        if (activating || mergeStarting) {
+        if (activating || mergeStarting || snaps.stream().anyMatch(x -> x.reloading)) {
             return;
         }
+        if (rnd.nextBoolean()) {
+            powerLoss();
+        } else {
+            daemonCrash();
+        }
+    }
+
+    /** Power loss: in-flight work vanishes, devices keep what was durable; then everything reopens and is verified. */
+    void powerLoss() {
         crashes++;
-        note("CRASH");
-        sched.dropAll();
+        int torn = sched.powerLoss();
+        note("CRASH (power loss), " + torn + " writes in flight torn");
         control.dropAll();
         queues.forEach(SimQueue::dropAll);
         originDev.crash(rnd, settings.crashSurvival());
         originInflight.clear();
+        inflightRequests.clear();
         for (Snap s : snaps) {
             s.cow.crash(rnd, settings.crashSurvival());
             s.inflight.clear();
             s.inflightCount = 0;
+            s.stale = null;
         }
         // Transient snapshots do not survive; persistent ones (even half removed) come back.
         snaps.removeIf(s -> s.gone || !s.type.persistent() || s.model == null);
+        restart();
+        verifyAll(Check.AFTER_POWER_LOSS);
+        settle();
+    }
+
+    /**
+     * The daemon dies (SIGKILL, a JVM crash) with requests in flight, and a new one takes the
+     * devices over, as ublk's UBLK_F_USER_RECOVERY_REISSUE lets it: the machine did not crash, so
+     * every backing write that completed is still there, and each one the dead daemon had
+     * submitted lands or not. Requests in flight are neither acknowledged nor lost: once the
+     * stores are reopened from the COWs as they are, the kernel re-sends every one of them, and
+     * each must then be acknowledged. Until then a write in flight may show its old or its new
+     * data; afterwards, exactly the new. Transient snapshots cannot come back: their devices stay,
+     * and fail every request with status Invalid.
+     */
+    void daemonCrash() {
+        // Put requests in flight at every stage: copies, commits, origin and snapshot writes.
+        for (int i = 1 + rnd.nextInt(6); i > 0; i--) {
+            List<Snap> usable = snaps.stream().filter(s -> s.active && !s.gone && !s.invalid && !s.reloading).toList();
+            if (usable.isEmpty() || rnd.nextBoolean()) {
+                originIo(rnd.nextInt(4) > 0);
+            } else {
+                snapIo(usable.get(rnd.nextInt(usable.size())), rnd.nextInt(4) > 0);
+            }
+        }
+        sched.run(rnd.nextInt(30));
+        daemonCrashes++;
+        int landed = sched.processCrash();
+        note("CRASH (daemon) with " + inflightRequests.size() + " requests in flight; " + landed + " backing I/Os landed");
+        control.dropAll();
+        queues.forEach(SimQueue::dropAll);
+        for (Snap s : snaps) {
+            s.stale = null;
+        }
+        snaps.removeIf(s -> s.gone || s.model == null);
+        List<Snap> lost = snaps.stream().filter(s -> !s.type.persistent()).toList();
+        snaps.removeAll(lost);
+        restart();
+        for (Snap s : lost) {
+            s.target = origin.loadLost(s.config(), originSectors);
+            s.invalid = true;
+            snaps.add(s);
+            if (!s.target.status().infoLine().equals("Invalid")) {
+                fail(s + " lost in the crash reports " + s.target.status().infoLine() + ", not Invalid");
+            }
+        }
+        verifyAll(Check.AFTER_DAEMON_CRASH);
+        // The kernel re-sends every request the dead daemon had not answered.
+        for (InFlight f : List.copyOf(inflightRequests)) {
+            reissued++;
+            f.set(inflightRequests);
+            (f.snap() == null ? origin : f.snap().target).submit(f.request());
+        }
+        settle();
+    }
+
+    /** Reopens the origin and its snapshots from their devices, as a restart does. */
+    private void restart() {
         origin = newOrigin();
         // As a restart does: the other snapshots first, then the merge resumes.
         for (Snap s : new ArrayList<>(snaps)) {
@@ -552,7 +723,7 @@ final class SimWorld {
                         + st.exceptions() + " exceptions and " + st.usage().metadataSectors() / c + " metadata chunks");
             }
             boolean[] done = new boolean[1];
-            origin.activate(s.target, control, err -> {
+            origin.activate(s.target, control).whenComplete((v, err) -> {
                 if (err != null) {
                     fail("reactivating " + s + " failed: " + err);
                 }
@@ -565,44 +736,42 @@ final class SimWorld {
         }
         if (merging != null && snaps.contains(merging)) {
             Snap m = merging;
-            try {
-                origin.resumeMerge(m.config(), control, new MergeListener() {
-                    @Override
-                    public void completed() {
-                        m.gone = true;
-                        if (merging == m) {
-                            merging = null;
-                        }
-                        completedMerges++;
+            origin.resumeMerge(m.config(), control, new MergeListener() {
+                @Override
+                public void completed() {
+                    m.gone = true;
+                    if (merging == m) {
+                        merging = null;
                     }
+                    completedMerges++;
+                }
 
-                    @Override
-                    public void failed(String reason) {
-                        fail("resumed merge of " + m + " failed: " + reason);
-                    }
-                });
-            } catch (IOException | SnapshotException e) {
-                fail("resuming the merge of " + m + " failed: " + e);
-            }
+                @Override
+                public void failed(String reason) {
+                    fail("resumed merge of " + m + " failed: " + reason);
+                }
+            }).whenComplete((v, e) -> {
+                if (e != null) {
+                    fail("resuming the merge of " + m + " failed: " + e);
+                }
+            });
         }
         if (merging != null && !snaps.contains(merging)) {
             merging = null;
         }
-        verifyAll(true);
-        settle();
     }
 
     /** Reads every sector of every device and checks it (after a crash: against what a crash may leave). */
-    void verifyAll(boolean afterCrash) {
-        verifyDevice(origin, originModel, "origin", afterCrash);
+    void verifyAll(Check check) {
+        verifyDevice(origin, originModel, "origin", check);
         for (Snap s : snaps) {
             if (s.active && !s.gone && !s.invalid && s.target.status().valid()) {
-                verifyDevice(s.target, s.model, s.name, afterCrash);
+                verifyDevice(s.target, s.model, s.name, check);
             }
         }
     }
 
-    private void verifyDevice(Target t, Model m, String what, boolean afterCrash) {
+    private void verifyDevice(Target t, Model m, String what, Check check) {
         int step = 32;
         for (long sector = 0; sector < m.sectors() && failures.size() < 5; sector += step) {
             int count = (int) Math.min(step, m.sectors() - sector);
@@ -620,13 +789,19 @@ final class SimWorld {
                 ByteBuffer b = data.byteBuffer();
                 for (int i = 0; i < count; i++) {
                     long got = Pattern.versionOf(b, i * 512, first + i);
-                    if (afterCrash) {
+                    if (check == Check.AFTER_POWER_LOSS) {
                         if (!m.possibleAfterCrash(first + i, got)) {
                             fail("after crash " + crashes + ", " + what + " sector " + (first + i) + " holds version " + got
                                     + ", which no crash could leave (acknowledged " + m.expected(first + i) + ")");
                             return;
                         }
                         m.settle(first + i, got);
+                    } else if (check == Check.AFTER_DAEMON_CRASH) {
+                        if (!m.possibleAfterProcessCrash(first + i, got)) {
+                            fail("after daemon crash " + daemonCrashes + ", " + what + " sector " + (first + i) + " holds version "
+                                    + got + ", neither the acknowledged " + m.expected(first + i) + " nor a write in flight");
+                            return;
+                        }
                     } else if (got != m.expected(first + i)) {
                         fail(what + " sector " + (first + i) + ": read version " + got + ", expected " + m.expected(first + i));
                         return;

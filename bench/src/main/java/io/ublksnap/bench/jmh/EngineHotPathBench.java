@@ -44,7 +44,7 @@ public class EngineHotPathBench {
         for (int i = 0; i < snapshots; i++) {
             SnapshotTarget t = origin.load(new SnapshotConfig("s" + i, new MemoryDevice("cow" + i, (CHUNKS + 64) * 4096L),
                     StoreType.PERSISTENT, 8));
-            origin.activate(t, q, e -> { });
+            origin.activate(t, q);
             q.runUntilIdle();
             snap = t;
         }

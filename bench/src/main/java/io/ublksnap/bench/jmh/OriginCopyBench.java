@@ -110,9 +110,7 @@ public class OriginCopyBench {
             cows[i] = FileBacking.open(c.toString());
             targets[i] = origin.load(new SnapshotConfig("s" + i, cows[i], StoreType.PERSISTENT, 8));
             SnapshotTarget t = targets[i];
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            loop.execute(() -> origin.activate(t, loop, e -> f.complete(null)));
-            f.get();
+            origin.activate(t, loop).toCompletableFuture().get();
         }
         Random r = new Random(next + 17L);
         for (int i = chunks - 1; i > 0; i--) {
@@ -134,9 +132,7 @@ public class OriginCopyBench {
                 snapshots, depth, written / CHUNK, (double) moved / written);
         for (int i = 0; i < snapshots; i++) {
             SnapshotTarget t = targets[i];
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            loop.execute(() -> origin.remove(t, loop, () -> f.complete(null)));
-            f.get();
+            origin.remove(t, loop).toCompletableFuture().get();
             cows[i].close();
         }
     }

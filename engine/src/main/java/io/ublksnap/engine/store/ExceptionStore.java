@@ -62,11 +62,6 @@ public interface ExceptionStore extends AutoCloseable {
 
     StoreUsage usage();
 
-    /** The store's part of a dm table line: "P 16", "PO 8", "N 32". */
-    default String tableArgs() {
-        return type().code() + " " + chunkSectors();
-    }
-
     /** Releases buffers; the backing device stays open (it belongs to the caller). */
     @Override
     void close();

@@ -27,6 +27,11 @@ import static io.ublksnap.engine.store.CowFormat.areaLocation;
  * COW first (so the data it points at is durable) and FUA (so the entry is). Before a full area is
  * written, the next area is zeroed on disk. One area write is in flight at a time; commits that
  * arrive meanwhile wait in order. Any I/O error makes the store invalid.
+ *
+ * <p>Crashes: a commit is reported only once its area write is durable, and the list on disk
+ * ends at its first empty entry, so an area write lost or torn (a sector holding its old entries)
+ * loses only exceptions that were never reported committed, and the chunks they had are handed
+ * out again after a restart. See {@link io.ublksnap.engine.Origin} on requests re-issued then.
  */
 public final class PersistentStore implements ExceptionStore {
     private record Commit(long oldChunk, long newChunk, CommitCallback callback) {
@@ -66,80 +71,69 @@ public final class PersistentStore implements ExceptionStore {
         this.allocator = allocator;
         this.area = allocator.allocate(chunkBytes);
         this.writeBuffer = allocator.allocate(chunkBytes);
-        this.headerBuffer = allocator.allocate(chunkBytes);
+        // The header is rewritten only to invalidate: its first logical block (the rest of chunk 0 stays zero).
+        this.headerBuffer = allocator.allocate(CowHeader.logicalBlockSize(cow));
     }
 
     /**
      * Opens the persistent store on {@code cow}: reads the header and every committed exception
-     * (handing each to {@code sink}), or initializes a new store when the COW starts with zeros.
-     * Nothing is written to a COW that is refused.
+     * (handing each to {@code sink}), or starts a new store: on a blank COW (its header chunk and
+     * first metadata area all zeros, as LVM leaves a fresh one), or on any COW when {@code init}
+     * asks for it. Nothing is written to a COW that is refused, and nothing chunk-sized is
+     * allocated before the chunk size is known to be one ublksnap serves ({@link ChunkSize}).
      *
      * @param requestedChunkSectors the table's chunk size, or 0 for the default; a COW's own chunk
      *                              size wins (with a warning)
-     * @param originChunkLimit      exceptions must map origin chunks below this (in the COW's chunk
-     *                              size); {@code Long.MAX_VALUE} when the origin size is not known
+     * @param init                  start a new snapshot whatever the COW holds (its contents are lost)
+     * @param originSizeSectors     exceptions must map origin chunks inside this size; 0 when the
+     *                              origin's size is not known
      * @throws SnapshotException    for a COW that cannot be used, naming the problem and the fix
      * @throws IOException          when the COW cannot be read or written
      */
-    public static PersistentStore open(BackingDevice cow, StoreType type, int requestedChunkSectors,
+    public static PersistentStore open(BackingDevice cow, StoreType type, int requestedChunkSectors, boolean init,
                                        long originSizeSectors, BufferAllocator allocator,
                                        ExceptionSink sink, Consumer<String> warnings) throws IOException {
         if (!type.persistent()) {
             throw new IllegalArgumentException("not a persistent store type: " + type);
         }
-        int lbs = cow.logicalBlockSize();
+        int lbs = CowHeader.logicalBlockSize(cow);
         if (requestedChunkSectors != 0) {
             ChunkSize.validate(requestedChunkSectors, lbs);
         }
-        long cowBytes = cow.sizeBytes();
-        if (cowBytes < Math.max(lbs, 512)) {
-            throw new SnapshotException("COW " + cow.name() + " is too small (" + cowBytes + " bytes) to hold a snapshot header");
-        }
-        // The first logical block holds the 16-byte header.
-        IoBuffer first = allocator.allocate(lbs);
-        cow.readSync(0, first);
-        ByteBuffer h = CowFormat.le(first.byteBuffer());
-        int magic = h.getInt(CowFormat.HDR_MAGIC);
-        if (magic == 0) {
+        CowHeader header = CowHeader.read(cow, allocator);
+        if (init || header.absent()) {
             int chunk = requestedChunkSectors != 0 ? requestedChunkSectors : ChunkSize.defaultFor(lbs);
             checkRoom(cow, chunk);
+            if (!init) {
+                checkBlank(cow, chunk, allocator);
+            }
             PersistentStore ps = new PersistentStore(cow, type, chunk, allocator);
-            ps.initializeNew();
+            ps.initializeNew(init);
             return ps;
         }
-        if (magic != CowFormat.MAGIC) {
-            throw new SnapshotException(String.format(
-                    "COW %s is not a snapshot COW (magic 0x%08x, expected 0x%08x \"SnAp\"): check the path, "
-                            + "or zero its first chunk to start a new snapshot on it", cow.name(), magic, CowFormat.MAGIC));
-        }
-        int version = h.getInt(CowFormat.HDR_VERSION);
-        if (version != CowFormat.VERSION) {
-            throw new SnapshotException("COW " + cow.name() + " has snapshot format version " + Integer.toUnsignedString(version)
-                    + ", but only version 1 (dm-snapshot's) is supported");
-        }
-        int diskChunk = h.getInt(CowFormat.HDR_CHUNK_SIZE);
-        try {
-            ChunkSize.validate(Integer.toUnsignedLong(diskChunk), lbs);
-        } catch (SnapshotException e) {
-            throw new SnapshotException("COW " + cow.name() + " has a corrupt header: chunk size "
-                    + Integer.toUnsignedString(diskChunk) + " is not valid (" + e.getMessage() + ")");
+        int diskChunk = header.check(cow);
+        if (diskChunk > ChunkSize.MAX_SECTORS) {
+            throw new SnapshotException("COW " + cow.name() + " has chunk size " + diskChunk + " sectors, more than ublksnap serves"
+                    + " (at most " + ChunkSize.MAX_SECTORS + " sectors, 1 MiB): serve it with the kernel's dm-snapshot,"
+                    + " or read its image with 'ublkd cow export'");
         }
         if (requestedChunkSectors != 0 && requestedChunkSectors != diskChunk) {
             warnings.accept("chunk size " + diskChunk + " in the header of COW " + cow.name()
                     + " overrides the requested chunk size " + requestedChunkSectors);
         }
         checkRoom(cow, diskChunk);
-        PersistentStore ps = new PersistentStore(cow, type, diskChunk, allocator);
-        int validFlag = h.getInt(CowFormat.HDR_VALID);
-        if (validFlag == 0) {
+        if (!header.valid()) {
             // Metadata valid, snapshot invalidated: nothing is loaded (dm-snapshot cannot recover these either).
+            PersistentStore ps = new PersistentStore(cow, type, diskChunk, allocator);
             ps.valid = false;
             ps.dropped = true;
             warnings.accept("snapshot on COW " + cow.name() + " is marked invalid");
             return ps;
         }
         long originChunks = originSizeSectors <= 0 ? Long.MAX_VALUE : (originSizeSectors + diskChunk - 1) / diskChunk;
-        ps.readExceptions(sink, originChunks);
+        CowScanner.Result scan = CowScanner.scan(cow, diskChunk, originChunks, allocator, sink::add);
+        PersistentStore ps = new PersistentStore(cow, type, diskChunk, allocator);
+        ps.load(scan);
         return ps;
     }
 
@@ -152,10 +146,34 @@ public final class PersistentStore implements ExceptionStore {
         }
     }
 
-    private void initializeNew() throws IOException {
+    /**
+     * A COW with no header is started on only when its header chunk and first metadata area are
+     * all zeros: a file system or any other data whose first four bytes happen to be zero is not
+     * a blank COW, and overwriting it takes an explicit init request.
+     */
+    private static void checkBlank(BackingDevice cow, int chunkSectors, BufferAllocator allocator) throws IOException {
+        long length = 2L * chunkSectors << 9;
+        long at = CowScanner.firstNonZero(cow, length, allocator);
+        if (at >= 0) {
+            throw new SnapshotException("COW " + cow.name() + " is not blank: it has no snapshot header, but byte " + at
+                    + " of its first " + length + " (header chunk and first metadata area) is not zero, so it may hold"
+                    + " a file system or other data: check the path, or ask for --init to start a new snapshot on it"
+                    + " (what it holds is lost)");
+        }
+    }
+
+    /**
+     * Writes a new, empty store. Area 0 is zeroed first (and, on an init request, the whole header
+     * chunk: it may hold anything), then the header: a crash in between leaves a COW that still
+     * reads as blank.
+     */
+    private void initializeNew(boolean wipeHeaderChunk) throws IOException {
         valid = true;
-        // Zero area 0 first, then write the header: a crash in between leaves a COW that still reads as new.
-        cow.writeSync((long) areaLocation(0, epa) * chunkBytes, zeroBuffer());
+        cow.writeSync(areaLocation(0, epa) * chunkBytes, zeroBuffer());
+        if (wipeHeaderChunk) {
+            cow.writeSync(0, zeroBuffer());
+        }
+        cow.flushSync();
         CowFormat.writeHeader(headerBuffer.byteBuffer(), true, chunkSectors);
         cow.writeSync(0, headerBuffer);
         cow.flushSync();
@@ -164,98 +182,50 @@ public final class PersistentStore implements ExceptionStore {
         nextFree = CowFormat.HEADER_CHUNKS + 1;
     }
 
-    private void readExceptions(ExceptionSink sink, long originChunks) throws IOException {
+    /** Takes the state a scan found, and the last area's entries (commits go on there). */
+    private void load(CowScanner.Result scan) throws IOException {
         valid = true;
-        Scan scan = scan(cow, chunkSectors, originChunks, area, sink);
         currentArea = scan.currentArea();
         currentCommitted = scan.currentCommitted();
         nextFree = scan.nextFree();
-    }
-
-    /** Where the exception list ends, and the first free chunk after it. */
-    record Scan(long currentArea, int currentCommitted, long nextFree, long exceptions) {
+        cow.readSync(areaLocation(currentArea, epa) * chunkBytes, area);
     }
 
     /**
-     * Reads every committed exception of a persistent COW (read only), checking each, into
-     * {@code sink}; {@code area} is a chunk-sized buffer that holds the last, partial area afterwards.
+     * What {@link #inspect} finds on a COW.
+     *
+     * @param initialized the COW has a snapshot header
+     * @param blank       no header, and the header chunk and first metadata area (of the default
+     *                    chunk size) are all zeros: a new snapshot may start on it without an init request
      */
-    static Scan scan(BackingDevice cow, int chunkSectors, long originChunks, IoBuffer area, ExceptionSink sink) throws IOException {
-        int chunkBytes = chunkSectors << 9;
-        int epa = CowFormat.exceptionsPerArea(chunkSectors);
-        long cowChunks = cow.sizeSectors() / chunkSectors;
-        long nextFree = CowFormat.HEADER_CHUNKS + 1;
-        long count = 0;
-        for (long a = 0; ; a++) {
-            long loc = areaLocation(a, epa);
-            if (loc >= cowChunks) {
-                // The COW ends right after a full area: the store is full.
-                return new Scan(a - 1, epa, CowFormat.skipMetadata(nextFree, epa), count);
-            }
-            cow.readSync(loc * chunkBytes, area);
-            ByteBuffer b = area.byteBuffer();
-            for (int i = 0; i < epa; i++) {
-                long oldChunk = CowFormat.oldChunk(b, i);
-                long newChunk = CowFormat.newChunk(b, i);
-                if (newChunk == 0) {
-                    return new Scan(a, i, CowFormat.skipMetadata(nextFree, epa), count);
-                }
-                String problem = null;
-                if (newChunk < 0 || newChunk >= cowChunks) {
-                    problem = "which lies beyond the COW's end (" + cowChunks + " chunks)";
-                } else if (CowFormat.isMetadataChunk(newChunk, epa)) {
-                    problem = "which is a metadata chunk";
-                } else if (oldChunk < 0 || oldChunk >= originChunks) {
-                    problem = "but origin chunk " + Long.toUnsignedString(oldChunk) + " lies beyond the origin's end";
-                } else if (!sink.add(oldChunk, newChunk)) {
-                    problem = "but origin chunk " + oldChunk + " already has an exception";
-                }
-                if (problem != null) {
-                    throw new SnapshotException("COW " + cow.name() + " is corrupt: metadata area " + a + " entry " + i
-                            + " maps origin chunk " + Long.toUnsignedString(oldChunk) + " to COW chunk "
-                            + Long.toUnsignedString(newChunk) + ", " + problem + "; refusing to use it (nothing was written)");
-                }
-                nextFree = Math.max(nextFree, newChunk + 1);
-                count++;
-            }
-        }
-    }
-
-    /** What {@link #inspect} finds on a COW. */
     public record CowInfo(boolean initialized, boolean valid, int version, int chunkSectors, long exceptions,
-                          StoreUsage usage) {
+                          StoreUsage usage, boolean blank) {
     }
 
     /**
-     * Looks at a persistent COW without changing it: header, and (when valid) every exception,
-     * handed to {@code sink} in on-disk order.
+     * Looks at a persistent COW without changing it: the header, checked as {@link #open} checks it
+     * (any chunk size the kernel accepts, only version 1), and (when valid) every exception, handed
+     * to {@code sink} in on-disk order as it is read: nothing is kept per exception but a bit or so
+     * for the duplicate checks, and buffers stay small whatever the chunk size.
+     *
+     * @throws SnapshotException for a COW that is not a usable snapshot COW, in one line
      */
     public static CowInfo inspect(BackingDevice cow, BufferAllocator allocator, ExceptionSink sink) throws IOException {
-        int lbs = cow.logicalBlockSize();
-        IoBuffer first = allocator.allocate(lbs);
-        cow.readSync(0, first);
-        ByteBuffer h = CowFormat.le(first.byteBuffer());
-        int magic = h.getInt(CowFormat.HDR_MAGIC);
-        if (magic == 0) {
-            return new CowInfo(false, false, 0, 0, 0, null);
+        CowHeader header = CowHeader.read(cow, allocator);
+        if (header.absent()) {
+            int chunk = ChunkSize.defaultFor(CowHeader.logicalBlockSize(cow));
+            long length = 2L * chunk << 9;
+            boolean blank = cow.sizeBytes() >= length && CowScanner.firstNonZero(cow, length, allocator) < 0;
+            return new CowInfo(false, false, 0, 0, 0, null, blank);
         }
-        if (magic != CowFormat.MAGIC) {
-            throw new SnapshotException(String.format("COW %s is not a snapshot COW (magic 0x%08x, expected 0x%08x \"SnAp\")",
-                    cow.name(), magic, CowFormat.MAGIC));
+        int chunk = header.check(cow);
+        checkRoom(cow, chunk);
+        if (!header.valid()) {
+            return new CowInfo(true, false, header.version(), chunk, 0, null, false);
         }
-        int version = h.getInt(CowFormat.HDR_VERSION);
-        int chunk = h.getInt(CowFormat.HDR_CHUNK_SIZE);
-        boolean valid = h.getInt(CowFormat.HDR_VALID) != 0;
-        if (version != CowFormat.VERSION) {
-            return new CowInfo(true, valid, version, chunk, 0, null);
-        }
-        ChunkSize.validate(Integer.toUnsignedLong(chunk), lbs);
-        if (!valid) {
-            return new CowInfo(true, false, version, chunk, 0, null);
-        }
-        Scan s = scan(cow, chunk, Long.MAX_VALUE, allocator.allocate(chunk << 9), sink);
-        StoreUsage usage = new StoreUsage(s.nextFree() * chunk, cow.sizeSectors(), (s.currentArea() + 2) * chunk);
-        return new CowInfo(true, true, version, chunk, s.exceptions(), usage);
+        ChunkSet olds = new ChunkSet();
+        CowScanner.Result s = CowScanner.scan(cow, chunk, Long.MAX_VALUE, allocator, (o, n) -> olds.add(o) && sink.add(o, n));
+        return new CowInfo(true, true, header.version(), chunk, s.exceptions(), s.usage(chunk, cow.sizeSectors()), false);
     }
 
     private IoBuffer zeroBuffer() {
@@ -321,6 +291,17 @@ public final class PersistentStore implements ExceptionStore {
     private List<Runnable> pump(IoQueue queue) {
         List<Runnable> now = new ArrayList<>();
         while (!writing) {
+            if (!waiting.isEmpty() && (currentCommitted >= epa || areaLocation(currentArea, epa) >= cowChunks)) {
+                // No area to put the exception in: as with a full COW, the snapshot becomes invalid
+                // and the commits fail (a commit never waits for room that will not come).
+                valid = false;
+                List<CommitCallback> failed = new ArrayList<>(batch);
+                batch.clear();
+                waiting.forEach(c -> failed.add(c.callback));
+                waiting.clear();
+                now.add(() -> failed.forEach(cb -> cb.committed(false)));
+                break;
+            }
             while (!waiting.isEmpty() && currentCommitted < epa) {
                 Commit c = waiting.poll();
                 CowFormat.putException(area.byteBuffer(), currentCommitted++, c.oldChunk, c.newChunk);
@@ -525,20 +506,10 @@ public final class PersistentStore implements ExceptionStore {
         });
     }
 
-    /** Whether the header says invalid (or will, once the header write lands). */
-    public synchronized boolean dropped() {
-        return dropped;
-    }
-
     @Override
     public synchronized StoreUsage usage() {
         return new StoreUsage(nextFree * chunkSectors, cow.sizeSectors(),
                 (currentArea + 1 + CowFormat.HEADER_CHUNKS) * chunkSectors);
-    }
-
-    /** Exceptions per metadata area. */
-    public int exceptionsPerArea() {
-        return epa;
     }
 
     /** The COW this store lives on. */

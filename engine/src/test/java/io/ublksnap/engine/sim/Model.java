@@ -102,6 +102,20 @@ public final class Model {
         return l != null && l.contains(version);
     }
 
+    /**
+     * After the daemon died and came back (the machine did not crash): may {@code sector} hold
+     * {@code version}? Every acknowledged write is there; a write that was in flight (issued, never
+     * acknowledged) may be there or not, until it is re-issued and acknowledged.
+     */
+    public boolean possibleAfterProcessCrash(long sector, long version) {
+        int s = (int) sector;
+        if (acked[s] == version) {
+            return true;
+        }
+        List<Long> l = since.get(s);
+        return l != null && version > acked[s] && l.contains(version);
+    }
+
     /** After a crash, the sector was read back as {@code version}: that is its state from now on. */
     public void settle(long sector, long version) {
         int s = (int) sector;

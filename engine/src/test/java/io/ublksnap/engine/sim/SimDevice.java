@@ -117,6 +117,24 @@ public final class SimDevice implements BackingDevice {
         }
     }
 
+    /**
+     * A write cut short by a power loss: each of its 512-byte sectors reached the media or not.
+     * The ones that did are durable (they are newer than anything in the write cache).
+     */
+    void tear(long offset, IoBuffer buf, Random random) {
+        if (offset < 0 || offset + buf.length() > current.length) {
+            return;
+        }
+        byte[] data = new byte[(int) buf.length()];
+        buf.byteBuffer().get(0, data);
+        for (int at = 0; at < data.length; at += 512) {
+            if (random.nextBoolean()) {
+                byte[] sector = java.util.Arrays.copyOfRange(data, at, at + 512);
+                apply(offset + at, sector, true);
+            }
+        }
+    }
+
     /** Position in the write log: what a flush submitted now covers. */
     long logPosition() {
         return logStart + log.size();

@@ -28,10 +28,49 @@ public final class SimQueue implements IoQueue {
         return (SimDevice) dev;
     }
 
+    /**
+     * A backing operation in flight: what it does to the device, then its completion. When the
+     * daemon dies ({@link SimScheduler#processCrash}), the kernel still finishes the I/O it had
+     * submitted, or not: the device part may happen without the completion.
+     */
+    public static final class IoOp implements Runnable {
+        private final java.util.function.IntSupplier device;
+        private final IoCallback callback;
+        /** For a write: lands some of its sectors (a power loss in the middle of it); null otherwise. */
+        private final java.util.function.Consumer<java.util.Random> tear;
+
+        IoOp(java.util.function.IntSupplier device, IoCallback callback) {
+            this(device, callback, null);
+        }
+
+        IoOp(java.util.function.IntSupplier device, IoCallback callback, java.util.function.Consumer<java.util.Random> tear) {
+            this.device = device;
+            this.callback = callback;
+            this.tear = tear;
+        }
+
+        /** A power loss while this write was in flight: some of its sectors reached the media. */
+        void tear(java.util.Random random) {
+            if (tear != null) {
+                tear.accept(random);
+            }
+        }
+
+        @Override
+        public void run() {
+            callback.done(device.getAsInt());
+        }
+
+        /** The device part alone: the daemon that would have heard of it is gone. */
+        void landOnly() {
+            device.getAsInt();
+        }
+    }
+
     @Override
     public void read(BackingDevice dev, long offset, IoBuffer buf, IoCallback callback) {
         operations++;
-        scheduler.add(() -> callback.done(sim(dev).doRead(offset, buf)));
+        scheduler.add(new IoOp(() -> sim(dev).doRead(offset, buf), callback));
     }
 
     @Override
@@ -39,26 +78,30 @@ public final class SimQueue implements IoQueue {
         operations++;
         if ((flags & PREFLUSH) != 0) {
             long position = sim(dev).logPosition();
-            scheduler.add(() -> {
+            scheduler.add(new IoOp(() -> {
                 int f = sim(dev).doFlush(position);
-                callback.done(f < 0 ? f : sim(dev).doWrite(offset, buf, (flags & FUA) != 0));
-            });
+                return f < 0 ? f : sim(dev).doWrite(offset, buf, (flags & FUA) != 0);
+            }, callback, r -> {
+                // A sector of a preflushed write on the media means the flush before it was done.
+                sim(dev).doFlush(position);
+                sim(dev).tear(offset, buf, r);
+            }));
             return;
         }
-        scheduler.add(() -> callback.done(sim(dev).doWrite(offset, buf, (flags & FUA) != 0)));
+        scheduler.add(new IoOp(() -> sim(dev).doWrite(offset, buf, (flags & FUA) != 0), callback, r -> sim(dev).tear(offset, buf, r)));
     }
 
     @Override
     public void flush(BackingDevice dev, IoCallback callback) {
         operations++;
         long position = sim(dev).logPosition();
-        scheduler.add(() -> callback.done(sim(dev).doFlush(position)));
+        scheduler.add(new IoOp(() -> sim(dev).doFlush(position), callback));
     }
 
     @Override
     public void discard(BackingDevice dev, long offset, long length, IoCallback callback) {
         operations++;
-        scheduler.add(() -> callback.done(sim(dev).doDiscard(offset, length)));
+        scheduler.add(new IoOp(() -> sim(dev).doDiscard(offset, length), callback));
     }
 
     @Override

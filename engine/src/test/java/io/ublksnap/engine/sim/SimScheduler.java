@@ -72,8 +72,41 @@ public final class SimScheduler {
         }
     }
 
-    /** A crash: everything in flight is lost. */
+    /** Everything in flight is lost, and nothing of it happened. */
     public void dropAll() {
         ready.clear();
+    }
+
+    /**
+     * A power loss: everything in flight is lost, and each write in flight may have reached the
+     * media in part, some of its 512-byte sectors new and the others old. Returns how many tore.
+     */
+    public int powerLoss() {
+        int torn = 0;
+        for (Runnable e : ready) {
+            if (e instanceof SimQueue.IoOp op && random.nextInt(4) == 0) {
+                op.tear(random);
+                torn++;
+            }
+        }
+        ready.clear();
+        return torn;
+    }
+
+    /**
+     * The daemon dies: its tasks are gone, and each backing I/O it had submitted reaches the
+     * device or not (the kernel finishes what it was given; nobody hears of it). Returns how many
+     * landed.
+     */
+    public int processCrash() {
+        int landed = 0;
+        for (Runnable e : ready) {
+            if (e instanceof SimQueue.IoOp op && random.nextBoolean()) {
+                op.landOnly();
+                landed++;
+            }
+        }
+        ready.clear();
+        return landed;
     }
 }

@@ -86,7 +86,7 @@ class PersistentStoreTest {
     }
 
     static PersistentStore open(MemoryDevice cow, int chunk, Map<Long, Long> sink, List<String> warnings) throws IOException {
-        return PersistentStore.open(cow, StoreType.PERSISTENT, chunk, 0, BufferAllocator.DIRECT,
+        return PersistentStore.open(cow, StoreType.PERSISTENT, chunk, false, 0, BufferAllocator.DIRECT,
                 (o, n) -> sink.put(o, n) == null, warnings::add);
     }
 
@@ -97,12 +97,13 @@ class PersistentStoreTest {
     @Test
     void newStoreWritesHeaderAndZeroedFirstArea() throws IOException {
         MemoryDevice cow = new MemoryDevice("cow", 64L * CHUNK_BYTES);
-        // garbage where the first area will be
+        // garbage where the first area will be: only an explicit init request may overwrite it
         HostBuffer junk = HostBuffer.allocate(CHUNK_BYTES, 4096);
         junk.byteBuffer().put(0, new byte[CHUNK_BYTES]).putLong(0, -1L);
         cow.writeSync(CHUNK_BYTES, junk);
 
-        PersistentStore ps = open(cow, CHUNK, new LinkedHashMap<>(), new ArrayList<>());
+        PersistentStore ps = PersistentStore.open(cow, StoreType.PERSISTENT, CHUNK, true, 0, BufferAllocator.DIRECT,
+                (o, n) -> true, w -> { });
         ByteBuffer h = raw(cow, 0, CHUNK_BYTES);
         assertEquals(0x53, h.get(0));
         assertEquals(0x6e, h.get(1));
@@ -237,6 +238,50 @@ class PersistentStoreTest {
     }
 
     @Test
+    void aFileSystemWhoseFirstBytesAreZeroIsNotTakenForABlankCow() throws IOException {
+        // ext2/3/4 leave the first 1024 bytes alone and put their superblock (magic 0xEF53 at byte 56) after them
+        MemoryDevice ext4 = new MemoryDevice("ext4.img", 64L * CHUNK_BYTES);
+        HostBuffer sb = HostBuffer.allocate(1024, 4096);
+        sb.byteBuffer().order(ByteOrder.LITTLE_ENDIAN).putInt(0, 4096).putShort(56, (short) 0xEF53);
+        ext4.writeSync(1024, sb);
+        assertRefusedUntouched(ext4, CHUNK, "not blank");
+        // anything in the first metadata area counts too
+        MemoryDevice junk = new MemoryDevice("junk", 64L * CHUNK_BYTES);
+        HostBuffer b = HostBuffer.allocate(512, 4096);
+        b.byteBuffer().put(511, (byte) 1);
+        junk.writeSync(2L * CHUNK_BYTES - 512, b);
+        assertRefusedUntouched(junk, CHUNK, "not blank");
+    }
+
+    @Test
+    void anExplicitInitStartsANewSnapshotOnAnything() throws IOException {
+        MemoryDevice ext4 = new MemoryDevice("ext4.img", 64L * CHUNK_BYTES);
+        HostBuffer sb = HostBuffer.allocate(1024, 4096);
+        sb.byteBuffer().putShort(56, (short) 0xEF53);
+        ext4.writeSync(1024, sb);
+        PersistentStore ps = PersistentStore.open(ext4, StoreType.PERSISTENT, CHUNK, true, 0, BufferAllocator.DIRECT,
+                (o, n) -> true, w -> { });
+        assertTrue(ps.valid());
+        assertEquals(0, raw(ext4, 1024, 512).getShort(56), "the header chunk was rewritten whole");
+        // an old snapshot COW is started afresh too
+        MemoryDevice old = cowWithArea0(1, 2, 3, 4);
+        Map<Long, Long> loaded = new LinkedHashMap<>();
+        PersistentStore.open(old, StoreType.PERSISTENT, CHUNK, true, 0, BufferAllocator.DIRECT, (o, n) -> loaded.put(o, n) == null, w -> { });
+        assertTrue(loaded.isEmpty());
+        open(old, CHUNK, loaded, new ArrayList<>());
+        assertTrue(loaded.isEmpty(), "its exceptions are gone: " + loaded);
+    }
+
+    @Test
+    void aBlankCowNeedsNoInit() throws IOException {
+        MemoryDevice cow = new MemoryDevice("cow", 64L * CHUNK_BYTES);
+        HostBuffer b = HostBuffer.allocate(512, 4096);
+        b.byteBuffer().put(0, (byte) 7);
+        cow.writeSync(2L * CHUNK_BYTES, b); // data after the first area does not matter
+        assertTrue(open(cow, CHUNK, new LinkedHashMap<>(), new ArrayList<>()).valid());
+    }
+
+    @Test
     void refusesWrongMagic() throws IOException {
         MemoryDevice cow = new MemoryDevice("cow", 64L * CHUNK_BYTES);
         HostBuffer b = HostBuffer.allocate(512, 4096);
@@ -277,6 +322,54 @@ class PersistentStoreTest {
         assertRefusedUntouched(cowWithArea0(1, 2, 2, 6400), CHUNK, "beyond the COW's end");
         assertRefusedUntouched(cowWithArea0(1, 2, 2, 1), CHUNK, "is a metadata chunk");
         assertRefusedUntouched(cowWithArea0(1, 2, 1, 3), CHUNK, "already has an exception");
+    }
+
+    /** A COW whose area 0 is full ({@code newOf(i)} for entry i, old chunks 5000 + i) and that has {@code chunks} chunks. */
+    private static MemoryDevice cowWithFullArea0(long chunks, java.util.function.IntToLongFunction newOf) throws IOException {
+        MemoryDevice cow = new MemoryDevice("cow", chunks * CHUNK_BYTES);
+        HostBuffer b = HostBuffer.allocate(CHUNK_BYTES, 4096);
+        ByteBuffer bb = b.byteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        bb.putInt(0, 0x70416e53).putInt(4, 1).putInt(8, 1).putInt(12, CHUNK);
+        cow.writeSync(0, b);
+        for (int i = 0; i < EPA; i++) {
+            bb.putLong(i * 16, 5000 + i).putLong(i * 16 + 8, newOf.applyAsLong(i));
+        }
+        cow.writeSync(CHUNK_BYTES, b);
+        return cow;
+    }
+
+    @Test
+    void refusesAFullAreaAtTheCowsEndAsTheKernelDoes() throws IOException {
+        // Header, area 0 full, its 256 data chunks, and nothing after: the kernel's read of area 1 fails.
+        assertRefusedUntouched(cowWithFullArea0(2 + EPA, i -> 2 + i), CHUNK, "ends");
+    }
+
+    @Test
+    void refusesTwoExceptionsSharingACowChunk() throws IOException {
+        assertRefusedUntouched(cowWithArea0(1, 2, 7, 2), CHUNK, "COW chunk 2");
+        // the crafted COW of issue 9: a full last area whose entries reuse a few COW chunks
+        assertRefusedUntouched(cowWithFullArea0(2 + EPA, i -> 2 + i % 8), CHUNK, "COW chunk");
+    }
+
+    @Test
+    void filledToTheLastChunkEveryCommitIsAnsweredAndTheCowReopens() throws IOException {
+        // COW sizes around the end of area 0 and the start of area 1 (chunk 1 + 257 = 258)
+        for (long chunks : new long[]{3, 10, EPA + 1, EPA + 2, EPA + 3, EPA + 4, 2 * EPA + 3, 2 * EPA + 4}) {
+            MemoryDevice cow = new MemoryDevice("cow", chunks * CHUNK_BYTES);
+            PersistentStore ps = open(cow, CHUNK, new LinkedHashMap<>(), new ArrayList<>());
+            RecordingQueue q = new RecordingQueue();
+            List<Boolean> results = new ArrayList<>();
+            int n = 0;
+            for (long c; (c = ps.prepareException()) != ExceptionStore.NO_SPACE; n++) {
+                commit(ps, q, 10_000 + n, c, results);
+                q.drain();
+            }
+            assertEquals(n, results.size(), chunks + " chunks: every commit answered");
+            assertTrue(results.stream().allMatch(r -> r), chunks + " chunks: " + results);
+            Map<Long, Long> loaded = new LinkedHashMap<>();
+            open(cow, CHUNK, loaded, new ArrayList<>());
+            assertEquals(n, loaded.size(), chunks + " chunks: reopened with every exception");
+        }
     }
 
     @Test

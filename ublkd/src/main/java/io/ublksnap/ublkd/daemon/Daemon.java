@@ -267,14 +267,7 @@ public final class Daemon implements AutoCloseable {
         SnapshotTarget target = null;
         try {
             target = o.origin.load(new SnapshotConfig(name, cow, store, chunkSectors));
-            SnapshotTarget t = target;
-            await(controlLoop.<Void>async(f -> o.origin.activate(t, controlLoop, err -> {
-                if (err == null) {
-                    f.complete(null);
-                } else {
-                    f.completeExceptionally(err);
-                }
-            })));
+            await(o.origin.activate(target, controlLoop).toCompletableFuture());
             SnapDev s = new SnapDev(name, o, cow, target, store);
             s.chunkSectors = target.chunkSectors();
             s.device = UblkDevice.create(control, kernelFeatures, name, target,
@@ -291,9 +284,8 @@ public final class Daemon implements AutoCloseable {
             return describe(name);
         } catch (IOException | RuntimeException e) {
             if (target != null) {
-                SnapshotTarget t = target;
                 try {
-                    await(controlLoop.<Void>async(f -> o.origin.remove(t, controlLoop, () -> f.complete(null))));
+                    await(o.origin.remove(target, controlLoop).toCompletableFuture());
                 } catch (IOException | RuntimeException ignored) {
                     // the first error is the one to report
                 }
@@ -361,29 +353,8 @@ public final class Daemon implements AutoCloseable {
         if (findOrigin(t.origin()) != s.origin) {
             throw new SnapshotException("reload must keep the origin of " + name + " (" + s.origin.name + ")");
         }
-        SnapshotTarget old = s.target;
-        SnapshotTarget next = s.origin.origin.load(new SnapshotConfig(name, s.cow, t.store(), t.chunkSectors()));
-        try {
-            await(controlLoop.<Void>async(f -> old.suspend(() -> controlLoop.execute(() -> {
-                try {
-                    s.origin.origin.activate(next, controlLoop, err -> {
-                        if (err != null) {
-                            f.completeExceptionally(err);
-                            return;
-                        }
-                        s.device.target(next);
-                        old.resumeInto(next);
-                        f.complete(null);
-                    });
-                } catch (RuntimeException e) {
-                    f.completeExceptionally(e);
-                }
-            }))));
-        } catch (IOException | RuntimeException e) {
-            await(controlLoop.<Void>async(f -> s.origin.origin.remove(next, controlLoop, () -> f.complete(null))));
-            old.resume();
-            throw e;
-        }
+        SnapshotTarget next = await(s.origin.origin.reload(s.target, new SnapshotConfig(name, s.cow, t.store(), t.chunkSectors()),
+                controlLoop, s.device::target).toCompletableFuture());
         s.target = next;
         s.store = t.store();
         s.chunkSectors = next.chunkSectors();
@@ -410,7 +381,7 @@ public final class Daemon implements AutoCloseable {
         if (!s.store.persistent()) {
             throw new SnapshotException("snapshot " + name + " is transient (N): only persistent snapshots (P, PO) can be merged");
         }
-        s.origin.origin.startMerge(s.target, controlLoop, mergeListener(s));
+        await(s.origin.origin.startMerge(s.target, controlLoop, mergeListener(s)).toCompletableFuture());
         s.merging = true;
         saveConfig();
         return describe(name);
@@ -423,15 +394,8 @@ public final class Daemon implements AutoCloseable {
             SnapDev s = new SnapDev(e.name(), o, cow, null, e.store());
             s.chunkSectors = e.chunkSectors();
             s.merging = true;
-            CompletableFuture<Void> f = controlLoop.async(fut -> {
-                try {
-                    o.origin.resumeMerge(new SnapshotConfig(e.name(), cow, e.store(), e.chunkSectors()), controlLoop, mergeListener(s));
-                    fut.complete(null);
-                } catch (IOException ex) {
-                    fut.completeExceptionally(ex);
-                }
-            });
-            await(f);
+            await(o.origin.resumeMerge(new SnapshotConfig(e.name(), cow, e.store(), e.chunkSectors()), controlLoop, mergeListener(s))
+                    .toCompletableFuture());
             snapshots.put(e.name(), s);
             order.add(e.name());
             log.accept("resuming the merge of " + e.name() + " into " + o.name);
@@ -481,8 +445,7 @@ public final class Daemon implements AutoCloseable {
                 throw new SnapshotException("snapshot " + name + " is merging into " + s.origin.name + " and cannot be removed until the merge is done");
             }
             s.device.stop();
-            SnapshotTarget t = s.target;
-            await(controlLoop.<Void>async(f -> s.origin.origin.remove(t, controlLoop, () -> f.complete(null))));
+            await(s.origin.origin.remove(s.target, controlLoop).toCompletableFuture());
             s.device.delete();
             s.cow.close();
             snapshots.remove(name);
@@ -561,7 +524,7 @@ public final class Daemon implements AutoCloseable {
         m.put("table", "0 " + sectors + " snapshot " + s.origin.backing.name() + " " + s.cow.name() + " " + s.store.code() + " " + s.chunkSectors);
         if (s.merging) {
             MergeStatus ms = s.origin.origin.mergeStatus();
-            m.put("state", ms != null && ms.state().equals("failed") ? "merge failed" : "merging");
+            m.put("state", ms != null && ms.state() == MergeStatus.State.FAILED ? "merge failed" : "merging");
             m.put("status", "Invalid"); // the kernel: the merging snapshot's own device fails I/O
             if (ms != null) {
                 m.put("merge", mergeMap(ms));
@@ -586,7 +549,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     private static String mergeInfoLine(MergeStatus ms, SnapDev merging) {
-        if (ms.state().equals("failed")) {
+        if (ms.state() == MergeStatus.State.FAILED) {
             return "Merge failed";
         }
         if (merging == null) {
@@ -714,7 +677,7 @@ public final class Daemon implements AutoCloseable {
         closed = true;
         for (OriginDev o : origins.values()) {
             try {
-                await(controlLoop.<Void>async(f -> o.origin.stopMerge(() -> f.complete(null))));
+                await(o.origin.stopMerge().toCompletableFuture());
             } catch (IOException | RuntimeException e) {
                 log.accept("stopping the merge on " + o.name + ": " + e.getMessage());
             }
