@@ -3,7 +3,7 @@ package io.ublksnap.ublkd.cli;
 import io.ublksnap.engine.ChunkMap;
 import io.ublksnap.engine.SnapshotException;
 import io.ublksnap.engine.store.PersistentStore;
-import io.ublksnap.ublkd.control.Json;
+import io.ublksnap.ublkd.control.Wire;
 import io.ublksnap.ublkd.io.SegmentAllocator;
 import io.ublksnap.ublkd.io.SegmentBuffer;
 import picocli.CommandLine.Command;
@@ -78,7 +78,7 @@ public final class CowCommand implements Callable<Integer> {
                     m.put("map", ex.entrySet().stream().map(e -> e.getKey() + "->" + e.getValue()).toList());
                 }
                 if (json) {
-                    spec.commandLine().getOut().println(Json.write(m));
+                    spec.commandLine().getOut().println(Wire.write(m));
                 } else if (!info.initialized()) {
                     spec.commandLine().getOut().println(b.name() + ": no snapshot yet (starts with zeros): a new snapshot can be made on it");
                 } else {
