@@ -147,10 +147,6 @@ public final class ControlServer implements AutoCloseable {
 
     private void handle(SocketChannel c) {
         try (c) {
-            if (!allowed(c)) {
-                reply(c, Wire.error("permission denied: only root or the owner of " + socket + " may use ublkd"));
-                return;
-            }
             ScheduledFuture<?> timeout = timer.schedule(() -> {
                 try {
                     c.close();
@@ -165,6 +161,10 @@ public final class ControlServer implements AutoCloseable {
                 timeout.cancel(false);
             }
             if (line == null) {
+                return;
+            }
+            if (!allowed(c)) {
+                reply(c, Wire.error("permission denied: only root or the owner of " + socket + " may use ublkd"));
                 return;
             }
             Answer a = answer(line);

@@ -85,55 +85,16 @@ class CowCommandTest {
     @Test
     void inspectReadsAReadOnlyCowAsAnotherUser() throws Exception {
         setUp();
-        assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
-                "needs root and setpriv to run as another user");
+        assumeTrue(AsNobody.possible(), "needs root and setpriv to run as another user");
         Path ro = Files.createDirectories(dir.resolve("ro"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path c = ro.resolve("snap.cow");
         Files.copy(cow, c);
         Files.setPosixFilePermissions(c, PosixFilePermissions.fromString("r--r--r--"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = readableClassPath(Files.createDirectories(dir.resolve("cp")));
-        Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", java,
-                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", classPath, "io.ublksnap.ublkd.Main", "cow", "inspect", c.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), out);
+        AsNobody.Result r = AsNobody.run(dir, "cow", "inspect", c.toString());
+        String out = r.output();
+        assertEquals(0, r.code(), out);
         assertTrue(out.contains("2 exceptions"), out);
     }
 
-    /** The main classes and libraries, copied where another user can read them (root's ~/.m2 is private). */
-    private static String readableClassPath(Path into) throws IOException {
-        StringBuilder cp = new StringBuilder();
-        int i = 0;
-        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            Path p = Path.of(e);
-            String n = p.getFileName().toString();
-            Path copy = into.resolve(i++ + "-" + n);
-            if (Files.isDirectory(p) && e.endsWith("classes") && !e.endsWith("test-classes")) {
-                try (var walk = Files.walk(p)) {
-                    for (Path f : (Iterable<Path>) walk::iterator) {
-                        Path t = copy.resolve(p.relativize(f).toString());
-                        if (Files.isDirectory(f)) {
-                            Files.createDirectories(t);
-                        } else {
-                            Files.copy(f, t);
-                        }
-                    }
-                }
-            } else if (n.startsWith("picocli") || n.startsWith("jackson") || n.startsWith("ublksnap")) {
-                Files.copy(p, copy);
-            } else {
-                continue;
-            }
-            cp.append(cp.isEmpty() ? "" : java.io.File.pathSeparator).append(copy);
-        }
-        try (var walk = Files.walk(into)) {
-            for (Path f : (Iterable<Path>) walk::iterator) {
-                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(Files.isDirectory(f) ? "rwxr-xr-x" : "rw-r--r--"));
-            }
-        }
-        return cp.toString();
-    }
 }
