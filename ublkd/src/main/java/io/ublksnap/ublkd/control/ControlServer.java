@@ -178,11 +178,11 @@ public final class ControlServer implements AutoCloseable {
     }
 
     /** The answer to one request line, and whether it asked the daemon to stop. */
-    record Answer(String text, boolean stop) {
+    public record Answer(String text, boolean stop) {
     }
 
-    /** Decodes (strict UTF-8), parses and handles one request line; never throws. */
-    Answer answer(byte[] line) {
+    /** Decodes (strict UTF-8), parses and handles one request line; never throws (the socket loop and the fuzz tests). */
+    public Answer answer(byte[] line) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -194,7 +194,7 @@ public final class ControlServer implements AutoCloseable {
     }
 
     /** Parses and handles one request line; never throws. */
-    Answer answer(String line) {
+    public Answer answer(String line) {
         Request<?> r;
         try {
             r = Wire.request(line);
