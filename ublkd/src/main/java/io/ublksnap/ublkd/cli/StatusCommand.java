@@ -14,8 +14,16 @@ import java.util.List;
         description = "Show device status as dmsetup does ('NAME: 0 SECTORS TARGET STATUS'), the tables, or JSON.",
         footer = {"", "Snapshot status is dm-snapshot's: ALLOCATED/TOTAL METADATA (sectors), Invalid, Overflow or Merge failed.",
                 "A configured device that is not up shows 'NAME: not active: REASON'.",
-                "The JSON's fields are documented with the control protocol (io.ublksnap.ublkd.control.Wire);",
-                "new fields may be added, none are renamed or removed.",
+                "",
+                "JSON (stable: fields may be added, none renamed or removed; status and list print the same):",
+                "  every device: name, role (origin|snapshot), active, reason (when not active), device (/dev/ublkbN|null),",
+                "    sectors, table and status (dm's lines; null when not active)",
+                "  origin: backing, target (snapshot-origin|snapshot-merge), snapshots [names], queues, zero_copy, merge",
+                "  snapshot: origin, origin_backing, cow, store (P|PO|N), chunk_sectors, state (active, invalid, overflow,",
+                "    merging, merge failed, loaded, inactive), valid, overflow, exceptions, pending, allocated_sectors,",
+                "    total_sectors, metadata_sectors, used_percent (when known), merge",
+                "  merge: snapshot, state (merging|stopped|failed|done), merged_chunks, total_chunks, chunk_sectors,",
+                "    bytes_per_second, seconds_left (-1: unknown), error (when failed), cow, store, cow_sectors",
                 "", "Examples:", "  ublkd status", "  ublkd status snap1", "  ublkd status --table", "  ublkd status snap1 --json"})
 public final class StatusCommand extends ClientCommand {
     @Parameters(index = "0", arity = "0..1", description = "One device (default: all).")

@@ -167,9 +167,9 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
             }
         }
         for (OriginDev o : origins) {
-            if (o.origin != null) {
+            if (o.target != null) {
                 try {
-                    TableOps.await(engine.stopMerge(o.origin), options.stopWait(), "stopping the merge on " + o.name);
+                    TableOps.await(engine.stopMerge(o.target), options.stopWait(), "stopping the merge on " + o.name);
                 } catch (IOException | RuntimeException e) {
                     log.accept("stopping the merge on " + o.name + ": " + e.getMessage());
                 }

@@ -48,7 +48,8 @@ final class Registry {
         final Family family = new Family();
         volatile ConfigFile.OriginEntry entry;
         volatile FileBacking backing;
-        volatile Origin origin;
+        /** The engine's origin target (dm's snapshot-origin), once the backing is open. */
+        volatile Origin target;
         volatile DeviceHost.Served device;
         volatile String reason;
 
@@ -132,6 +133,8 @@ final class Registry {
 
     private final Map<String, Dev> devices = new LinkedHashMap<>();
     private final Set<String> reserved = new HashSet<>();
+    /** Real paths an operation is opening for a device not registered yet. */
+    private final Set<String> claimed = new HashSet<>();
 
     /** The real path of {@code p} (symlinks resolved), or {@code p} when it does not exist. */
     static String realPath(String p) {
@@ -220,6 +223,24 @@ final class Registry {
             }
         }
         return null;
+    }
+
+    /**
+     * Claims {@code path} for {@code self} (null: a device being made) until {@link #unclaim}: refuses
+     * a path another device uses or another operation is opening. Returns the real path.
+     */
+    synchronized String claim(String path, Dev self) {
+        String real = realPath(path);
+        String user = claimed.contains(real) ? "a device being made" : userOf(path, self);
+        if (user != null) {
+            throw new SnapshotException(path + " is in use by " + user + ": give each origin and COW its own file or device");
+        }
+        claimed.add(real);
+        return real;
+    }
+
+    synchronized void unclaim(String real) {
+        claimed.remove(real);
     }
 
     /** Every device, in creation order. */

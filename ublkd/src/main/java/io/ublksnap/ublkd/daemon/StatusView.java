@@ -63,7 +63,7 @@ final class StatusView {
     }
 
     private MergeInfo merge(OriginDev o) {
-        Origin engineOrigin = o.origin;
+        Origin engineOrigin = o.target;
         Lifecycle.MergeProgress m = engineOrigin == null ? null : engine.mergeStatus(engineOrigin);
         if (m == null || m.state() == MergeState.DONE) {
             return null;

@@ -91,12 +91,20 @@ final class TableOps {
         return holding(f, what, step);
     }
 
-    private static <T> T holding(Family f, String what, Step<T> step) throws IOException {
+    /** Paths the running operation claimed (see {@link #openUnused}); released when it ends, by then registered or not used. */
+    private final ThreadLocal<List<String>> claims = ThreadLocal.withInitial(ArrayList::new);
+
+    private <T> T holding(Family f, String what, Step<T> step) throws IOException {
         f.busyWith = what;
         f.busySinceNanos = System.nanoTime();
+        List<String> mine = claims.get();
+        int before = mine.size();
         try {
             return step.run();
         } finally {
+            while (mine.size() > before) {
+                registry.unclaim(mine.removeLast());
+            }
             f.busyWith = null;
             f.lane.release();
         }
@@ -163,11 +171,9 @@ final class TableOps {
         return path;
     }
 
+    /** Opens a backing no other device uses; the path stays claimed until the running operation ends. */
     private FileBacking openUnused(String path, Dev self) throws IOException {
-        String user = registry.userOf(path, self);
-        if (user != null) {
-            throw new SnapshotException(path + " is in use by " + user + ": give each origin and COW its own file or device");
-        }
+        claims.get().add(registry.claim(path, self));
         return backings.open(path);
     }
 
@@ -183,14 +189,15 @@ final class TableOps {
         checkPath("origin path", path);
         registry.reserve(name);
         try {
-            SparseFiles.Created created = backings.createSparse(path, createBytes);
-            try {
-                FileBacking b = openUnused(path, null);
+            OriginDev o = new OriginDev(new ConfigFile.OriginEntry(name, path));
+            return inFamily(o.family, "create origin " + name, () -> {
+                SparseFiles.Created created = backings.createSparse(path, createBytes);
                 try {
-                    OriginDev o = new OriginDev(new ConfigFile.OriginEntry(name, b.name()));
-                    return inFamily(o.family, "create origin " + name, () -> {
+                    FileBacking b = openUnused(path, null);
+                    try {
+                        o.entry = new ConfigFile.OriginEntry(name, b.name());
                         o.backing = b;
-                        o.origin = engine.newOrigin(name, b, msg -> log.accept(name + ": " + msg));
+                        o.target = engine.newOrigin(name, b, msg -> log.accept(name + ": " + msg));
                         startOriginDevice(o);
                         registry.add(o);
                         try {
@@ -202,15 +209,15 @@ final class TableOps {
                             throw e;
                         }
                         return view.describe(o);
-                    });
+                    } catch (IOException | RuntimeException e) {
+                        b.close();
+                        throw e;
+                    }
                 } catch (IOException | RuntimeException e) {
-                    b.close();
+                    created.undo();
                     throw e;
                 }
-            } catch (IOException | RuntimeException e) {
-                created.undo();
-                throw e;
-            }
+            });
         } finally {
             registry.release(name);
         }
@@ -218,7 +225,7 @@ final class TableOps {
 
     private void startOriginDevice(OriginDev o) throws IOException {
         FileBacking b = o.backing;
-        o.device = host.serve(o.name, o.origin, geometry(b.sizeSectors(), b, b.supportsDiscard()));
+        o.device = host.serve(o.name, o.target, geometry(b.sizeSectors(), b, b.supportsDiscard()));
         o.reason = null;
         links.link(o.name, o.device);
         log.accept("origin " + o.name + " on " + b.name() + " is " + o.device.blockPath() + (o.device.zeroCopy() ? " (zero copy)" : ""));
@@ -235,7 +242,10 @@ final class TableOps {
         registry.reserve(name);
         try {
             return inFamily(o.family, "create snapshot " + name, () -> {
-                if (o.origin == null) {
+                if (registry.get(o.name) != o) {
+                    throw new SnapshotException("origin " + o.name + " was removed meanwhile: see 'ublkd list'");
+                }
+                if (o.target == null) {
                     throw new SnapshotException("origin " + o.name + " is not active (" + o.reason + "): bring it up first with 'ublkd activate " + o.name + "'");
                 }
                 SparseFiles.Created created = backings.createSparse(cowPath, createBytes);
@@ -268,13 +278,13 @@ final class TableOps {
         FileBacking cow = openUnused(e.cow(), s);
         SnapshotTarget target = null;
         try {
-            target = await(engine.load(o.origin, new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors())));
-            await(engine.activate(o.origin, target));
+            target = await(engine.load(o.target, new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors())));
+            await(engine.activate(o.target, target));
             s.device = host.serve(s.name, target, geometry(target.sizeSectors(), o.backing, false));
         } catch (IOException | RuntimeException ex) {
             if (target != null) {
                 try {
-                    await(engine.remove(o.origin, target));
+                    await(engine.remove(o.target, target));
                 } catch (IOException | RuntimeException ignored) {
                     // the first error is the one to report
                 }
@@ -294,7 +304,7 @@ final class TableOps {
     /** Stops a live snapshot's device and removes its table (its COW is invalidated). */
     private void takeDown(SnapDev s) throws IOException {
         s.device.stop();
-        await(engine.remove(s.origin.origin, s.target));
+        await(engine.remove(s.origin.target, s.target));
         s.device.delete();
         s.cow.close();
         links.unlink(s.name);
@@ -352,7 +362,7 @@ final class TableOps {
             if (registry.origin(t.origin()) != s.origin) {
                 throw new SnapshotException("reload must keep the origin of " + name + " (" + s.origin.name + ")");
             }
-            Origin origin = s.origin.origin;
+            Origin origin = s.origin.target;
             SnapshotTarget old = s.target;
             SnapshotTarget next = await(engine.load(origin, new SnapshotConfig(name, s.cow, t.store(), t.chunkSectors())));
             DeviceHost.Served dev = s.device;
@@ -391,7 +401,7 @@ final class TableOps {
             s.entry = new ConfigFile.SnapshotEntry(name, before.origin(), before.cow(), before.store(), before.chunkSectors(), true);
             try {
                 persistence.save(registry);
-                await(engine.startMerge(s.origin.origin, s.target, events(s)));
+                await(engine.startMerge(s.origin.target, s.target, events(s)));
             } catch (IOException | RuntimeException e) {
                 s.merging = false;
                 s.entry = before;
@@ -448,7 +458,7 @@ final class TableOps {
         FileBacking cow = openUnused(e.cow(), s);
         try {
             s.cow = cow;
-            await(engine.resumeMerge(o.origin, new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors()), events(s)));
+            await(engine.resumeMerge(o.target, new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors()), events(s)));
         } catch (IOException | RuntimeException ex) {
             s.cow = null;
             cow.close();
@@ -544,11 +554,11 @@ final class TableOps {
 
     /** Holds the family's lane. */
     private void activateFamily(OriginDev o) throws IOException {
-        if (o.origin == null) {
+        if (o.target == null) {
             try {
                 FileBacking b = openUnused(o.entry.path(), o);
                 o.backing = b;
-                o.origin = engine.newOrigin(o.name, b, msg -> log.accept(o.name + ": " + msg));
+                o.target = engine.newOrigin(o.name, b, msg -> log.accept(o.name + ": " + msg));
                 o.entry = new ConfigFile.OriginEntry(o.name, b.name());
             } catch (IOException | RuntimeException e) {
                 o.reason = message(e);
