@@ -153,23 +153,19 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
             return;
         }
         closed = true;
-        ops.closing();
+        ops.lanes().closing();
         operations.shutdown();
         List<OriginDev> origins = registry.origins();
         for (OriginDev o : origins) {
-            try {
-                if (!o.family.lane.tryAcquire(options.stopWait().toMillis(), TimeUnit.MILLISECONDS)) {
-                    log.accept("'" + o.family.busyWith + "' did not finish within " + options.stopWait().toSeconds()
-                            + " s: stopping without it");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            String busy = ops.lanes().tryTake(o.family, options.stopWait());
+            if (busy != null) {
+                log.accept("'" + busy + "' did not finish within " + options.stopWait().toSeconds() + " s: stopping without it");
             }
         }
         for (OriginDev o : origins) {
             if (o.target != null) {
                 try {
-                    TableOps.await(engine.stopMerge(o.target), options.stopWait(), "stopping the merge on " + o.name);
+                    Lanes.await(engine.stopMerge(o.target), options.stopWait(), "stopping the merge on " + o.name);
                 } catch (IOException | RuntimeException e) {
                     log.accept("stopping the merge on " + o.name + ": " + e.getMessage());
                 }

@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  * (a {@link Family}) run one at a time; operations on different origins, and status, do not wait
  * for each other. An operation that cannot get its family within {@code laneWait} is refused as
  * busy, naming what runs. Every operation either completes or changes nothing it could undo, and
- * refuses bad input with a one-line {@link SnapshotException}.
+ * refuses bad input with a one-line {@link SnapshotException}. Operations of one origin and its
+ * snapshots run one at a time ({@link Lanes}).
  */
 final class TableOps {
     private final Registry registry;
@@ -41,8 +42,7 @@ final class TableOps {
     private final Backings backings;
     private final StatusView view;
     private final Consumer<String> log;
-    private final Duration laneWait;
-    private volatile boolean closing;
+    private final Lanes lanes;
 
     TableOps(Registry registry, Lifecycle engine, DeviceHost host, Persistence persistence, Links links, Backings backings,
              StatusView view, Consumer<String> log, Duration laneWait) {
@@ -54,106 +54,11 @@ final class TableOps {
         this.links = links;
         this.view = view;
         this.log = log;
-        this.laneWait = laneWait;
+        this.lanes = new Lanes(registry, laneWait);
     }
 
-    // -------------------------------------------------------------------------------------------
-    // Families: one operation at a time
-
-    interface Step<T> {
-        T run() throws IOException;
-    }
-
-    /** Runs {@code step} as the family's only operation; refuses if the family stays busy longer than laneWait. */
-    <T> T inFamily(Family f, String what, Step<T> step) throws IOException {
-        if (closing) {
-            throw new SnapshotException("ublkd is stopping: try again once it is back");
-        }
-        boolean got;
-        try {
-            got = f.lane.tryAcquire(laneWait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for " + what);
-        }
-        if (!got) {
-            String busy = f.busyWith;
-            long secs = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - f.busySinceNanos);
-            throw new SnapshotException("cannot " + what + " now: '" + (busy == null ? "another operation" : busy)
-                    + "' on the same origin has been running for " + secs + " s; try again when it is done (see 'ublkd status')");
-        }
-        return holding(f, what, step);
-    }
-
-    /** As {@link #inFamily}, waiting as long as it takes (for work the engine started by itself, e.g. a finished merge). */
-    <T> T inFamilyEventually(Family f, String what, Step<T> step) throws IOException {
-        f.lane.acquireUninterruptibly();
-        return holding(f, what, step);
-    }
-
-    /** Paths the running operation claimed (see {@link #openUnused}); released when it ends, by then registered or not used. */
-    private final ThreadLocal<List<String>> claims = ThreadLocal.withInitial(ArrayList::new);
-
-    private <T> T holding(Family f, String what, Step<T> step) throws IOException {
-        f.busyWith = what;
-        f.busySinceNanos = System.nanoTime();
-        List<String> mine = claims.get();
-        int before = mine.size();
-        try {
-            return step.run();
-        } finally {
-            while (mine.size() > before) {
-                registry.unclaim(mine.removeLast());
-            }
-            f.busyWith = null;
-            f.lane.release();
-        }
-    }
-
-    /** Waits for an engine step; its failure is thrown as it is. */
-    static <T> T await(CompletionStage<T> stage) throws IOException {
-        try {
-            return stage.toCompletableFuture().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        } catch (ExecutionException e) {
-            throw rethrow(e.getCause());
-        }
-    }
-
-    /** Waits at most {@code d} for an engine step (for a stop that must end). */
-    static <T> T await(CompletionStage<T> stage, Duration d, String what) throws IOException {
-        try {
-            return stage.toCompletableFuture().get(d.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        } catch (TimeoutException e) {
-            throw new IOException(what + " did not finish within " + d.toSeconds() + " s");
-        } catch (ExecutionException e) {
-            throw rethrow(e.getCause());
-        }
-    }
-
-    private static IOException rethrow(Throwable c) {
-        while (c instanceof CompletionException && c.getCause() != null) {
-            c = c.getCause();
-        }
-        if (c instanceof IOException io) {
-            return io;
-        }
-        if (c instanceof RuntimeException re) {
-            throw re;
-        }
-        if (c instanceof Error err) {
-            throw err;
-        }
-        return new IOException(c.getMessage(), c);
-    }
-
-    void closing() {
-        closing = true;
+    Lanes lanes() {
+        return lanes;
     }
 
     // -------------------------------------------------------------------------------------------
@@ -173,7 +78,7 @@ final class TableOps {
 
     /** Opens a backing no other device uses; the path stays claimed until the running operation ends. */
     private FileBacking openUnused(String path, Dev self) throws IOException {
-        claims.get().add(registry.claim(path, self));
+        lanes.claim(path, self);
         return backings.open(path);
     }
 
@@ -190,7 +95,7 @@ final class TableOps {
         registry.reserve(name);
         try {
             OriginDev o = new OriginDev(new ConfigFile.OriginEntry(name, path));
-            return inFamily(o.family, "create origin " + name, () -> {
+            return lanes.inFamily(o.family, "create origin " + name, () -> {
                 SparseFiles.Created created = backings.createSparse(path, createBytes);
                 try {
                     FileBacking b = openUnused(path, null);
@@ -241,7 +146,7 @@ final class TableOps {
         OriginDev o = registry.origin(originRef);
         registry.reserve(name);
         try {
-            return inFamily(o.family, "create snapshot " + name, () -> {
+            return lanes.inFamily(o.family, "create snapshot " + name, () -> {
                 if (registry.get(o.name) != o) {
                     throw new SnapshotException("origin " + o.name + " was removed meanwhile: see 'ublkd list'");
                 }
@@ -278,13 +183,13 @@ final class TableOps {
         FileBacking cow = openUnused(e.cow(), s);
         SnapshotTarget target = null;
         try {
-            target = await(engine.load(o.target, new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors())));
-            await(engine.activate(o.target, target));
+            target = Lanes.await(engine.load(o.target, new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors())));
+            Lanes.await(engine.activate(o.target, target));
             s.device = host.serve(s.name, target, geometry(target.sizeSectors(), o.backing, false));
         } catch (IOException | RuntimeException ex) {
             if (target != null) {
                 try {
-                    await(engine.remove(o.target, target));
+                    Lanes.await(engine.remove(o.target, target));
                 } catch (IOException | RuntimeException ignored) {
                     // the first error is the one to report
                 }
@@ -304,7 +209,7 @@ final class TableOps {
     /** Stops a live snapshot's device and removes its table (its COW is invalidated). */
     private void takeDown(SnapDev s) throws IOException {
         s.device.stop();
-        await(engine.remove(s.origin.target, s.target));
+        Lanes.await(engine.remove(s.origin.target, s.target));
         s.device.delete();
         s.cow.close();
         links.unlink(s.name);
@@ -348,7 +253,7 @@ final class TableOps {
         if (!t.isSnapshot()) {
             throw new SnapshotException("reload of snapshot " + name + " needs a 'snapshot ORIGIN COW P|PO|N CHUNK' table");
         }
-        return inFamily(s.family(), "reload " + name, () -> {
+        return lanes.inFamily(s.family(), "reload " + name, () -> {
             if (s.merging) {
                 throw new SnapshotException("snapshot " + name + " is merging: its table cannot change until the merge is done");
             }
@@ -364,9 +269,9 @@ final class TableOps {
             }
             Origin origin = s.origin.target;
             SnapshotTarget old = s.target;
-            SnapshotTarget next = await(engine.load(origin, new SnapshotConfig(name, s.cow, t.store(), t.chunkSectors())));
+            SnapshotTarget next = Lanes.await(engine.load(origin, new SnapshotConfig(name, s.cow, t.store(), t.chunkSectors())));
             DeviceHost.Served dev = s.device;
-            await(engine.handover(origin, old, next, dev::retarget));
+            Lanes.await(engine.handover(origin, old, next, dev::retarget));
             s.target = next;
             s.entry = new ConfigFile.SnapshotEntry(name, s.origin.name, s.cow.name(), t.store(), next.chunkSectors(), false);
             persistence.save(registry);
@@ -386,7 +291,7 @@ final class TableOps {
      */
     DeviceInfo merge(String name) throws IOException {
         SnapDev s = registry.snapshot(name);
-        return inFamily(s.family(), "merge " + name, () -> {
+        return lanes.inFamily(s.family(), "merge " + name, () -> {
             if (s.merging) {
                 return view.describe(s);
             }
@@ -401,7 +306,7 @@ final class TableOps {
             s.entry = new ConfigFile.SnapshotEntry(name, before.origin(), before.cow(), before.store(), before.chunkSectors(), true);
             try {
                 persistence.save(registry);
-                await(engine.startMerge(s.origin.target, s.target, events(s)));
+                Lanes.await(engine.startMerge(s.origin.target, s.target, events(s)));
             } catch (IOException | RuntimeException e) {
                 s.merging = false;
                 s.entry = before;
@@ -430,7 +335,7 @@ final class TableOps {
 
     private void mergeDone(SnapDev s) {
         try {
-            inFamilyEventually(s.family(), "finish the merge of " + s.name, () -> {
+            lanes.inFamilyEventually(s.family(), "finish the merge of " + s.name, () -> {
                 log.accept("merge of " + s.name + " into " + s.origin.name + " complete; removing the snapshot");
                 try {
                     if (s.device != null) {
@@ -458,7 +363,7 @@ final class TableOps {
         FileBacking cow = openUnused(e.cow(), s);
         try {
             s.cow = cow;
-            await(engine.resumeMerge(o.target, new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors()), events(s)));
+            Lanes.await(engine.resumeMerge(o.target, new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors()), events(s)));
         } catch (IOException | RuntimeException ex) {
             s.cow = null;
             cow.close();
@@ -474,7 +379,7 @@ final class TableOps {
 
     void remove(String name) throws IOException {
         Dev d = registry.require(name);
-        inFamily(d.family(), "remove " + name, () -> {
+        lanes.inFamily(d.family(), "remove " + name, () -> {
             switch (d) {
                 case SnapDev s -> removeSnapshot(s);
                 case OriginDev o -> removeOrigin(o);
@@ -539,7 +444,7 @@ final class TableOps {
         }
         List<DeviceInfo> out = new ArrayList<>();
         for (OriginDev o : families) {
-            inFamily(o.family, "activate " + o.name, () -> {
+            lanes.inFamily(o.family, "activate " + o.name, () -> {
                 activateFamily(o);
                 return null;
             });
