@@ -14,6 +14,8 @@ import io.ublksnap.ublkd.daemon.Registry.SnapDev;
 import io.ublksnap.ublkd.io.FileBacking;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -461,6 +463,7 @@ final class TableOps {
     private void activateFamily(OriginDev o) throws IOException {
         if (o.target == null) {
             try {
+                present(o.entry.path());
                 FileBacking b = openUnused(o.entry.path(), o);
                 o.backing = b;
                 o.target = engine.newOrigin(o.name, b, msg -> log.accept(o.name + ": " + msg));
@@ -477,6 +480,7 @@ final class TableOps {
         for (SnapDev s : registry.snapshotsOf(o)) {
             if (!s.merging && s.target == null) {
                 try {
+                    present(s.entry.cow());
                     bringUp(s);
                 } catch (IOException | RuntimeException e) {
                     s.reason = message(e);
@@ -487,6 +491,7 @@ final class TableOps {
         for (SnapDev s : registry.snapshotsOf(o)) {
             if (s.merging && !s.mergeRunning) {
                 try {
+                    present(s.entry.cow());
                     resumeMerge(s);
                 } catch (IOException | RuntimeException e) {
                     s.reason = "its merge cannot resume: " + message(e);
@@ -508,6 +513,13 @@ final class TableOps {
                 o.reason = message(e);
                 log.accept("origin " + o.name + " is not active: " + o.reason);
             }
+        }
+    }
+
+    /** A configured backing that is not there (yet): a disk not plugged in, a file system not mounted. */
+    private static void present(String path) throws IOException {
+        if (!Files.exists(Path.of(path))) {
+            throw new IOException("no such file or device: " + path + " (not there yet? 'ublkd activate' brings it up once it is)");
         }
     }
 
