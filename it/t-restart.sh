@@ -44,4 +44,20 @@ restart_daemon
 sha256sum < "$L/a" | cmp -s - "$D/a.sum" || fail "snapshot a changed across the crash"
 ok "snapshot a reads as before the crash"
 u status
+step "a backing file missing at start: kept in the configuration, brought up later"
+stop_daemon
+cp "$D/devices.conf" "$D/devices.conf.before"
+mkdir "$D/away"; mv "$D/b.cow" "$D/away/"
+restart_daemon
+cmp -s "$D/devices.conf" "$D/devices.conf.before" || { diff "$D/devices.conf.before" "$D/devices.conf"; fail "the configuration lost or changed entries"; }
+u status > "$D/status.partial"; cat "$D/status.partial"
+grep -q "^b: not active: no such file" "$D/status.partial" || fail "b is not shown as not active with its reason"
+grep -q "^base: not active: waiting for snapshot b" "$D/status.partial" || fail "the origin started while its snapshot b was missing"
+sha256sum < "$L/a" | cmp -s - "$D/a.sum" || fail "snapshot a reads differently"
+mv "$D/away/b.cow" "$D/"
+u activate --all
+u activate base >/dev/null # again: nothing to do
+sha256sum < "$L/a" | cmp -s - "$D/a.sum" || fail "snapshot a changed"
+u status | grep -q "not active" && fail "still not active after activate: $(u status)"
+ok "kept as it was, shown with the reason, brought up by 'ublkd activate'"
 stop_daemon

@@ -1,5 +1,6 @@
 package io.ublksnap.ublkd;
 
+import io.ublksnap.ublkd.cli.ActivateCommand;
 import io.ublksnap.ublkd.cli.CowCommand;
 import io.ublksnap.ublkd.cli.FeaturesCommand;
 import io.ublksnap.ublkd.cli.ListCommand;
@@ -64,6 +65,7 @@ public final class Main implements Runnable {
         COMMANDS.put("reload", ReloadCommand::new);
         COMMANDS.put("merge", MergeCommand::new);
         COMMANDS.put("remove", RemoveCommand::new);
+        COMMANDS.put("activate", ActivateCommand::new);
         COMMANDS.put("status", StatusCommand::new);
         COMMANDS.put("list", ListCommand::new);
         COMMANDS.put("stop", StopCommand::new);
@@ -109,7 +111,7 @@ public final class Main implements Runnable {
             cl.setErr(err);
         }
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("ublkd: " + oneLine(ex));
+            cmd.getErr().println("ublkd: " + message(ex));
             if (main.verbose) {
                 ex.printStackTrace(cmd.getErr());
             }
@@ -117,11 +119,27 @@ public final class Main implements Runnable {
         });
         cl.setParameterExceptionHandler((ex, args2) -> {
             CommandLine c = ex.getCommandLine();
-            String m = ex.getMessage();
+            String m = oneLine(ex);
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                m += " (did you mean " + String.join(" or ", u.getSuggestions().stream().limit(3).map(x -> "'" + x + "'").toList()) + "?)";
+            }
             c.getErr().println("ublkd: " + m + (m.contains("--help") ? "" : " (see '" + c.getCommandSpec().qualifiedName() + " --help')"));
             return 2;
         });
         return cl.execute(args);
+    }
+
+    /** An error as one line for the user: file system errors name the problem, not only the path. */
+    static String message(Throwable e) {
+        String path = e instanceof java.nio.file.FileSystemException f ? f.getFile() : null;
+        return switch (e) {
+            case java.nio.file.NoSuchFileException x -> "no such file or directory: " + path;
+            case java.nio.file.AccessDeniedException x -> "permission denied: " + path;
+            case java.nio.file.NotDirectoryException x -> "not a directory: " + path;
+            case java.nio.file.FileSystemException x when x.getReason() != null -> path + ": " + x.getReason();
+            case OutOfMemoryError x -> "out of memory (give the JVM more with UBLKD_JAVA_OPTS=-Xmx...)";
+            default -> oneLine(e);
+        };
     }
 
     public static String oneLine(Throwable e) {

@@ -1,6 +1,6 @@
 package io.ublksnap.ublkd;
 
-import io.ublksnap.ublkd.control.Json;
+import io.ublksnap.ublkd.control.Wire;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -117,6 +117,7 @@ class CliVmTest {
         byte[] junkBefore = Files.readAllBytes(junk);
 
         refused("unknown origin", "snapshot", "s1", "--origin", "nosuch", "--cow", dir.resolve("x.cow").toString(), "--create", "16M");
+        assertTrue(!Files.exists(dir.resolve("x.cow")), "a refused snapshot created its COW");
         refused("in use by snapshot good", "snapshot", "s2", "--origin", "base", "--cow", cow.toString());
         refused("in use by origin base", "snapshot", "s3", "--origin", "base", "--cow", origin.toString());
         refused("too small", "snapshot", "s4", "--origin", "base", "--cow", dir.resolve("tiny.cow").toString(), "--chunk", "8");
@@ -160,10 +161,10 @@ class CliVmTest {
         String status = ok("status", "t-snap").out().strip();
         assertEquals("t-snap: 0 65536 snapshot 32/32768 32", status);
         @SuppressWarnings("unchecked")
-        Map<String, Object> json = (Map<String, Object>) Json.parse(ok("status", "t-snap", "--json").out());
+        Map<String, Object> json = (Map<String, Object>) Wire.parse(ok("status", "t-snap", "--json").out());
         assertEquals("snapshot", json.get("role"));
         assertEquals("PO", json.get("store"));
-        assertEquals(16L, json.get("chunk_sectors"));
+        assertEquals(16L, ((Number) json.get("chunk_sectors")).longValue());
         assertEquals("active", json.get("state"));
         assertTrue(String.valueOf(json.get("device")).startsWith("/dev/ublkb"));
         ok("remove", "t-snap");
@@ -211,7 +212,7 @@ class CliVmTest {
         }
         assertNull(failure.get(), () -> "I/O failed across the reload: " + failure.get());
         @SuppressWarnings("unchecked")
-        Map<String, Object> j = (Map<String, Object>) Json.parse(ok("status", "h-snap", "--json").out());
+        Map<String, Object> j = (Map<String, Object>) Wire.parse(ok("status", "h-snap", "--json").out());
         assertEquals("PO", j.get("store"));
         assertEquals("active", j.get("state"));
         assertTrue(((Number) j.get("exceptions")).longValue() >= exceptionsBefore, "exceptions lost in the handover");
@@ -223,13 +224,13 @@ class CliVmTest {
 
     private static long exceptions(String name) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> j = (Map<String, Object>) Json.parse(ok("status", name, "--json").out());
+        Map<String, Object> j = (Map<String, Object>) Wire.parse(ok("status", name, "--json").out());
         return ((Number) j.get("exceptions")).longValue();
     }
 
     private static String devOf(String name) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> j = (Map<String, Object>) Json.parse(ok("status", name, "--json").out());
+        Map<String, Object> j = (Map<String, Object>) Wire.parse(ok("status", name, "--json").out());
         return (String) j.get("device");
     }
 

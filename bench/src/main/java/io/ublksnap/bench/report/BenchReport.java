@@ -1,6 +1,6 @@
 package io.ublksnap.bench.report;
 
-import io.ublksnap.ublkd.control.Json;
+import com.fasterxml.jackson.jr.ob.JSON;
 
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
@@ -128,7 +128,7 @@ public final class BenchReport {
         all.put("kernel", kernel);
         all.put("jobs", jsonRows);
         all.put("extra", extras);
-        Files.writeString(dir.resolve("results.json"), Json.write(all) + "\n");
+        Files.writeString(dir.resolve("results.json"), JSON.std.asString(all) + "\n");
         chart(dir.resolve("ratios.png"), labels, ratios, kernel);
     }
 
@@ -136,9 +136,9 @@ public final class BenchReport {
         return seq ? r.mbps : r.iops;
     }
 
-    static Run parse(String job, String stack, String text, double cpu) {
+    static Run parse(String job, String stack, String text, double cpu) throws IOException {
         @SuppressWarnings("unchecked")
-        Map<String, Object> root = (Map<String, Object>) Json.parse(text.substring(text.indexOf('{')));
+        Map<String, Object> root = (Map<String, Object>) JSON.std.anyFrom(text.substring(text.indexOf('{')));
         @SuppressWarnings("unchecked")
         Map<String, Object> j = (Map<String, Object>) ((List<Object>) root.get("jobs")).getFirst();
         @SuppressWarnings("unchecked")

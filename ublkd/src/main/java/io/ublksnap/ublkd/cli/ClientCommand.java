@@ -2,14 +2,13 @@ package io.ublksnap.ublkd.cli;
 
 import io.ublksnap.ublkd.Main;
 import io.ublksnap.ublkd.control.ControlClient;
+import io.ublksnap.ublkd.control.Request;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** A command that talks to the running daemon through its control socket. */
@@ -29,14 +28,20 @@ public abstract class ClientCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
-    protected Object call(String op, Object... keyValues) {
-        Map<String, Object> req = new LinkedHashMap<>();
-        req.put("op", op);
-        for (int i = 0; i + 1 < keyValues.length; i += 2) {
-            if (keyValues[i + 1] != null) {
-                req.put((String) keyValues[i], keyValues[i + 1]);
-            }
-        }
-        return new ControlClient(main.socket).call(req);
+    protected <R> R call(Request<R> request) {
+        return new ControlClient(main.socket).call(request);
+    }
+
+    /** A path the user gave, made absolute here: the daemon runs in /, not in the user's directory. */
+    static String absolute(String path) {
+        return Path.of(path).toAbsolutePath().normalize().toString();
+    }
+
+    /**
+     * A device word of a table line or --origin: a path if it has a '/' (made absolute), else left as
+     * it is (an origin's name, or a device number MAJ:MIN).
+     */
+    static String deviceWord(String word) {
+        return word.contains("/") ? absolute(word) : word;
     }
 }

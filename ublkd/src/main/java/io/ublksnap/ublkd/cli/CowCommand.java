@@ -3,17 +3,21 @@ package io.ublksnap.ublkd.cli;
 import io.ublksnap.engine.ChunkMap;
 import io.ublksnap.engine.SnapshotException;
 import io.ublksnap.engine.store.PersistentStore;
-import io.ublksnap.ffi.Libc;
-import io.ublksnap.ublkd.control.Json;
-import io.ublksnap.ublkd.io.FileBacking;
+import io.ublksnap.ublkd.control.Wire;
 import io.ublksnap.ublkd.io.SegmentAllocator;
 import io.ublksnap.ublkd.io.SegmentBuffer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,9 +28,13 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:", "  ublkd cow inspect /var/lib/ublksnap/snap1.cow",
                 "  ublkd cow export --origin base.img --cow snap1.cow --out snap1.img"})
 public final class CowCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        throw new SnapshotException("give a subcommand: 'ublkd cow inspect COW' or 'ublkd cow export ...'");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "give a subcommand: 'ublkd cow inspect COW' or 'ublkd cow export ...'");
     }
 
     @Command(name = "inspect", mixinStandardHelpOptions = true,
@@ -47,7 +55,7 @@ public final class CowCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            try (FileBacking b = FileBacking.open(cow)) {
+            try (ReadOnlyBacking b = ReadOnlyBacking.open(cow)) {
                 Map<Long, Long> ex = new LinkedHashMap<>();
                 PersistentStore.CowInfo info = PersistentStore.inspect(b, SegmentAllocator.INSTANCE, (o, n) -> {
                     if (list) {
@@ -70,7 +78,7 @@ public final class CowCommand implements Callable<Integer> {
                     m.put("map", ex.entrySet().stream().map(e -> e.getKey() + "->" + e.getValue()).toList());
                 }
                 if (json) {
-                    spec.commandLine().getOut().println(Json.write(m));
+                    spec.commandLine().getOut().println(Wire.write(m));
                 } else if (!info.initialized()) {
                     spec.commandLine().getOut().println(b.name() + ": no snapshot yet (starts with zeros): a new snapshot can be made on it");
                 } else {
@@ -88,7 +96,9 @@ public final class CowCommand implements Callable<Integer> {
 
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Write the image a snapshot shows (its origin plus its COW) to a file, without a daemon.",
-            footer = {"", "The origin must not have changed since the snapshot's last use other than through it.", "",
+            footer = {"", "The origin must not have changed since the snapshot's last use other than through it.",
+                    "The inputs are only read. A file is written whole under a temporary name and renamed at the end;",
+                    "a block device is written in place. The output can be neither input.", "",
                     "Example:", "  ublkd cow export --origin base.img --cow snap1.cow --out snap1.img"})
     static final class Export implements Callable<Integer> {
         @picocli.CommandLine.Spec
@@ -100,39 +110,127 @@ public final class CowCommand implements Callable<Integer> {
         @Option(names = "--cow", required = true, description = "The snapshot's COW.")
         String cow;
 
-        @Option(names = "--out", required = true, description = "Where to write the image.")
+        @Option(names = "--out", required = true, description = "Where to write the image (a new or replaced file, or a block device).")
         String out;
 
         @Override
         public Integer call() throws Exception {
-            try (FileBacking o = FileBacking.open(origin); FileBacking c = FileBacking.open(cow); Arena arena = Arena.ofConfined()) {
+            try (ReadOnlyBacking o = ReadOnlyBacking.open(origin); ReadOnlyBacking c = ReadOnlyBacking.open(cow);
+                 Arena arena = Arena.ofConfined()) {
+                Output target = Output.of(Path.of(out), Path.of(o.name()), Path.of(c.name()));
                 ChunkMap map = new ChunkMap();
                 PersistentStore.CowInfo info = PersistentStore.inspect(c, SegmentAllocator.INSTANCE, (ol, n) -> map.put(ol, n, -1) == -1);
                 if (!info.initialized() || !info.valid()) {
                     throw new SnapshotException("COW " + c.name() + (info.initialized() ? " is invalid" : " holds no snapshot"));
                 }
                 long chunkBytes = (long) info.chunkSectors() << 9;
-                MemorySegment buf = arena.allocate(chunkBytes, 4096);
-                SegmentBuffer sb = new SegmentBuffer(buf, -1);
-                int fd = Libc.open(out, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_TRUNC | Libc.O_CLOEXEC, 0644);
-                try {
+                SegmentBuffer sb = new SegmentBuffer(arena.allocate(chunkBytes, 4096), -1);
+                long fromCow = 0;
+                long fromOrigin = 0;
+                long written = 0;
+                try (Output w = target.open()) {
                     for (long chunk = 0; chunk * chunkBytes < o.sizeBytes(); chunk++) {
                         long len = Math.min(chunkBytes, o.sizeBytes() - chunk * chunkBytes);
                         SegmentBuffer part = sb.slice(0, len);
                         long nc = map.get(chunk, -1);
                         if (nc >= 0) {
                             c.readSync(nc * chunkBytes, part);
+                            fromCow++;
                         } else {
                             o.readSync(chunk * chunkBytes, part);
+                            fromOrigin++;
                         }
-                        Libc.pwrite(fd, part.segment(), chunk * chunkBytes);
+                        written += w.write(part.segment().asByteBuffer(), chunk * chunkBytes);
                     }
-                } finally {
-                    Libc.close(fd);
+                    w.commit();
                 }
-                spec.commandLine().getOut().println(out + ": " + o.sizeBytes() + " bytes, " + map.size() + " chunks from the COW");
+                spec.commandLine().getOut().println(out + ": " + written + " bytes written, " + fromCow
+                        + (fromCow == 1 ? " chunk" : " chunks") + " from the COW, " + fromOrigin + " from the origin");
             }
             return 0;
+        }
+    }
+
+    /**
+     * Where an export goes: a block device written in place, or a file written under a temporary
+     * name in its directory and renamed over it once complete. Refuses to be one of the inputs.
+     */
+    static final class Output implements AutoCloseable {
+        private final Path path;
+        private final boolean blockDevice;
+        private Path tmp;
+        private FileChannel ch;
+        private boolean committed;
+
+        private Output(Path path, boolean blockDevice) {
+            this.path = path;
+            this.blockDevice = blockDevice;
+        }
+
+        static Output of(Path out, Path... inputs) throws IOException {
+            Path p = out.toAbsolutePath();
+            if (Files.isDirectory(p)) {
+                throw new SnapshotException(out + " is a directory: give the path of the image to write");
+            }
+            boolean block = false;
+            if (Files.exists(p)) {
+                Map<String, Object> a = Files.readAttributes(p, "unix:dev,ino,rdev,mode");
+                block = ((Integer) a.get("mode") & 0170000) == 0060000;
+                for (Path in : inputs) {
+                    Map<String, Object> b = Files.readAttributes(in, "unix:dev,ino,rdev,mode");
+                    boolean sameInode = a.get("dev").equals(b.get("dev")) && a.get("ino").equals(b.get("ino"));
+                    boolean sameDevice = block && ((Integer) b.get("mode") & 0170000) == 0060000 && a.get("rdev").equals(b.get("rdev"));
+                    if (sameInode || sameDevice) {
+                        throw new SnapshotException("--out " + out + " is the same file as the input " + in
+                                + ": write the image somewhere else");
+                    }
+                }
+            }
+            return new Output(p, block);
+        }
+
+        Output open() throws IOException {
+            if (blockDevice) {
+                ch = FileChannel.open(path, StandardOpenOption.WRITE);
+            } else {
+                Path dir = path.getParent();
+                tmp = dir.resolve("." + path.getFileName() + ".export-" + ProcessHandle.current().pid());
+                ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+            }
+            return this;
+        }
+
+        /** Writes all of {@code b} at {@code offset}; returns the bytes written. */
+        long write(ByteBuffer b, long offset) throws IOException {
+            long n = 0;
+            while (b.hasRemaining()) {
+                int w = ch.write(b, offset + n);
+                if (w <= 0) {
+                    throw new IOException("cannot write to " + path + " at " + (offset + n) + ": no progress");
+                }
+                n += w;
+            }
+            return n;
+        }
+
+        /** Makes the image durable and, for a file, puts it in place. */
+        void commit() throws IOException {
+            ch.force(true);
+            ch.close();
+            if (tmp != null) {
+                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            committed = true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (ch != null && ch.isOpen()) {
+                ch.close();
+            }
+            if (!committed && tmp != null) {
+                Files.deleteIfExists(tmp);
+            }
         }
     }
 }

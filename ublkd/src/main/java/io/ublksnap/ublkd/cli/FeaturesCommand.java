@@ -1,8 +1,8 @@
 package io.ublksnap.ublkd.cli;
 
+import io.ublksnap.ublkd.control.FeaturesInfo;
+import io.ublksnap.ublkd.control.Request;
 import picocli.CommandLine.Command;
-
-import java.util.Map;
 
 @Command(name = "features", mixinStandardHelpOptions = true,
         description = "Show the ublk features the kernel offers (asked by the running daemon).",
@@ -10,9 +10,8 @@ import java.util.Map;
 public final class FeaturesCommand extends ClientCommand {
     @Override
     public Integer call() {
-        Map<?, ?> r = (Map<?, ?>) call("features");
-        out().println("mask 0x" + Long.toHexString(((Number) r.get("mask")).longValue()) + ": " + r.get("names")
-                + " (commands " + r.get("encoding") + ")");
+        FeaturesInfo f = call(new Request.Features());
+        out().println("mask 0x" + Long.toHexString(f.mask()) + ": " + f.names() + " (commands " + f.encoding() + ")");
         return 0;
     }
 }

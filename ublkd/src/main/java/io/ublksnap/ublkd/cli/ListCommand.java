@@ -1,43 +1,50 @@
 package io.ublksnap.ublkd.cli;
 
-import io.ublksnap.ublkd.control.Json;
+import io.ublksnap.ublkd.control.DeviceInfo;
+import io.ublksnap.ublkd.control.DeviceInfo.OriginInfo;
+import io.ublksnap.ublkd.control.DeviceInfo.SnapshotInfo;
+import io.ublksnap.ublkd.control.DmText;
+import io.ublksnap.ublkd.control.Request;
+import io.ublksnap.ublkd.control.SnapshotState;
+import io.ublksnap.ublkd.control.Wire;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.util.List;
-import java.util.Map;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = "List devices: name, /dev/ublkbN, role, origin and COW usage.",
-        footer = {"", "Examples:", "  ublkd list", "  ublkd list --json"})
+        footer = {"", "A device that is not active shows '-' and, under USAGE, why.",
+                "The JSON is status's (see 'ublkd status --help').", "", "Examples:", "  ublkd list", "  ublkd list --json"})
 public final class ListCommand extends ClientCommand {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
     @Override
     public Integer call() {
-        List<?> all = (List<?>) call("status");
+        List<DeviceInfo> all = call(new Request.StatusAll());
         if (json) {
-            out().println(Json.write(all));
+            out().println(Wire.write(Wire.json(all)));
             return 0;
         }
         String fmt = "%-16s %-14s %-9s %-16s %s%n";
         out().printf(fmt, "NAME", "DEVICE", "ROLE", "ORIGIN", "USAGE");
-        for (Object o : all) {
-            Map<?, ?> m = (Map<?, ?>) o;
-            String role = String.valueOf(m.get("role"));
-            String usage = "-";
-            if (role.equals("snapshot")) {
-                Object pct = m.get("used_percent");
-                String state = String.valueOf(m.get("state"));
-                usage = pct instanceof Number n && state.equals("active")
-                        ? String.format("%.1f%% (%s)", n.doubleValue(), m.get("status")) : state;
-            } else if (m.get("merge") instanceof Map<?, ?> merge) {
-                usage = "merging " + merge.get("snapshot") + " " + merge.get("merged_chunks") + "/" + merge.get("total_chunks");
-            }
-            out().printf(fmt, m.get("name"), m.get("device"), role,
-                    role.equals("snapshot") ? m.get("origin") : "-", usage);
+        for (DeviceInfo d : all) {
+            out().printf(fmt, d.name(), d.device() == null ? "-" : d.device(), d.role().text(),
+                    d instanceof SnapshotInfo s ? s.origin() : "-", usage(d));
         }
         return 0;
+    }
+
+    private static String usage(DeviceInfo d) {
+        if (!d.active()) {
+            return "not active: " + d.reason();
+        }
+        return switch (d) {
+            case SnapshotInfo s -> s.state() == SnapshotState.ACTIVE && s.usage() != null
+                    ? String.format("%.1f%% (%s)", s.usage().usedPercent(), DmText.info(s)) : s.state().text();
+            case OriginInfo o -> o.merge() == null ? "-"
+                    : "merging " + o.merge().snapshot() + " " + o.merge().mergedChunks() + "/" + o.merge().totalChunks();
+        };
     }
 }

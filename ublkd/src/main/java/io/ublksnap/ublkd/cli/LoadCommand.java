@@ -1,6 +1,8 @@
 package io.ublksnap.ublkd.cli;
 
 import io.ublksnap.engine.SnapshotException;
+import io.ublksnap.ublkd.control.DeviceInfo;
+import io.ublksnap.ublkd.control.Request;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -8,14 +10,15 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = "Create a device from a dm table line, as dmsetup takes it (snapshot-origin, snapshot, snapshot-merge).",
-        footer = {"", "ORIGIN in a snapshot line is the origin's backing device (as in the kernel) or its ublkd name.",
+        footer = {"", "ORIGIN and COW are devices or files (relative paths need a '/', e.g. ./o.img), device numbers",
+                "MAJ:MIN as 'dmsetup table' prints them, or for ORIGIN the ublkd name of an origin.",
                 "A file holds one 'NAME: TABLE' per line ('dmsetup table' output works).", "", "Examples:",
                 "  ublkd load base 0 2097152 snapshot-origin /dev/vdb",
                 "  ublkd load snap1 snapshot /dev/vdb /dev/vdc P 16",
+                "  ublkd load snap2 0 2097152 snapshot 254:11 254:12 P 16",
                 "  ublkd load --file tables.txt"})
 public final class LoadCommand extends ClientCommand {
     @Parameters(index = "0", arity = "0..1", description = "Name of the new device.")
@@ -30,6 +33,10 @@ public final class LoadCommand extends ClientCommand {
     @Override
     public Integer call() throws Exception {
         if (file != null) {
+            if (!Files.isRegularFile(file)) {
+                throw new SnapshotException((Files.exists(file) ? "not a file: " : "no such file: ") + file
+                        + " (--file takes a file of 'NAME: TABLE' lines)");
+            }
             for (String raw : Files.readAllLines(file)) {
                 String line = raw.replaceFirst("#.*", "").trim();
                 if (line.isEmpty()) {
@@ -44,14 +51,14 @@ public final class LoadCommand extends ClientCommand {
             return 0;
         }
         if (name == null || table == null || table.isEmpty()) {
-            throw new SnapshotException("give NAME and a table line, or --file FILE (see 'ublkd load --help')");
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give NAME and a table line, or --file FILE");
         }
         load(name, String.join(" ", table));
         return 0;
     }
 
     private void load(String n, String t) {
-        Map<?, ?> r = (Map<?, ?>) call("load", "name", n, "table", t);
-        out().println(n + " " + r.get("device"));
+        DeviceInfo d = call(new Request.Load(n, Tables.absolute(t)));
+        out().println(n + " " + d.device());
     }
 }

@@ -1,15 +1,19 @@
 package io.ublksnap.ublkd.cli;
 
 import io.ublksnap.engine.SnapshotException;
+import io.ublksnap.ublkd.control.DeviceInfo;
+import io.ublksnap.ublkd.control.DeviceInfo.OriginInfo;
+import io.ublksnap.ublkd.control.DeviceInfo.SnapshotInfo;
+import io.ublksnap.ublkd.control.MergeInfo;
+import io.ublksnap.ublkd.control.MergeState;
+import io.ublksnap.ublkd.control.Request;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.Map;
-
 @Command(name = "merge", mixinStandardHelpOptions = true,
         description = "Merge a persistent snapshot back into its origin, online (dm's snapshot-merge).",
-        footer = {"", "From the start the origin shows the snapshot's image; the snapshot's own device fails I/O,",
+        footer = {"", "Returns once the origin shows the snapshot's image; the snapshot's own device fails I/O from then on,",
                 "and it is removed when the merge is done. Other snapshots of the origin keep their images.", "",
                 "Examples:", "  ublkd merge snap1", "  ublkd merge snap1 --wait"})
 public final class MergeCommand extends ClientCommand {
@@ -21,35 +25,38 @@ public final class MergeCommand extends ClientCommand {
 
     @Override
     public Integer call() throws Exception {
-        Map<?, ?> r = (Map<?, ?>) call("merge", "name", name);
-        String origin = String.valueOf(r.get("origin"));
+        DeviceInfo r = call(new Request.Merge(name));
+        String origin = r instanceof SnapshotInfo s ? s.origin() : "its origin";
         if (!waitFor) {
             out().println(name + ": merging into " + origin);
             return 0;
         }
         boolean tty = System.console() != null;
+        long start = System.nanoTime();
         long lastPrint = 0;
+        MergeInfo last = r instanceof SnapshotInfo s ? s.merge() : null;
         while (true) {
-            Map<?, ?> o = (Map<?, ?>) call("status", "name", origin);
-            if (!(o.get("merge") instanceof Map<?, ?> m) || !name.equals(m.get("snapshot"))) {
-                err().println((tty ? "\r" : "") + bar(1, 1, 0, 0) + "  done");
+            DeviceInfo o = call(new Request.Status(origin));
+            MergeInfo m = o instanceof OriginInfo oi ? oi.merge() : null;
+            if (m == null || !name.equals(m.snapshot())) {
+                double secs = Math.max(1e-3, (System.nanoTime() - start) / 1e9);
+                long total = last == null ? 0 : last.totalChunks();
+                double rate = last == null ? 0 : total * (double) last.chunkSectors() * 512 / secs;
+                err().println((tty ? "\r" : "") + bar(total, total, rate, 0) + String.format("  done in %.1f s", secs));
                 out().println(name + ": merged into " + origin);
                 return 0;
             }
-            long merged = ((Number) m.get("merged_chunks")).longValue();
-            long total = ((Number) m.get("total_chunks")).longValue();
-            double rate = ((Number) m.get("bytes_per_second")).doubleValue();
-            long left = ((Number) m.get("seconds_left")).longValue();
-            if ("failed".equals(m.get("state"))) {
+            last = m;
+            if (m.state() == MergeState.FAILED) {
                 err().println();
-                throw new SnapshotException("merge of " + name + " failed: " + m.get("error") + " (nothing was lost; see 'ublkd status')");
+                throw new SnapshotException("merge of " + name + " failed: " + m.error() + " (nothing was lost; see 'ublkd status')");
             }
             long now = System.nanoTime();
             if (tty) {
-                err().print("\r" + bar(merged, total, rate, left));
+                err().print("\r" + bar(m.mergedChunks(), m.totalChunks(), m.bytesPerSecond(), m.secondsLeft()));
                 err().flush();
             } else if (now - lastPrint > 2_000_000_000L) {
-                err().println(bar(merged, total, rate, left));
+                err().println(bar(m.mergedChunks(), m.totalChunks(), m.bytesPerSecond(), m.secondsLeft()));
                 lastPrint = now;
             }
             Thread.sleep(250);

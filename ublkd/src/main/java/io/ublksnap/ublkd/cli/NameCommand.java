@@ -1,10 +1,9 @@
 package io.ublksnap.ublkd.cli;
 
+import io.ublksnap.ublkd.control.DeviceInfo;
+import io.ublksnap.ublkd.control.Request;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-
-import java.util.List;
-import java.util.Map;
 
 @Command(name = "name", mixinStandardHelpOptions = true,
         description = "Print the ublksnap name of a ublk disk (for udev rules: SYMLINK+=\"ublksnap/%%c\").",
@@ -17,10 +16,9 @@ public final class NameCommand extends ClientCommand {
     @Override
     public Integer call() {
         String dev = kernelName.startsWith("/dev/") ? kernelName : "/dev/" + kernelName;
-        for (Object o : (List<?>) call("status")) {
-            Map<?, ?> m = (Map<?, ?>) o;
-            if (dev.equals(m.get("device"))) {
-                out().println(m.get("name"));
+        for (DeviceInfo d : call(new Request.StatusAll())) {
+            if (dev.equals(d.device())) {
+                out().println(d.name());
                 return 0;
             }
         }

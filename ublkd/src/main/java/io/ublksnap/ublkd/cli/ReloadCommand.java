@@ -1,10 +1,11 @@
 package io.ublksnap.ublkd.cli;
 
+import io.ublksnap.ublkd.control.DeviceInfo;
+import io.ublksnap.ublkd.control.DmText;
+import io.ublksnap.ublkd.control.Request;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-
-import java.util.Map;
 
 @Command(name = "reload", mixinStandardHelpOptions = true,
         description = "Replace a live snapshot's table on the same COW: the new table takes over the exceptions (handover).",
@@ -21,8 +22,8 @@ public final class ReloadCommand extends ClientCommand {
 
     @Override
     public Integer call() {
-        Map<?, ?> r = (Map<?, ?>) call("reload", "name", name, "table", table);
-        out().println(name + ": " + r.get("table"));
+        DeviceInfo d = call(new Request.Reload(name, Tables.absolute(table)));
+        out().println(DmText.tableLine(d));
         return 0;
     }
 }

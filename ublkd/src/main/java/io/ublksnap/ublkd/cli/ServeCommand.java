@@ -8,7 +8,9 @@ import io.ublksnap.ffi.UblkControl;
 import io.ublksnap.ffi.UblkFeatures;
 import io.ublksnap.ublkd.Main;
 import io.ublksnap.ublkd.control.ControlServer;
+import io.ublksnap.ublkd.control.Sizes;
 import io.ublksnap.ublkd.daemon.Daemon;
+import io.ublksnap.ublkd.daemon.UblkHost;
 import io.ublksnap.ublkd.device.UblkDevice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,12 +18,18 @@ import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the daemon in the foreground: serve origins and snapshots as ublk devices.",
-        footer = {"", "Examples:",
+        footer = {"", "Sizes are bytes, or a whole number with a unit k, m, g or t (powers of 1024).",
+                "Exit status: 0 after a stop ('ublkd stop', SIGTERM, SIGINT), 1 when the start fails.", "",
+                "Examples:",
                 "  ublkd serve --config /etc/ublksnap/devices.conf",
                 "  ublkd serve --queues 2 --depth 64 &"})
 public final class ServeCommand implements Callable<Integer> {
@@ -52,13 +60,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--links", description = "Directory for stable names NAME -> /dev/ublkbN (default: ${DEFAULT-VALUE}).")
     Path links = Path.of("/dev/ublksnap");
 
-    static long bytes(String s) {
-        long v = io.ublksnap.engine.ChunkSize.parse(s) * 512;
-        if (v <= 0) {
-            throw new SnapshotException("bad size '" + s + "'");
-        }
-        return v;
-    }
+    /** How long a stop may take before the process exits anyway (the next start cleans up what is left). */
+    static final Duration STOP_LIMIT = Duration.ofSeconds(120);
 
     @Override
     public Integer call() throws Exception {
@@ -73,29 +76,48 @@ public final class ServeCommand implements Callable<Integer> {
             throw new SnapshotException("bad --depth or --queues: depth 1..4096, queues at least 1");
         }
         ControlServer.checkNotRunning(main.socket);
-        long maxIoBytes = bytes(maxIo);
-        if (maxIoBytes % 4096 != 0 || maxIoBytes > (1 << 20)) {
+        long maxIoBytes = Sizes.parse("--max-io", maxIo, 4096, "4 KiB");
+        if (maxIoBytes > (1 << 20)) {
             throw new SnapshotException("bad --max-io " + maxIo + ": a multiple of 4k, at most 1m");
         }
+        long pin = Sizes.parse("--pin-limit", pinLimit);
+        long copy = Sizes.parse("--copy-memory", copyMemory, 4096, "4 KiB");
         UblkControl control;
         try {
             control = UblkControl.open();
         } catch (NativeException e) {
             throw new SnapshotException("cannot open " + UblkControl.CONTROL_PATH + ": " + e.getMessage());
         }
-        UblkDevice.Options dev = new UblkDevice.Options(queues, depth, (int) maxIoBytes, !noZeroCopy, bytes(pinLimit));
-        Origin.Options eng = new Origin.Options(bytes(copyMemory), 1 << 20, 1 << 20);
+        Consumer<String> log = msg -> System.err.println("ublkd: " + msg);
+        UblkDevice.Options dev = new UblkDevice.Options(queues, depth, (int) maxIoBytes, !noZeroCopy, pin);
+        Origin.Options eng = new Origin.Options(copy, 1 << 20, 1 << 20);
         java.util.List<Integer> stale = UblkDevice.cleanUpAfterCrash(control);
         if (!stale.isEmpty()) {
-            System.err.println("ublkd: deleted devices an earlier ublkd left behind: " + stale);
+            log.accept("deleted devices an earlier ublkd left behind: " + stale);
         }
-        Daemon daemon = new Daemon(control, dev, eng, config, links, msg -> System.err.println("ublkd: " + msg));
-        long f = daemon.kernelFeatures();
-        System.err.println("ublkd: kernel ublk features: " + (f < 0 ? "unknown (no GET_FEATURES)" : UblkFeatures.describe(f))
+        UblkHost host = new UblkHost(control, dev);
+        long f = host.kernelFeatures();
+        log.accept("kernel ublk features: " + (f < 0 ? "unknown (no GET_FEATURES)" : UblkFeatures.describe(f))
                 + "; commands " + control.encoding());
+        Daemon daemon = Daemon.start(host, eng, config, links, log, Daemon.Options.DEFAULT);
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
+        AtomicBoolean failed = new AtomicBoolean();
         ControlServer[] server = new ControlServer[1];
         Runnable stop = () -> {
+            if (!stopping.compareAndSet(false, true)) {
+                return;
+            }
+            Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    Thread.sleep(STOP_LIMIT.toMillis());
+                    log.accept("the stop did not finish within " + STOP_LIMIT.toSeconds()
+                            + " s: exiting anyway (the next start deletes devices left behind)");
+                    Runtime.getRuntime().halt(1);
+                } catch (InterruptedException done) {
+                    // stopped in time
+                }
+            });
             daemon.close();
             try {
                 if (server[0] != null) {
@@ -103,23 +125,38 @@ public final class ServeCommand implements Callable<Integer> {
                 }
                 control.close();
             } catch (Exception e) {
-                System.err.println("ublkd: " + e.getMessage());
+                log.accept(e.getMessage());
             }
+            watchdog.interrupt();
             stopped.countDown();
         };
-        server[0] = ControlServer.bind(daemon, main.socket, () -> Thread.ofPlatform().start(stop));
+        // A signal stops gracefully and exits 0 (systemd and shells see a clean stop). A start that
+        // failed exits with its own status: the hook then does nothing, so Restart=on-failure works.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-            if (stopped.getCount() > 0) {
-                System.err.println("ublkd: signal: stopping");
-                stop.run();
-                // A stop on SIGTERM/SIGINT that drained and committed everything is a clean exit, not 128+signal:
-                // systemd and shells see status 0.
-                Runtime.getRuntime().halt(0);
+            if (failed.get() || stopped.getCount() == 0) {
+                return;
             }
+            log.accept("signal: stopping");
+            stop.run();
+            try {
+                stopped.await(STOP_LIMIT.toSeconds() + 5, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // exiting anyway
+            }
+            Runtime.getRuntime().halt(0);
         }));
-        daemon.restore();
-        Thread.ofPlatform().name("ublkd-socket").start(server[0]::serve);
-        System.err.println("ublkd: ready on " + main.socket);
+        try {
+            server[0] = ControlServer.bind(main.socket, daemon, () -> Thread.ofPlatform().start(stop), log, Duration.ofSeconds(10));
+            daemon.restore();
+            Thread.ofPlatform().name("ublkd-socket").start(server[0]::serve);
+        } catch (Exception | Error e) {
+            failed.set(true);
+            if (!stopping.get()) {
+                stop.run();
+            }
+            throw e;
+        }
+        log.accept("ready on " + main.socket);
         stopped.await();
         return 0;
     }

@@ -1,22 +1,29 @@
 package io.ublksnap.ublkd.cli;
 
+import io.ublksnap.engine.ChunkSize;
+import io.ublksnap.engine.store.StoreType;
+import io.ublksnap.ublkd.control.DeviceInfo;
+import io.ublksnap.ublkd.control.DmText;
+import io.ublksnap.ublkd.control.Names;
+import io.ublksnap.ublkd.control.Request;
+import io.ublksnap.ublkd.control.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.Map;
-
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
         description = "Take a snapshot of an origin (dm's snapshot target), served as /dev/ublkbN and /dev/ublksnap/NAME.",
         footer = {"", "A COW that starts with zeros becomes a new snapshot; one that holds a snapshot (written by ublkd",
-                "or by the kernel's dm-snapshot) is opened with its exceptions.", "", "Examples:",
+                "or by the kernel's dm-snapshot) is opened with its exceptions.",
+                "SIZE is bytes, or a whole number with a unit k, m, g or t (powers of 1024); the daemon creates",
+                "the COW only once it has accepted the request.", "", "Examples:",
                 "  ublkd snapshot snap1 --origin base --cow /var/lib/ublksnap/snap1.cow --create 256M",
                 "  ublkd snapshot s2 --origin base --cow /dev/vdc --store PO --chunk 16"})
 public final class SnapshotCommand extends ClientCommand {
     @Parameters(index = "0", description = "Name of the new snapshot.")
     String name;
 
-    @Option(names = "--origin", required = true, description = "The origin: its name, or its backing device.")
+    @Option(names = "--origin", required = true, description = "The origin: its name, or its backing device (a path with a '/').")
     String origin;
 
     @Option(names = "--cow", required = true, description = "File or block device for the snapshot's exceptions and data.")
@@ -28,14 +35,21 @@ public final class SnapshotCommand extends ClientCommand {
     @Option(names = "--chunk", description = "Chunk size: sectors (16) or bytes with a unit (8k); power of two, 4k to 1g; default 16k, or the COW's own.")
     String chunk = "0";
 
-    @Option(names = "--create", paramLabel = "SIZE", description = "Create the COW as a zeroed sparse file of SIZE if it does not exist.")
+    @Option(names = "--create", paramLabel = "SIZE",
+            description = "Create the COW as a zeroed sparse file of SIZE bytes (a multiple of 4k; units k, m, g, t) if it does not exist.")
     String create;
 
     @Override
-    public Integer call() throws Exception {
-        Files2.createSparse(cow, create);
-        Map<?, ?> r = (Map<?, ?>) call("snapshot", "name", name, "origin", origin, "cow", cow, "store", store, "chunk", chunk);
-        out().println(name + " " + r.get("device") + " " + r.get("status"));
+    public Integer call() {
+        Names.check(name);
+        StoreType st = StoreType.parse(store);
+        long sectors = Sizes.chunkSectors(chunk);
+        if (sectors != 0) {
+            ChunkSize.validate(sectors, 512);
+        }
+        long bytes = create == null ? 0 : Sizes.parse("--create", create, 4096, "4 KiB (e.g. 64m)");
+        DeviceInfo d = call(new Request.CreateSnapshot(name, deviceWord(origin), absolute(cow), st, (int) sectors, bytes));
+        out().println(name + " " + d.device() + " " + DmText.info(d));
         return 0;
     }
 }

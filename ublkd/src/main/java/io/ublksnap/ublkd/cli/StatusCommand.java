@@ -1,16 +1,29 @@
 package io.ublksnap.ublkd.cli;
 
-import io.ublksnap.ublkd.control.Json;
+import io.ublksnap.ublkd.control.DeviceInfo;
+import io.ublksnap.ublkd.control.DmText;
+import io.ublksnap.ublkd.control.Request;
+import io.ublksnap.ublkd.control.Wire;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.List;
-import java.util.Map;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show device status as dmsetup does ('NAME: 0 SECTORS TARGET STATUS'), the tables, or JSON.",
         footer = {"", "Snapshot status is dm-snapshot's: ALLOCATED/TOTAL METADATA (sectors), Invalid, Overflow or Merge failed.",
+                "A configured device that is not up shows 'NAME: not active: REASON'.",
+                "",
+                "JSON (stable: fields may be added, none renamed or removed; status and list print the same):",
+                "  every device: name, role (origin|snapshot), active, reason (when not active), device (/dev/ublkbN|null),",
+                "    sectors, table and status (dm's lines; null when not active)",
+                "  origin: backing, target (snapshot-origin|snapshot-merge), snapshots [names], queues, zero_copy, merge",
+                "  snapshot: origin, origin_backing, cow, store (P|PO|N), chunk_sectors, state (active, invalid, overflow,",
+                "    merging, merge failed, loaded, inactive), valid, overflow, exceptions, pending, allocated_sectors,",
+                "    total_sectors, metadata_sectors, used_percent (when known), merge",
+                "  merge: snapshot, state (merging|stopped|failed|done), merged_chunks, total_chunks, chunk_sectors,",
+                "    bytes_per_second, seconds_left (-1: unknown), error (when failed), cow, store, cow_sectors",
                 "", "Examples:", "  ublkd status", "  ublkd status snap1", "  ublkd status --table", "  ublkd status snap1 --json"})
 public final class StatusCommand extends ClientCommand {
     @Parameters(index = "0", arity = "0..1", description = "One device (default: all).")
@@ -24,27 +37,14 @@ public final class StatusCommand extends ClientCommand {
 
     @Override
     public Integer call() {
-        Object r = call("status", "name", name);
+        List<DeviceInfo> all = name == null ? call(new Request.StatusAll()) : List.of(call(new Request.Status(name)));
         if (json) {
-            out().println(Json.write(r));
+            out().println(Wire.write(Wire.json(name == null ? all : all.getFirst())));
             return 0;
         }
-        List<?> all = r instanceof List<?> l ? l : List.of(r);
-        for (Object o : all) {
-            Map<?, ?> m = (Map<?, ?>) o;
-            out().println(line(m, table));
+        for (DeviceInfo d : all) {
+            out().println(table ? DmText.tableLine(d) : DmText.statusLine(d));
         }
         return 0;
-    }
-
-    /** "NAME: 0 SECTORS TARGET ..." with the table's arguments or the status, as dmsetup prints them. */
-    static String line(Map<?, ?> m, boolean table) {
-        String t = String.valueOf(m.get("table")); // "0 N target args..."
-        if (table) {
-            return m.get("name") + ": " + t;
-        }
-        String[] w = t.split(" ", 4);
-        String status = String.valueOf(m.get("status"));
-        return m.get("name") + ": " + w[0] + " " + w[1] + " " + w[2] + (status.isEmpty() ? "" : " " + status);
     }
 }

@@ -1,5 +1,6 @@
 package io.ublksnap.ublkd.cli;
 
+import io.ublksnap.ublkd.control.Request;
 import picocli.CommandLine.Command;
 
 @Command(name = "stop", mixinStandardHelpOptions = true,
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 public final class StopCommand extends ClientCommand {
     @Override
     public Integer call() throws Exception {
-        call("stop");
+        call(new Request.Stop());
         // Wait until the socket goes away: the devices are gone then.
         for (int i = 0; i < 600 && java.nio.file.Files.exists(main.socket); i++) {
             Thread.sleep(100);

@@ -1,6 +1,7 @@
 package io.ublksnap.ublkd.cli;
 
 import io.ublksnap.engine.SnapshotException;
+import io.ublksnap.ublkd.control.Request;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,7 +18,7 @@ public final class WaitCommand extends ClientCommand {
         SnapshotException last = null;
         while (System.nanoTime() < end) {
             try {
-                call("ping");
+                call(new Request.Ping());
                 return 0;
             } catch (SnapshotException e) {
                 last = e;

@@ -1,25 +1,40 @@
 package io.ublksnap.ublkd.daemon;
 
+import io.ublksnap.engine.ChunkSize;
 import io.ublksnap.engine.SnapshotException;
 import io.ublksnap.engine.store.StoreType;
+import io.ublksnap.ublkd.control.Names;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The persistent set of devices, kept by the daemon so that {@code ublkd serve --config FILE}
- * brings the same origins and snapshots back after a restart. One device per line, in creation
- * order; '#' starts a comment:
+ * brings the same origins and snapshots back after a restart. UTF-8, one device per line, in
+ * creation order:
  * <pre>
  *   origin   NAME PATH
  *   snapshot NAME ORIGIN COW P|PO|N CHUNK
  *   merge    NAME ORIGIN COW P|PO CHUNK      (a snapshot merging into its origin: resumes at start)
  * </pre>
- * The daemon rewrites the file (atomically) whenever the set changes; it can also be written by hand.
+ * Words are separated by blanks. A word with characters other than letters, digits and
+ * {@code _ . / + : @ = , % ~ -} is written in double quotes, with {@code \"}, {@code \\} and
+ * {@code \xHH} (control characters) escaped, so any path the daemon accepts reads back as itself.
+ * A '#' at the start of a word starts a comment. The daemon rewrites the file atomically whenever
+ * the set changes (entries that could not be brought back stay as they were); it can be written by
+ * hand, and a line it cannot read stops the start with a message naming the line.
  */
 public final class ConfigFile {
 
@@ -34,6 +49,9 @@ public final class ConfigFile {
             implements Entry {
     }
 
+    private static final String HEADER =
+            "# ublksnap devices, kept by ublkd: origin NAME PATH | snapshot|merge NAME ORIGIN COW P|PO|N CHUNK\n";
+
     private ConfigFile() {
     }
 
@@ -42,31 +60,38 @@ public final class ConfigFile {
         if (!Files.exists(file)) {
             return entries;
         }
+        if (!Files.isRegularFile(file)) {
+            throw new SnapshotException("configuration " + file + " is not a regular file");
+        }
+        byte[] bytes = Files.readAllBytes(file);
         int n = 0;
-        for (String raw : Files.readAllLines(file)) {
-            n++;
-            String line = raw.replaceFirst("#.*", "").trim();
-            if (line.isEmpty()) {
-                continue;
+        int start = 0;
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        while (start < bytes.length) {
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n') {
+                end++;
             }
-            String[] w = line.split("\\s+");
+            n++;
             String where = file + " line " + n + ": ";
+            String line;
             try {
-                switch (w[0]) {
-                    case "origin" -> {
-                        if (w.length != 3) {
-                            throw new SnapshotException("expected 'origin NAME PATH'");
+                CharBuffer cb = utf8.reset().decode(ByteBuffer.wrap(bytes, start, end - start));
+                line = cb.toString();
+            } catch (CharacterCodingException e) {
+                throw new SnapshotException(where + "not valid UTF-8 text");
+            }
+            start = end + 1;
+            try {
+                Entry e = parse(line);
+                if (e != null) {
+                    for (Entry x : entries) {
+                        if (x.name().equals(e.name())) {
+                            throw new SnapshotException("a second device named " + e.name());
                         }
-                        entries.add(new OriginEntry(w[1], w[2]));
                     }
-                    case "snapshot", "merge" -> {
-                        if (w.length != 6) {
-                            throw new SnapshotException("expected '" + w[0] + " NAME ORIGIN COW P|PO|N CHUNK'");
-                        }
-                        entries.add(new SnapshotEntry(w[1], w[2], w[3], StoreType.parse(w[4]),
-                                (int) io.ublksnap.engine.ChunkSize.parse(w[5]), w[0].equals("merge")));
-                    }
-                    default -> throw new SnapshotException("unknown entry '" + w[0] + "' (expected origin, snapshot or merge)");
+                    entries.add(e);
                 }
             } catch (SnapshotException e) {
                 throw new SnapshotException(where + e.getMessage());
@@ -75,26 +100,170 @@ public final class ConfigFile {
         return entries;
     }
 
-    public static void write(Path file, List<Entry> entries) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        sb.append("# ublksnap devices, kept by ublkd: origin NAME PATH | snapshot|merge NAME ORIGIN COW P|PO|N CHUNK\n");
-        for (Entry e : entries) {
-            switch (e) {
-                case OriginEntry o -> sb.append("origin ").append(o.name()).append(' ').append(o.path()).append('\n');
-                case SnapshotEntry s -> sb.append(s.merging() ? "merge " : "snapshot ").append(s.name()).append(' ')
-                        .append(s.origin()).append(' ').append(s.cow()).append(' ').append(s.store().code()).append(' ')
-                        .append(s.chunkSectors()).append('\n');
+    /** One line: an entry, or null for a blank or comment line. */
+    static Entry parse(String line) {
+        List<String> w = words(line);
+        if (w.isEmpty()) {
+            return null;
+        }
+        switch (w.getFirst()) {
+            case "origin" -> {
+                if (w.size() != 3) {
+                    throw new SnapshotException("expected 'origin NAME PATH'");
+                }
+                return new OriginEntry(Names.check(w.get(1)), w.get(2));
             }
+            case "snapshot", "merge" -> {
+                if (w.size() != 6) {
+                    throw new SnapshotException("expected '" + w.getFirst() + " NAME ORIGIN COW P|PO|N CHUNK'");
+                }
+                StoreType store = StoreType.parse(w.get(4));
+                long chunk;
+                try {
+                    chunk = Long.parseLong(w.get(5));
+                } catch (NumberFormatException e) {
+                    throw new SnapshotException("bad chunk size '" + w.get(5) + "': expected sectors, e.g. 16");
+                }
+                int sectors = ChunkSize.validate(chunk, 512);
+                return new SnapshotEntry(Names.check(w.get(1)), Names.check(w.get(2)), w.get(3), store, sectors,
+                        w.getFirst().equals("merge"));
+            }
+            default -> throw new SnapshotException("unknown entry '" + w.getFirst() + "' (expected origin, snapshot or merge)");
+        }
+    }
+
+    /** The words of a line: blank-separated, double-quoted with escapes, '#' at a word's start ends the line. */
+    static List<String> words(String line) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        int n = line.length();
+        while (true) {
+            while (i < n && (line.charAt(i) == ' ' || line.charAt(i) == '\t' || line.charAt(i) == '\r')) {
+                i++;
+            }
+            if (i >= n || line.charAt(i) == '#') {
+                return out;
+            }
+            StringBuilder w = new StringBuilder();
+            if (line.charAt(i) == '"') {
+                i++;
+                while (true) {
+                    if (i >= n) {
+                        throw new SnapshotException("a quoted word has no closing '\"'");
+                    }
+                    char c = line.charAt(i++);
+                    if (c == '"') {
+                        break;
+                    }
+                    if (c == '\\') {
+                        if (i >= n) {
+                            throw new SnapshotException("a '\\' ends the line");
+                        }
+                        char e = line.charAt(i++);
+                        switch (e) {
+                            case '"', '\\' -> w.append(e);
+                            case 'x' -> {
+                                if (i + 2 > n) {
+                                    throw new SnapshotException("'\\x' needs two hex digits");
+                                }
+                                try {
+                                    w.append((char) Integer.parseInt(line.substring(i, i + 2), 16));
+                                } catch (NumberFormatException x) {
+                                    throw new SnapshotException("'\\x' needs two hex digits");
+                                }
+                                i += 2;
+                            }
+                            default -> throw new SnapshotException("unknown escape '\\" + e + "' (use \\\", \\\\ or \\xHH)");
+                        }
+                    } else {
+                        w.append(c);
+                    }
+                }
+                if (i < n && line.charAt(i) != ' ' && line.charAt(i) != '\t' && line.charAt(i) != '\r') {
+                    throw new SnapshotException("a quoted word must be followed by a blank");
+                }
+            } else {
+                while (i < n && line.charAt(i) != ' ' && line.charAt(i) != '\t' && line.charAt(i) != '\r') {
+                    char c = line.charAt(i++);
+                    if (c == '"' || c == '\\') {
+                        throw new SnapshotException("a word with '\"' or '\\' must be in double quotes");
+                    }
+                    w.append(c);
+                }
+            }
+            out.add(w.toString());
+        }
+    }
+
+    /** A word as written: bare when it is plain, else quoted and escaped. */
+    static String quote(String word) {
+        boolean plain = !word.isEmpty();
+        for (int i = 0; i < word.length() && plain; i++) {
+            char c = word.charAt(i);
+            plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "_./+:@=,%~-".indexOf(c) >= 0;
+        }
+        if (plain) {
+            return word;
+        }
+        StringBuilder b = new StringBuilder("\"");
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\x%02x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    /** Refuses text that cannot be written as UTF-8 and read back as itself (unpaired surrogates). */
+    static void checkWritable(String what, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new SnapshotException(what + " is not valid text (an unpaired UTF-16 surrogate)");
+            }
+        }
+    }
+
+    static String line(Entry e) {
+        return switch (e) {
+            case OriginEntry o -> "origin " + quote(o.name()) + " " + quote(o.path());
+            case SnapshotEntry s -> (s.merging() ? "merge " : "snapshot ") + quote(s.name()) + " " + quote(s.origin()) + " "
+                    + quote(s.cow()) + " " + s.store().code() + " " + s.chunkSectors();
+        };
+    }
+
+    public static void write(Path file, List<Entry> entries) throws IOException {
+        StringBuilder sb = new StringBuilder(HEADER);
+        for (Entry e : entries) {
+            sb.append(line(e)).append('\n');
         }
         Path dir = file.toAbsolutePath().getParent();
         if (dir != null) {
             Files.createDirectories(dir);
         }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, sb.toString());
-        try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = StandardCharsets.UTF_8.newEncoder().encode(CharBuffer.wrap(sb));
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
             ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        if (dir != null) {
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true); // the rename itself is durable too
+            } catch (IOException ignored) {
+                // some file systems cannot sync a directory
+            }
+        }
     }
 }

@@ -1,673 +1,151 @@
 package io.ublksnap.ublkd.daemon;
 
-import io.ublksnap.engine.MergeListener;
-import io.ublksnap.engine.MergeStatus;
 import io.ublksnap.engine.Origin;
-import io.ublksnap.engine.SnapshotConfig;
 import io.ublksnap.engine.SnapshotException;
-import io.ublksnap.engine.SnapshotStatus;
-import io.ublksnap.engine.SnapshotTarget;
-import io.ublksnap.engine.store.StoreType;
-import io.ublksnap.engine.store.StoreUsage;
 import io.ublksnap.ffi.NativeException;
-import io.ublksnap.ffi.UblkControl;
-import io.ublksnap.ffi.UblkFeatures;
-import io.ublksnap.ublkd.device.UblkDevice;
+import io.ublksnap.ublkd.control.ControlServer;
+import io.ublksnap.ublkd.control.DeviceInfo;
+import io.ublksnap.ublkd.control.Request;
+import io.ublksnap.ublkd.daemon.Registry.Dev;
+import io.ublksnap.ublkd.daemon.Registry.OriginDev;
+import io.ublksnap.ublkd.daemon.Registry.SnapDev;
 import io.ublksnap.ublkd.io.FileBacking;
-import io.ublksnap.ublkd.io.RingLoop;
-import io.ublksnap.ublkd.io.SegmentAllocator;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * The daemon's state and operations: origins and snapshots, each served as a ublk device, and the
- * configuration file that brings them back after a restart. Operations are serialized (one at a
- * time, from the control socket); every one either completes or changes nothing, and refuses bad
- * input with a one-line {@link SnapshotException}.
+ * The daemon: origins and snapshots, each served as a device, and the configuration file that
+ * brings them back after a restart. It answers the control protocol's requests: status from
+ * {@link StatusView} (never waiting for an operation), changes through {@link TableOps} (one at a
+ * time per origin). A change that takes longer than {@code replyWait} is answered as still running
+ * and goes on in the background; stopping waits at most {@code stopWait} for each.
  */
-public final class Daemon implements AutoCloseable {
+public final class Daemon implements ControlServer.Handler, AutoCloseable {
 
-    final class OriginDev {
-        final String name;
-        final FileBacking backing;
-        final Origin origin;
-        UblkDevice device;
-
-        OriginDev(String name, FileBacking backing, Origin origin) {
-            this.name = name;
-            this.backing = backing;
-            this.origin = origin;
-        }
+    /**
+     * @param laneWait  how long an operation waits for another one on the same origin before it is refused as busy
+     * @param replyWait how long a request waits for its operation before the answer says it goes on in the background
+     * @param stopWait  how long a stop waits for an operation or an engine step before it goes on without it
+     */
+    public record Options(Duration laneWait, Duration replyWait, Duration stopWait) {
+        public static final Options DEFAULT = new Options(Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(30));
     }
 
-    final class SnapDev {
-        final String name;
-        final OriginDev origin;
-        final FileBacking cow;
-        SnapshotTarget target;
-        UblkDevice device;
-        StoreType store;
-        int chunkSectors;
-        boolean merging;
-
-        SnapDev(String name, OriginDev origin, FileBacking cow, SnapshotTarget target, StoreType store) {
-            this.name = name;
-            this.origin = origin;
-            this.cow = cow;
-            this.target = target;
-            this.store = store;
-        }
-    }
-
-    private final UblkControl control;
-    private final long kernelFeatures;
-    private final RingLoop controlLoop;
-    private final UblkDevice.Options deviceOptions;
-    private final Origin.Options engineOptions;
-    private final Path configFile;
-    private final Path linkDir;
+    private final Registry registry = new Registry();
+    private final Lifecycle engine;
+    private final DeviceHost host;
+    private final Persistence persistence;
+    private final Links links;
+    private final StatusView view;
+    private final TableOps ops;
     private final Consumer<String> log;
-    private final Map<String, OriginDev> origins = new LinkedHashMap<>();
-    private final Map<String, SnapDev> snapshots = new LinkedHashMap<>();
-    private final List<String> order = new ArrayList<>();
-    private final ExecutorService events = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("ublkd-events").unstarted(r));
+    private final Options options;
+    private final ExecutorService operations = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ublkd-op-", 0).factory());
     private boolean closed;
 
-    public Daemon(UblkControl control, UblkDevice.Options deviceOptions, Origin.Options engineOptions, Path configFile,
-                  Path linkDir, Consumer<String> log) throws NativeException {
-        this.control = control;
-        this.kernelFeatures = control.getFeatures().orElse(-1);
-        this.deviceOptions = deviceOptions;
-        this.engineOptions = engineOptions;
-        this.configFile = configFile;
-        this.linkDir = linkDir;
+    /** A daemon over the snapshot engine (its control loop starts here). */
+    public static Daemon start(DeviceHost host, Origin.Options engineOptions, Path configFile, Path linkDir, Consumer<String> log,
+                               Options options) throws NativeException {
+        return new Daemon(host, new EngineLifecycle(engineOptions), Backings.SYSTEM, configFile, linkDir, log, options);
+    }
+
+    Daemon(DeviceHost host, Lifecycle engine, Backings backings, Path configFile, Path linkDir, Consumer<String> log, Options options) {
+        this.host = host;
+        this.engine = engine;
         this.log = log;
-        this.controlLoop = RingLoop.start("ublkd-control", 256);
-    }
-
-    public long kernelFeatures() {
-        return kernelFeatures;
-    }
-
-    /**
-     * Brings back the devices of the configuration file. An origin's device goes live only after its
-     * snapshots are loaded and its merge (if any) resumed, so no write can reach the origin unseen.
-     */
-    public synchronized void restore() throws IOException {
-        if (configFile == null || !Files.exists(configFile)) {
-            return;
-        }
-        List<ConfigFile.Entry> entries = ConfigFile.read(configFile);
-        for (ConfigFile.Entry e : entries) {
-            if (e instanceof ConfigFile.OriginEntry o) {
-                try {
-                    createOrigin(o.name(), o.path(), false, false);
-                } catch (IOException | RuntimeException ex) {
-                    log.accept("cannot bring back origin " + o.name() + ": " + ex.getMessage());
-                }
-            }
-        }
-        for (ConfigFile.Entry e : entries) {
-            if (e instanceof ConfigFile.SnapshotEntry s && !s.merging()) {
-                try {
-                    if (s.store() == StoreType.TRANSIENT) {
-                        log.accept("transient snapshot " + s.name() + " did not survive the restart (N keeps its exceptions in memory only)");
-                    } else {
-                        createSnapshot(s.name(), s.origin(), s.cow(), s.store(), s.chunkSectors(), false);
-                    }
-                } catch (IOException | RuntimeException ex) {
-                    log.accept("cannot bring back snapshot " + s.name() + ": " + ex.getMessage());
-                }
-            }
-        }
-        for (ConfigFile.Entry e : entries) {
-            if (e instanceof ConfigFile.SnapshotEntry s && s.merging()) {
-                try {
-                    resumeMerge(s);
-                } catch (IOException | RuntimeException ex) {
-                    log.accept("cannot resume the merge of " + s.name() + ": " + ex.getMessage());
-                }
-            }
-        }
-        for (OriginDev o : List.copyOf(origins.values())) {
-            if (o.device == null) {
-                try {
-                    startOriginDevice(o);
-                } catch (IOException | RuntimeException ex) {
-                    log.accept("cannot start origin " + o.name + ": " + ex.getMessage());
-                }
-            }
-        }
-        saveConfig();
-    }
-
-    private static void checkName(String name) {
-        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}")) {
-            throw new SnapshotException("bad name '" + name + "': use letters, digits and _ . + - (up to 64), starting with a letter or digit");
-        }
-    }
-
-    private void checkFree(String name) {
-        if (origins.containsKey(name) || snapshots.containsKey(name)) {
-            throw new SnapshotException("a device named " + name + " exists already: choose another name or remove it first");
-        }
-    }
-
-    /** Which device uses backing path {@code real} (canonical), or null. */
-    private String userOf(String real) {
-        for (OriginDev o : origins.values()) {
-            if (o.backing.name().equals(real)) {
-                return "origin " + o.name;
-            }
-        }
-        for (SnapDev s : snapshots.values()) {
-            if (s.cow.name().equals(real)) {
-                return "snapshot " + s.name;
-            }
-        }
-        return null;
-    }
-
-    private FileBacking openUnused(String path) throws IOException {
-        String real;
-        try {
-            real = Path.of(path).toRealPath().toString();
-        } catch (IOException e) {
-            real = path;
-        }
-        String user = userOf(real);
-        if (user != null) {
-            throw new SnapshotException(path + " is in use by " + user + ": give each origin and COW its own file or device");
-        }
-        return FileBacking.open(path);
-    }
-
-    // ---------------------------------------------------------------------------------------
-    // Origins
-
-    public synchronized Map<String, Object> createOrigin(String name, String path) throws IOException {
-        return createOrigin(name, path, true, true);
-    }
-
-    private Map<String, Object> createOrigin(String name, String path, boolean save, boolean start) throws IOException {
-        checkName(name);
-        checkFree(name);
-        FileBacking backing = openUnused(path);
-        try {
-            Origin origin = new Origin(name, backing, SegmentAllocator.INSTANCE, engineOptions, msg -> log.accept(name + ": " + msg));
-            OriginDev o = new OriginDev(name, backing, origin);
-            if (start) {
-                startOriginDevice(o);
-            }
-            origins.put(name, o);
-            order.add(name);
-            if (save) {
-                saveConfig();
-            }
-            return describe(name);
-        } catch (IOException | RuntimeException e) {
-            backing.close();
-            throw e;
-        }
-    }
-
-    private void startOriginDevice(OriginDev o) throws IOException {
-        o.device = UblkDevice.create(control, kernelFeatures, o.name, o.origin,
-                new UblkDevice.Geometry(o.backing.sizeSectors(), o.backing.logicalBlockSize(), o.backing.physicalBlockSize(),
-                        o.backing.supportsDiscard()), deviceOptions);
-        link(o.name, o.device);
-        log.accept("origin " + o.name + " on " + o.backing.name() + " is " + o.device.blockPath()
-                + (o.device.zeroCopy() ? " (zero copy)" : ""));
-    }
-
-    private OriginDev findOrigin(String ref) {
-        OriginDev o = origins.get(ref);
-        if (o != null) {
-            return o;
-        }
-        String real;
-        try {
-            real = Path.of(ref).toRealPath().toString();
-        } catch (IOException e) {
-            real = ref;
-        }
-        for (OriginDev x : origins.values()) {
-            if (x.backing.name().equals(real) || (x.device != null && x.device.blockPath().equals(real))) {
-                return x;
-            }
-        }
-        throw new SnapshotException("unknown origin '" + ref + "': create it first ('ublkd origin NAME PATH') or check 'ublkd list'");
-    }
-
-    // ---------------------------------------------------------------------------------------
-    // Snapshots
-
-    public synchronized Map<String, Object> createSnapshot(String name, String originRef, String cowPath, StoreType store,
-                                                           int chunkSectors) throws IOException {
-        return createSnapshot(name, originRef, cowPath, store, chunkSectors, true);
-    }
-
-    private Map<String, Object> createSnapshot(String name, String originRef, String cowPath, StoreType store,
-                                               int chunkSectors, boolean save) throws IOException {
-        checkName(name);
-        checkFree(name);
-        OriginDev o = findOrigin(originRef);
-        FileBacking cow = openUnused(cowPath);
-        SnapshotTarget target = null;
-        try {
-            target = o.origin.load(new SnapshotConfig(name, cow, store, chunkSectors));
-            await(o.origin.activate(target, controlLoop).toCompletableFuture());
-            SnapDev s = new SnapDev(name, o, cow, target, store);
-            s.chunkSectors = target.chunkSectors();
-            s.device = UblkDevice.create(control, kernelFeatures, name, target,
-                    new UblkDevice.Geometry(target.sizeSectors(), o.backing.logicalBlockSize(), o.backing.physicalBlockSize(), false),
-                    deviceOptions);
-            snapshots.put(name, s);
-            order.add(name);
-            link(name, s.device);
-            if (save) {
-                saveConfig();
-            }
-            log.accept("snapshot " + name + " of " + o.name + " on " + cow.name() + " (" + store.code() + " " + s.chunkSectors
-                    + ") is " + s.device.blockPath() + ": " + target.status().infoLine());
-            return describe(name);
-        } catch (IOException | RuntimeException e) {
-            if (target != null) {
-                try {
-                    await(o.origin.remove(target, controlLoop).toCompletableFuture());
-                } catch (IOException | RuntimeException ignored) {
-                    // the first error is the one to report
-                }
-            }
-            cow.close();
-            throw e;
-        }
-    }
-
-    /** Loads a dm table line as device {@code name}: snapshot-origin, snapshot or snapshot-merge. */
-    public synchronized Map<String, Object> load(String name, String table) throws IOException {
-        TableLine t = TableLine.parse(table);
-        if (t.isOrigin()) {
-            return createOrigin(name, t.origin());
-        }
-        if (t.isMerge()) {
-            SnapDev s = snapshots.get(name);
-            if (s == null || !s.cow.name().equals(realPath(t.cow()))) {
-                throw new SnapshotException("snapshot-merge takes over a live snapshot: load it as the name of the snapshot on COW " + t.cow());
-            }
-            return merge(name);
-        }
-        return createSnapshot(name, t.origin(), t.cow(), t.store(), t.chunkSectors());
-    }
-
-    private static String realPath(String p) {
-        try {
-            return Path.of(p).toRealPath().toString();
-        } catch (IOException e) {
-            return p;
-        }
+        this.options = options;
+        this.persistence = new Persistence(configFile, log);
+        this.links = new Links(linkDir, log);
+        this.view = new StatusView(registry, engine);
+        this.ops = new TableOps(registry, engine, host, persistence, links, backings, view, log, options.laneWait());
     }
 
     /**
-     * Replaces a snapshot's table on its live device: the new instance takes over the old one's
-     * exception state (handover: nothing re-read, pending exceptions included) while the device's
-     * requests are held back, then gets them. The COW must stay the same.
+     * Brings back the devices of the configuration file. What cannot come back (a backing device not
+     * there yet, a COW that fails to open) stays configured, not active, with its reason; 'ublkd
+     * activate' (or udev, when the device appears) brings it up later. A file the daemon cannot read
+     * stops the start, and is left as it is.
      */
-    public synchronized Map<String, Object> reload(String name, String table) throws IOException {
-        TableLine t = TableLine.parse(table);
-        if (t.isMerge()) {
-            return merge(name);
-        }
-        SnapDev s = snapshots.get(name);
-        if (s == null) {
-            if (origins.containsKey(name) && t.isOrigin()) {
-                OriginDev o = origins.get(name);
-                if (!o.backing.name().equals(realPath(t.origin()))) {
-                    throw new SnapshotException("reload of origin " + name + " must keep its device " + o.backing.name());
-                }
-                return describe(name); // same table: nothing to change
+    public void restore() throws IOException {
+        ops.register(persistence.load());
+        ops.activate(null);
+        List<String> down = new ArrayList<>();
+        for (Dev d : registry.all()) {
+            if (!(view.describe(d).active())) {
+                down.add(d.name());
             }
-            throw new SnapshotException("unknown snapshot '" + name + "': see 'ublkd list'");
         }
-        if (!t.isSnapshot()) {
-            throw new SnapshotException("reload of snapshot " + name + " needs a 'snapshot ORIGIN COW P|PO|N CHUNK' table");
-        }
-        if (s.merging) {
-            throw new SnapshotException("snapshot " + name + " is merging: its table cannot change until the merge is done");
-        }
-        if (!s.cow.name().equals(realPath(t.cow()))) {
-            throw new SnapshotException("reload must keep the COW of " + name + " (" + s.cow.name()
-                    + "): the exceptions are handed over on it; to use another COW, remove the snapshot and create a new one");
-        }
-        if (findOrigin(t.origin()) != s.origin) {
-            throw new SnapshotException("reload must keep the origin of " + name + " (" + s.origin.name + ")");
-        }
-        SnapshotTarget next = await(s.origin.origin.reload(s.target, new SnapshotConfig(name, s.cow, t.store(), t.chunkSectors()),
-                controlLoop, s.device::target).toCompletableFuture());
-        s.target = next;
-        s.store = t.store();
-        s.chunkSectors = next.chunkSectors();
-        saveConfig();
-        log.accept("snapshot " + name + " reloaded: " + next.tableLine(s.origin.backing.name(), s.cow.name()));
-        return describe(name);
-    }
-
-    // ---------------------------------------------------------------------------------------
-    // Merge
-
-    /**
-     * Starts merging snapshot {@code name} into its origin, online. The snapshot's own device fails
-     * I/O from now on (as in the kernel); when the merge is done the snapshot is removed.
-     */
-    public synchronized Map<String, Object> merge(String name) throws IOException {
-        SnapDev s = snapshots.get(name);
-        if (s == null) {
-            throw new SnapshotException("unknown snapshot '" + name + "': see 'ublkd list'");
-        }
-        if (s.merging) {
-            return describe(name);
-        }
-        if (!s.store.persistent()) {
-            throw new SnapshotException("snapshot " + name + " is transient (N): only persistent snapshots (P, PO) can be merged");
-        }
-        await(s.origin.origin.startMerge(s.target, controlLoop, mergeListener(s)).toCompletableFuture());
-        s.merging = true;
-        saveConfig();
-        return describe(name);
-    }
-
-    private void resumeMerge(ConfigFile.SnapshotEntry e) throws IOException {
-        OriginDev o = findOrigin(e.origin());
-        FileBacking cow = openUnused(e.cow());
-        try {
-            SnapDev s = new SnapDev(e.name(), o, cow, null, e.store());
-            s.chunkSectors = e.chunkSectors();
-            s.merging = true;
-            await(o.origin.resumeMerge(new SnapshotConfig(e.name(), cow, e.store(), e.chunkSectors()), controlLoop, mergeListener(s))
-                    .toCompletableFuture());
-            snapshots.put(e.name(), s);
-            order.add(e.name());
-            log.accept("resuming the merge of " + e.name() + " into " + o.name);
-        } catch (IOException | RuntimeException ex) {
-            cow.close();
-            throw ex;
+        if (!down.isEmpty()) {
+            log.accept("not active (kept in the configuration; 'ublkd activate' retries): " + String.join(", ", down));
         }
     }
 
-    private MergeListener mergeListener(SnapDev s) {
-        return new MergeListener() {
-            @Override
-            public void completed() {
-                events.execute(() -> mergeDone(s));
-            }
-
-            @Override
-            public void failed(String reason) {
-                log.accept("merge of " + s.name + " failed: " + reason);
-            }
+    @Override
+    public Object handle(Request<?> request) throws Exception {
+        return switch (request) {
+            case Request.Ping p -> "pong";
+            case Request.Features f -> host.features();
+            case Request.Status s -> view.describe(s.name());
+            case Request.StatusAll s -> view.all();
+            case Request.Stop s -> "stopping";
+            case Request.CreateOrigin o -> operation("create origin " + o.name(),
+                    () -> ops.createOrigin(o.name(), o.path(), o.createBytes()));
+            case Request.CreateSnapshot s -> operation("create snapshot " + s.name(),
+                    () -> ops.createSnapshot(s.name(), s.origin(), s.cow(), s.store(), s.chunkSectors(), s.createBytes()));
+            case Request.Load l -> operation("load " + l.name(), () -> ops.load(l.name(), l.table()));
+            case Request.Reload l -> operation("reload " + l.name(), () -> ops.reload(l.name(), l.table()));
+            case Request.Merge m -> operation("merge " + m.name(), () -> ops.merge(m.name()));
+            case Request.Remove r -> operation("remove " + r.name(), () -> {
+                ops.remove(r.name());
+                return "removed";
+            });
+            case Request.Activate a -> operation(a.name() == null ? "activate" : "activate " + a.name(), () -> ops.activate(a.name()));
         };
     }
 
-    private synchronized void mergeDone(SnapDev s) {
-        log.accept("merge of " + s.name + " into " + s.origin.name + " complete; removing the snapshot");
+    /** Runs a change on a thread of its own; answers once it is done, or after replyWait that it goes on. */
+    private Object operation(String what, Callable<Object> op) throws Exception {
+        Future<Object> f;
         try {
-            if (s.device != null) {
-                s.device.delete();
-            }
-            s.cow.close();
-        } catch (IOException | RuntimeException e) {
-            log.accept("removing merged snapshot " + s.name + ": " + e.getMessage());
-        }
-        unlink(s.name);
-        snapshots.remove(s.name);
-        order.remove(s.name);
-        saveQuietly();
-    }
-
-    // ---------------------------------------------------------------------------------------
-    // Removal
-
-    public synchronized void remove(String name) throws IOException {
-        SnapDev s = snapshots.get(name);
-        if (s != null) {
-            if (s.merging) {
-                throw new SnapshotException("snapshot " + name + " is merging into " + s.origin.name + " and cannot be removed until the merge is done");
-            }
-            s.device.stop();
-            await(s.origin.origin.remove(s.target, controlLoop).toCompletableFuture());
-            s.device.delete();
-            s.cow.close();
-            snapshots.remove(name);
-            order.remove(name);
-            unlink(name);
-            saveConfig();
-            log.accept("snapshot " + name + " removed");
-            return;
-        }
-        OriginDev o = origins.get(name);
-        if (o == null) {
-            throw new SnapshotException("unknown device '" + name + "': see 'ublkd list'");
-        }
-        List<String> snaps = snapshots.values().stream().filter(x -> x.origin == o).map(x -> x.name).toList();
-        if (!snaps.isEmpty()) {
-            throw new SnapshotException("origin " + name + " still has snapshots " + String.join(", ", snaps) + ": remove them first");
-        }
-        if (o.device != null) {
-            o.device.delete();
-        }
-        o.backing.close();
-        origins.remove(name);
-        order.remove(name);
-        unlink(name);
-        saveConfig();
-        log.accept("origin " + name + " removed");
-    }
-
-    // ---------------------------------------------------------------------------------------
-    // Status
-
-    /** Names in creation order. */
-    public synchronized List<String> names() {
-        return List.copyOf(order);
-    }
-
-    /** One device as data (the JSON of {@code status --json} and {@code list --json}). */
-    public synchronized Map<String, Object> describe(String name) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        OriginDev o = origins.get(name);
-        if (o != null) {
-            m.put("name", name);
-            m.put("role", "origin");
-            m.put("device", o.device != null ? o.device.blockPath() : null);
-            m.put("backing", o.backing.name());
-            m.put("sectors", o.backing.sizeSectors());
-            MergeStatus ms = o.origin.mergeStatus();
-            m.put("target", ms != null ? "snapshot-merge" : "snapshot-origin");
-            m.put("table", "0 " + o.backing.sizeSectors() + " snapshot-origin " + o.backing.name());
-            m.put("status", "");
-            if (ms != null) {
-                SnapDev merging = snapshots.get(ms.snapshot());
-                m.put("table", "0 " + o.backing.sizeSectors() + " snapshot-merge " + o.backing.name() + " "
-                        + (merging != null ? merging.cow.name() + " " + merging.store.code() + " " + merging.chunkSectors : ""));
-                m.put("merge", mergeMap(ms));
-                m.put("status", mergeInfoLine(ms, merging));
-            }
-            m.put("snapshots", snapshots.values().stream().filter(x -> x.origin == o).map(x -> x.name).toList());
-            m.put("queues", o.device != null ? o.device.queueCount() : 0);
-            m.put("zero_copy", o.device != null && o.device.zeroCopy());
-            return m;
-        }
-        SnapDev s = snapshots.get(name);
-        if (s == null) {
-            throw new SnapshotException("unknown device '" + name + "': see 'ublkd list'");
-        }
-        m.put("name", name);
-        m.put("role", "snapshot");
-        m.put("device", s.device != null ? s.device.blockPath() : null);
-        m.put("origin", s.origin.name);
-        m.put("cow", s.cow.name());
-        m.put("store", s.store.code());
-        m.put("chunk_sectors", s.chunkSectors);
-        long sectors = s.target != null ? s.target.sizeSectors() : s.origin.backing.sizeSectors();
-        m.put("sectors", sectors);
-        m.put("table", "0 " + sectors + " snapshot " + s.origin.backing.name() + " " + s.cow.name() + " " + s.store.code() + " " + s.chunkSectors);
-        if (s.merging) {
-            MergeStatus ms = s.origin.origin.mergeStatus();
-            m.put("state", ms != null && ms.state() == MergeStatus.State.FAILED ? "merge failed" : "merging");
-            m.put("status", "Invalid"); // the kernel: the merging snapshot's own device fails I/O
-            if (ms != null) {
-                m.put("merge", mergeMap(ms));
-            }
-        } else {
-            SnapshotStatus st = s.target.status();
-            m.put("state", st.state());
-            m.put("status", st.infoLine());
-            m.put("valid", st.valid());
-            m.put("overflow", st.overflow());
-            m.put("exceptions", st.exceptions());
-            m.put("pending", st.pending());
-            if (st.usage() != null) {
-                StoreUsage u = st.usage();
-                m.put("allocated_sectors", u.allocatedSectors());
-                m.put("total_sectors", u.totalSectors());
-                m.put("metadata_sectors", u.metadataSectors());
-                m.put("used_percent", u.totalSectors() == 0 ? 0.0 : 100.0 * u.allocatedSectors() / u.totalSectors());
-            }
-        }
-        return m;
-    }
-
-    private static String mergeInfoLine(MergeStatus ms, SnapDev merging) {
-        if (ms.state() == MergeStatus.State.FAILED) {
-            return "Merge failed";
-        }
-        if (merging == null) {
-            return "";
-        }
-        // dm's snapshot-merge INFO: the merging store's usage; done when allocated == metadata.
-        long cs = ms.chunkSectors();
-        long left = ms.total() - ms.merged();
-        return ((left + 2) * cs) + "/" + merging.cow.sizeSectors() + " " + (2 * cs);
-    }
-
-    private static Map<String, Object> mergeMap(MergeStatus ms) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("snapshot", ms.snapshot());
-        m.put("state", ms.state());
-        m.put("merged_chunks", ms.merged());
-        m.put("total_chunks", ms.total());
-        m.put("chunk_sectors", ms.chunkSectors());
-        m.put("bytes_per_second", ms.bytesPerSecond());
-        m.put("seconds_left", ms.secondsLeft());
-        if (ms.error() != null) {
-            m.put("error", ms.error());
-        }
-        return m;
-    }
-
-    public synchronized List<Map<String, Object>> describeAll() {
-        List<Map<String, Object>> l = new ArrayList<>();
-        for (String n : order) {
-            l.add(describe(n));
-        }
-        return l;
-    }
-
-    public Map<String, Object> features() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("mask", kernelFeatures);
-        m.put("names", kernelFeatures < 0 ? List.of() : UblkFeatures.names(kernelFeatures));
-        m.put("encoding", control.encoding().name());
-        return m;
-    }
-
-    // ---------------------------------------------------------------------------------------
-
-    private void link(String name, UblkDevice dev) {
-        if (linkDir == null) {
-            return;
+            f = operations.submit(op);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new SnapshotException("ublkd is stopping: try again once it is back");
         }
         try {
-            Files.createDirectories(linkDir);
-            Path link = linkDir.resolve(name);
-            Files.deleteIfExists(link);
-            Files.createSymbolicLink(link, Path.of(dev.blockPath()));
-        } catch (IOException e) {
-            log.accept("cannot create " + linkDir.resolve(name) + ": " + e.getMessage());
-        }
-    }
-
-    private void unlink(String name) {
-        if (linkDir == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(linkDir.resolve(name));
-        } catch (IOException e) {
-            log.accept("cannot remove " + linkDir.resolve(name) + ": " + e.getMessage());
-        }
-    }
-
-    private void saveConfig() throws IOException {
-        if (configFile == null) {
-            return;
-        }
-        List<ConfigFile.Entry> entries = new ArrayList<>();
-        for (String n : order) {
-            OriginDev o = origins.get(n);
-            if (o != null) {
-                entries.add(new ConfigFile.OriginEntry(n, o.backing.name()));
-                continue;
-            }
-            SnapDev s = snapshots.get(n);
-            if (s != null) {
-                entries.add(new ConfigFile.SnapshotEntry(n, s.origin.name, s.cow.name(), s.store, s.chunkSectors, s.merging));
-            }
-        }
-        ConfigFile.write(configFile, entries);
-    }
-
-    private void saveQuietly() {
-        try {
-            saveConfig();
-        } catch (IOException e) {
-            log.accept("cannot write " + configFile + ": " + e.getMessage());
-        }
-    }
-
-    private static <T> T await(CompletableFuture<T> f) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
+            return f.get(options.replyWait().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new SnapshotException("'" + what + "' has not finished after " + options.replyWait().toSeconds()
+                    + " s; it goes on in the background: see 'ublkd status'");
         } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-                throw io;
+            if (e.getCause() instanceof Exception x) {
+                throw x;
             }
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(c.getMessage(), c);
+            throw e;
         }
+    }
+
+    /** One device (for tests and the log). */
+    DeviceInfo describe(String name) {
+        return view.describe(name);
     }
 
     /**
      * Graceful stop: merges pause (they resume at the next start), every device stops taking
      * requests and finishes the ones in flight, metadata is committed, backing devices are flushed,
-     * devices are deleted.
+     * devices are deleted. An operation or engine step that does not finish within stopWait is
+     * left behind with a word in the log, so a stop always ends.
      */
     @Override
     public synchronized void close() {
@@ -675,53 +153,60 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         closed = true;
-        for (OriginDev o : origins.values()) {
-            try {
-                await(o.origin.stopMerge().toCompletableFuture());
-            } catch (IOException | RuntimeException e) {
-                log.accept("stopping the merge on " + o.name + ": " + e.getMessage());
+        ops.lanes().closing();
+        operations.shutdown();
+        List<OriginDev> origins = registry.origins();
+        for (OriginDev o : origins) {
+            String busy = ops.lanes().tryTake(o.family, options.stopWait());
+            if (busy != null) {
+                log.accept("'" + busy + "' did not finish within " + options.stopWait().toSeconds() + " s: stopping without it");
             }
         }
-        List<UblkDevice> devices = new ArrayList<>();
-        for (String n : order.reversed()) {
-            SnapDev s = snapshots.get(n);
-            if (s != null && s.device != null) {
-                devices.add(s.device);
-            }
-            OriginDev o = origins.get(n);
-            if (o != null && o.device != null) {
-                devices.add(o.device);
+        for (OriginDev o : origins) {
+            if (o.target != null) {
+                try {
+                    Lanes.await(engine.stopMerge(o.target), options.stopWait(), "stopping the merge on " + o.name);
+                } catch (IOException | RuntimeException e) {
+                    log.accept("stopping the merge on " + o.name + ": " + e.getMessage());
+                }
             }
         }
-        for (UblkDevice d : devices) {
+        List<Dev> all = registry.all();
+        List<DeviceHost.Served> devices = new ArrayList<>();
+        for (Dev d : all.reversed()) {
+            DeviceHost.Served s = switch (d) {
+                case SnapDev x -> x.device;
+                case OriginDev x -> x.device;
+            };
+            if (s != null) {
+                devices.add(s);
+            }
+        }
+        for (DeviceHost.Served d : devices) {
             try {
                 d.stop();
             } catch (IOException | RuntimeException e) {
                 log.accept("stopping " + d + ": " + e.getMessage());
             }
         }
-        for (UblkDevice d : devices) {
+        for (DeviceHost.Served d : devices) {
             try {
                 d.delete();
             } catch (IOException | RuntimeException e) {
                 log.accept("deleting " + d + ": " + e.getMessage());
             }
         }
-        for (SnapDev s : snapshots.values()) {
-            flushAndClose(s.cow);
-            unlink(s.name);
+        for (Dev d : all) {
+            FileBacking b = switch (d) {
+                case SnapDev x -> x.cow;
+                case OriginDev x -> x.backing;
+            };
+            if (b != null) {
+                flushAndClose(b);
+            }
+            links.unlink(d.name());
         }
-        for (OriginDev o : origins.values()) {
-            flushAndClose(o.backing);
-            unlink(o.name);
-        }
-        controlLoop.requestStop();
-        try {
-            controlLoop.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        events.shutdown();
+        engine.close();
         log.accept("stopped");
     }
 

@@ -15,7 +15,8 @@ import java.util.List;
  *   [start length] snapshot-merge ORIGIN COW P|PO CHUNK [#features feature...]
  * </pre>
  * ORIGIN and COW are paths of backing devices (as in the kernel: the real origin, not the
- * snapshot-origin device), or, for convenience, the name of an origin ublkd serves.
+ * snapshot-origin device), their device numbers MAJ:MIN (as {@code dmsetup table} prints them), or,
+ * for ORIGIN, the name of an origin ublkd serves.
  */
 public record TableLine(String target, String origin, String cow, StoreType store, int chunkSectors) {
 
@@ -32,6 +33,10 @@ public record TableLine(String target, String origin, String cow, StoreType stor
     }
 
     public static TableLine parse(String line) {
+        return parse(line, BlockDevices.SYSTEM);
+    }
+
+    static TableLine parse(String line, BlockDevices devices) {
         List<String> w = Arrays.stream(line.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         if (w.size() >= 2 && w.get(0).matches("\\d+") && w.get(1).matches("\\d+")) {
             if (!w.get(0).equals("0")) {
@@ -48,7 +53,7 @@ public record TableLine(String target, String origin, String cow, StoreType stor
                 if (w.size() != 2) {
                     throw new SnapshotException("table line '" + line.trim() + "': snapshot-origin takes one argument, the origin device");
                 }
-                return new TableLine(t, w.get(1), null, null, 0);
+                return new TableLine(t, devices.resolve(w.get(1)), null, null, 0);
             }
             case "snapshot", "snapshot-merge" -> {
                 if (w.size() < 5) {
@@ -58,8 +63,7 @@ public record TableLine(String target, String origin, String cow, StoreType stor
                 if (t.equals("snapshot-merge") && !st.persistent()) {
                     throw new SnapshotException("table line '" + line.trim() + "': snapshot-merge needs a persistent store (P or PO)");
                 }
-                long chunk = ChunkSize.parse(w.get(4));
-                ChunkSize.validate(chunk, 512);
+                long chunk = io.ublksnap.ublkd.control.Sizes.chunkSectors(w.get(4));
                 if (w.size() > 5) {
                     int n;
                     try {
@@ -75,7 +79,7 @@ public record TableLine(String target, String origin, String cow, StoreType stor
                                 + "' is not supported (snapshots here do not take discards)");
                     }
                 }
-                return new TableLine(t, w.get(1), w.get(2), st, (int) chunk);
+                return new TableLine(t, devices.resolve(w.get(1)), devices.resolve(w.get(2)), st, ChunkSize.validate(chunk, 512));
             }
             default -> throw new SnapshotException("table line '" + line.trim() + "': unknown target '" + t
                     + "' (expected snapshot-origin, snapshot or snapshot-merge)");

@@ -1,0 +1,113 @@
+package io.ublksnap.ublkd.control;
+
+import io.ublksnap.engine.store.StoreType;
+
+import java.util.List;
+
+/**
+ * A request to the daemon, one per connection, typed by the reply it gets ({@code R}). On the wire
+ * it is one JSON object on one line whose {@code "op"} names the record (see {@link Wire}).
+ *
+ * @param <R> the result of a successful request
+ */
+public sealed interface Request<R> {
+
+    /** The {@code "op"} of this request on the wire. */
+    String op();
+
+    /** Is the daemon there? Result: "pong". */
+    record Ping() implements Request<String> {
+        public String op() {
+            return "ping";
+        }
+    }
+
+    /** The ublk features of the kernel. */
+    record Features() implements Request<FeaturesInfo> {
+        public String op() {
+            return "features";
+        }
+    }
+
+    /**
+     * Serve {@code path} (absolute) as origin {@code name}; with {@code createBytes} > 0 the daemon
+     * first creates it as a sparse file of that size if it does not exist (and deletes it again if
+     * the origin cannot be made).
+     */
+    record CreateOrigin(String name, String path, long createBytes) implements Request<DeviceInfo> {
+        public String op() {
+            return "origin";
+        }
+    }
+
+    /**
+     * Take snapshot {@code name} of {@code origin} (a name, or an origin's backing path) on {@code cow};
+     * {@code chunkSectors} 0 means the default, or a persistent COW's own.
+     */
+    record CreateSnapshot(String name, String origin, String cow, StoreType store, int chunkSectors, long createBytes)
+            implements Request<DeviceInfo> {
+        public String op() {
+            return "snapshot";
+        }
+    }
+
+    /** Create device {@code name} from a dm table line (snapshot-origin, snapshot or snapshot-merge). */
+    record Load(String name, String table) implements Request<DeviceInfo> {
+        public String op() {
+            return "load";
+        }
+    }
+
+    /** Replace a live snapshot's table (handover on the same COW), or start a merge with snapshot-merge. */
+    record Reload(String name, String table) implements Request<DeviceInfo> {
+        public String op() {
+            return "reload";
+        }
+    }
+
+    /** Start merging snapshot {@code name}; answers once the origin has switched to the merge. */
+    record Merge(String name) implements Request<DeviceInfo> {
+        public String op() {
+            return "merge";
+        }
+    }
+
+    /** Remove a snapshot, an origin without snapshots, or an entry that is not active. Result: "removed". */
+    record Remove(String name) implements Request<String> {
+        public String op() {
+            return "remove";
+        }
+    }
+
+    /** One device. */
+    record Status(String name) implements Request<DeviceInfo> {
+        public String op() {
+            return "status";
+        }
+    }
+
+    /** Every device, in creation order. */
+    record StatusAll() implements Request<List<DeviceInfo>> {
+        public String op() {
+            return "status";
+        }
+    }
+
+    /**
+     * Bring up configured devices that are not active (their backing devices were missing, say):
+     * {@code name} and what it needs, or every one (null). Idempotent: active devices stay as they
+     * are. Result: the devices concerned, active or not (with the reason).
+     */
+    record Activate(String name) implements Request<List<DeviceInfo>> {
+        public String op() {
+            return "activate";
+        }
+    }
+
+    /** Stop the daemon gracefully. Result: "stopping". */
+    record Stop() implements Request<String> {
+        public String op() {
+            return "stop";
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.ublksnap.ublkd.daemon;
+
+import io.ublksnap.engine.Target;
+import io.ublksnap.ublkd.control.FeaturesInfo;
+
+import java.io.IOException;
+
+/**
+ * Where the daemon's devices are served: ublk block devices in production ({@link UblkHost}), a
+ * stand-in in host tests. Each served device sends its requests to an engine {@link Target}.
+ */
+public interface DeviceHost {
+
+    /** Block-device geometry of a served device. */
+    record Geometry(long sectors, int logicalBlockSize, int physicalBlockSize, boolean discard) {
+    }
+
+    /** One served device. */
+    interface Served {
+        /** /dev/ublkbN. */
+        String blockPath();
+
+        /** Sends requests to {@code next} from now on (a reloaded table). */
+        void retarget(Target next);
+
+        /** Stops taking requests; returns once the ones in flight are done. */
+        void stop() throws IOException;
+
+        /** Stops (if needed) and deletes the device. */
+        void delete() throws IOException;
+
+        int queueCount();
+
+        boolean zeroCopy();
+    }
+
+    /** Creates and starts a device named {@code name} for {@code target}. */
+    Served serve(String name, Target target, Geometry geometry) throws IOException;
+
+    /** What the kernel offers. */
+    FeaturesInfo features();
+}

@@ -1,0 +1,545 @@
+package io.ublksnap.ublkd.daemon;
+
+import io.ublksnap.engine.Origin;
+import io.ublksnap.engine.SnapshotConfig;
+import io.ublksnap.engine.SnapshotException;
+import io.ublksnap.engine.SnapshotTarget;
+import io.ublksnap.engine.store.StoreType;
+import io.ublksnap.ublkd.control.DeviceInfo;
+import io.ublksnap.ublkd.control.Names;
+import io.ublksnap.ublkd.daemon.Registry.Dev;
+import io.ublksnap.ublkd.daemon.Registry.Family;
+import io.ublksnap.ublkd.daemon.Registry.OriginDev;
+import io.ublksnap.ublkd.daemon.Registry.SnapDev;
+import io.ublksnap.ublkd.io.FileBacking;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The table operations: create origins and snapshots, load and reload dm tables, merge, remove,
+ * and bring configured devices up ({@link #activate}). Operations on one origin and its snapshots
+ * (a {@link Family}) run one at a time; operations on different origins, and status, do not wait
+ * for each other. An operation that cannot get its family within {@code laneWait} is refused as
+ * busy, naming what runs. Every operation either completes or changes nothing it could undo, and
+ * refuses bad input with a one-line {@link SnapshotException}. Operations of one origin and its
+ * snapshots run one at a time ({@link Lanes}).
+ */
+final class TableOps {
+    private final Registry registry;
+    private final Lifecycle engine;
+    private final DeviceHost host;
+    private final Persistence persistence;
+    private final Links links;
+    private final Backings backings;
+    private final StatusView view;
+    private final Consumer<String> log;
+    private final Lanes lanes;
+
+    TableOps(Registry registry, Lifecycle engine, DeviceHost host, Persistence persistence, Links links, Backings backings,
+             StatusView view, Consumer<String> log, Duration laneWait) {
+        this.backings = backings;
+        this.registry = registry;
+        this.engine = engine;
+        this.host = host;
+        this.persistence = persistence;
+        this.links = links;
+        this.view = view;
+        this.log = log;
+        this.lanes = new Lanes(registry, laneWait);
+    }
+
+    Lanes lanes() {
+        return lanes;
+    }
+
+    // -------------------------------------------------------------------------------------------
+    // Paths
+
+    /** A backing path as the daemon takes it: absolute (the daemon runs in /), and text the config file can hold. */
+    static String checkPath(String what, String path) {
+        if (path == null || path.isEmpty()) {
+            throw new SnapshotException("no " + what + " given");
+        }
+        if (!path.startsWith("/")) {
+            throw new SnapshotException(what + " '" + path + "' is not an absolute path: the daemon runs in /, give the full path");
+        }
+        ConfigFile.checkWritable(what + " " + path, path);
+        return path;
+    }
+
+    /** Opens a backing no other device uses; the path stays claimed until the running operation ends. */
+    private FileBacking openUnused(String path, Dev self) throws IOException {
+        lanes.claim(path, self);
+        return backings.open(path);
+    }
+
+    private static DeviceHost.Geometry geometry(long sectors, FileBacking b, boolean discard) {
+        return new DeviceHost.Geometry(sectors, b.logicalBlockSize(), b.physicalBlockSize(), discard);
+    }
+
+    // -------------------------------------------------------------------------------------------
+    // Origins
+
+    DeviceInfo createOrigin(String name, String path, long createBytes) throws IOException {
+        Names.check(name);
+        checkPath("origin path", path);
+        registry.reserve(name);
+        try {
+            OriginDev o = new OriginDev(new ConfigFile.OriginEntry(name, path));
+            return lanes.inFamily(o.family, "create origin " + name, () -> {
+                SparseFiles.Created created = backings.createSparse(path, createBytes);
+                try {
+                    FileBacking b = openUnused(path, null);
+                    try {
+                        o.entry = new ConfigFile.OriginEntry(name, b.name());
+                        o.backing = b;
+                        o.target = engine.newOrigin(name, b, msg -> log.accept(name + ": " + msg));
+                        startOriginDevice(o);
+                        registry.add(o);
+                        try {
+                            persistence.save(registry);
+                        } catch (IOException | RuntimeException e) {
+                            registry.remove(o);
+                            links.unlink(name);
+                            o.device.delete();
+                            throw e;
+                        }
+                        return view.describe(o);
+                    } catch (IOException | RuntimeException e) {
+                        b.close();
+                        throw e;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    created.undo();
+                    throw e;
+                }
+            });
+        } finally {
+            registry.release(name);
+        }
+    }
+
+    private void startOriginDevice(OriginDev o) throws IOException {
+        FileBacking b = o.backing;
+        o.device = host.serve(o.name, o.target, geometry(b.sizeSectors(), b, b.supportsDiscard()));
+        o.reason = null;
+        links.link(o.name, o.device);
+        log.accept("origin " + o.name + " on " + b.name() + " is " + o.device.blockPath() + (o.device.zeroCopy() ? " (zero copy)" : ""));
+    }
+
+    // -------------------------------------------------------------------------------------------
+    // Snapshots
+
+    DeviceInfo createSnapshot(String name, String originRef, String cowPath, StoreType store, int chunkSectors, long createBytes)
+            throws IOException {
+        Names.check(name);
+        checkPath("COW path", cowPath);
+        OriginDev o = registry.origin(originRef);
+        registry.reserve(name);
+        try {
+            return lanes.inFamily(o.family, "create snapshot " + name, () -> {
+                if (registry.get(o.name) != o) {
+                    throw new SnapshotException("origin " + o.name + " was removed meanwhile: see 'ublkd list'");
+                }
+                if (o.target == null) {
+                    throw new SnapshotException("origin " + o.name + " is not active (" + o.reason + "): bring it up first with 'ublkd activate " + o.name + "'");
+                }
+                SparseFiles.Created created = backings.createSparse(cowPath, createBytes);
+                try {
+                    SnapDev s = new SnapDev(new ConfigFile.SnapshotEntry(name, o.name, Registry.realPath(cowPath), store, chunkSectors, false), o);
+                    bringUp(s);
+                    registry.add(s);
+                    try {
+                        persistence.save(registry);
+                    } catch (IOException | RuntimeException e) {
+                        registry.remove(s);
+                        takeDown(s);
+                        throw e;
+                    }
+                    return view.describe(s);
+                } catch (IOException | RuntimeException e) {
+                    created.undo();
+                    throw e;
+                }
+            });
+        } finally {
+            registry.release(name);
+        }
+    }
+
+    /** Opens a snapshot's COW, loads and activates its table and serves its device; undoes what it did on failure. */
+    private void bringUp(SnapDev s) throws IOException {
+        OriginDev o = s.origin;
+        ConfigFile.SnapshotEntry e = s.entry;
+        FileBacking cow = openUnused(e.cow(), s);
+        SnapshotTarget target = null;
+        try {
+            target = Lanes.await(engine.load(o.target, new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors())));
+            Lanes.await(engine.activate(o.target, target));
+            s.device = host.serve(s.name, target, geometry(target.sizeSectors(), o.backing, false));
+        } catch (IOException | RuntimeException ex) {
+            if (target != null) {
+                try {
+                    Lanes.await(engine.remove(o.target, target));
+                } catch (IOException | RuntimeException ignored) {
+                    // the first error is the one to report
+                }
+            }
+            cow.close();
+            throw ex;
+        }
+        s.cow = cow;
+        s.target = target;
+        s.entry = new ConfigFile.SnapshotEntry(s.name, o.name, cow.name(), e.store(), target.chunkSectors(), false);
+        s.reason = null;
+        links.link(s.name, s.device);
+        log.accept("snapshot " + s.name + " of " + o.name + " on " + cow.name() + " (" + e.store().code() + " " + target.chunkSectors()
+                + ") is " + s.device.blockPath());
+    }
+
+    /** Stops a live snapshot's device and removes its table (its COW is invalidated). */
+    private void takeDown(SnapDev s) throws IOException {
+        s.device.stop();
+        Lanes.await(engine.remove(s.origin.target, s.target));
+        s.device.delete();
+        s.cow.close();
+        links.unlink(s.name);
+    }
+
+    /** Loads a dm table line as device {@code name}: snapshot-origin, snapshot or snapshot-merge. */
+    DeviceInfo load(String name, String table) throws IOException {
+        TableLine t = TableLine.parse(table);
+        if (t.isOrigin()) {
+            return createOrigin(name, t.origin(), 0);
+        }
+        if (t.isMerge()) {
+            if (!(registry.get(name) instanceof SnapDev s) || !s.cowPath().equals(Registry.realPath(t.cow()))) {
+                throw new SnapshotException("snapshot-merge takes over a live snapshot: load it as the name of the snapshot on COW " + t.cow());
+            }
+            return merge(name);
+        }
+        return createSnapshot(name, t.origin(), t.cow(), t.store(), t.chunkSectors(), 0);
+    }
+
+    /**
+     * Replaces a snapshot's table on its live device: the new instance takes over the old one's
+     * exception state (handover: nothing re-read, pending exceptions included) while the device's
+     * requests are held back, then gets them. The COW must stay the same.
+     */
+    DeviceInfo reload(String name, String table) throws IOException {
+        TableLine t = TableLine.parse(table);
+        if (t.isMerge()) {
+            return merge(name);
+        }
+        Dev d = registry.get(name);
+        if (d instanceof OriginDev o && t.isOrigin()) {
+            if (!o.path().equals(Registry.realPath(t.origin()))) {
+                throw new SnapshotException("reload of origin " + name + " must keep its device " + o.path());
+            }
+            return view.describe(o); // same table: nothing to change
+        }
+        if (!(d instanceof SnapDev s)) {
+            throw new SnapshotException("unknown snapshot '" + name + "': see 'ublkd list'");
+        }
+        if (!t.isSnapshot()) {
+            throw new SnapshotException("reload of snapshot " + name + " needs a 'snapshot ORIGIN COW P|PO|N CHUNK' table");
+        }
+        return lanes.inFamily(s.family(), "reload " + name, () -> {
+            if (s.merging) {
+                throw new SnapshotException("snapshot " + name + " is merging: its table cannot change until the merge is done");
+            }
+            if (s.target == null || s.device == null) {
+                throw new SnapshotException("snapshot " + name + " is not active (" + s.reason + "): bring it up first with 'ublkd activate " + name + "'");
+            }
+            if (!s.cowPath().equals(Registry.realPath(t.cow()))) {
+                throw new SnapshotException("reload must keep the COW of " + name + " (" + s.cowPath()
+                        + "): the exceptions are handed over on it; to use another COW, remove the snapshot and create a new one");
+            }
+            if (registry.origin(t.origin()) != s.origin) {
+                throw new SnapshotException("reload must keep the origin of " + name + " (" + s.origin.name + ")");
+            }
+            Origin origin = s.origin.target;
+            SnapshotTarget old = s.target;
+            DeviceHost.Served dev = s.device;
+            SnapshotTarget next = Lanes.await(engine.reload(origin, old, new SnapshotConfig(name, s.cow, t.store(), t.chunkSectors()), dev::retarget));
+            s.target = next;
+            s.entry = new ConfigFile.SnapshotEntry(name, s.origin.name, s.cow.name(), t.store(), next.chunkSectors(), false);
+            persistence.save(registry);
+            log.accept("snapshot " + name + " reloaded: " + next.tableLine(s.origin.path(), s.cowPath()));
+            return view.describe(s);
+        });
+    }
+
+    // -------------------------------------------------------------------------------------------
+    // Merge
+
+    /**
+     * Merges snapshot {@code name} into its origin, online. Answers once the origin has switched to
+     * the merge (it shows the snapshot's image from then on); the snapshot's own device fails I/O
+     * from then on (as in the kernel), and the snapshot is removed when the merge is done. The
+     * configuration says "merge" before the switch, so a crash at any point resumes it.
+     */
+    DeviceInfo merge(String name) throws IOException {
+        SnapDev s = registry.snapshot(name);
+        return lanes.inFamily(s.family(), "merge " + name, () -> {
+            if (s.merging) {
+                return view.describe(s);
+            }
+            if (s.target == null) {
+                throw new SnapshotException("snapshot " + name + " is not active (" + s.reason + "): bring it up first with 'ublkd activate " + name + "'");
+            }
+            if (!s.entry.store().persistent()) {
+                throw new SnapshotException("snapshot " + name + " is transient (N): only persistent snapshots (P, PO) can be merged");
+            }
+            ConfigFile.SnapshotEntry before = s.entry;
+            s.merging = true;
+            s.entry = new ConfigFile.SnapshotEntry(name, before.origin(), before.cow(), before.store(), before.chunkSectors(), true);
+            try {
+                persistence.save(registry);
+                Lanes.await(engine.startMerge(s.origin.target, s.target, events(s)));
+            } catch (IOException | RuntimeException e) {
+                s.merging = false;
+                s.entry = before;
+                persistence.saveQuietly(registry);
+                throw e;
+            }
+            s.mergeRunning = true;
+            log.accept("merging " + name + " into " + s.origin.name);
+            return view.describe(s);
+        });
+    }
+
+    private Lifecycle.MergeEvents events(SnapDev s) {
+        return new Lifecycle.MergeEvents() {
+            @Override
+            public void completed() {
+                Thread.ofVirtual().name("ublkd-merge-done").start(() -> mergeDone(s));
+            }
+
+            @Override
+            public void failed(String reason) {
+                log.accept("merge of " + s.name + " failed: " + reason);
+            }
+        };
+    }
+
+    private void mergeDone(SnapDev s) {
+        try {
+            lanes.inFamilyEventually(s.family(), "finish the merge of " + s.name, () -> {
+                log.accept("merge of " + s.name + " into " + s.origin.name + " complete; removing the snapshot");
+                try {
+                    if (s.device != null) {
+                        s.device.delete();
+                    }
+                    if (s.cow != null) {
+                        s.cow.close();
+                    }
+                } catch (IOException | RuntimeException e) {
+                    log.accept("removing merged snapshot " + s.name + ": " + e.getMessage());
+                }
+                links.unlink(s.name);
+                registry.remove(s);
+                persistence.saveQuietly(registry);
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
+            log.accept("finishing the merge of " + s.name + ": " + e.getMessage());
+        }
+    }
+
+    private void resumeMerge(SnapDev s) throws IOException {
+        OriginDev o = s.origin;
+        ConfigFile.SnapshotEntry e = s.entry;
+        FileBacking cow = openUnused(e.cow(), s);
+        try {
+            s.cow = cow;
+            Lanes.await(engine.resumeMerge(o.target, new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors()), events(s)));
+        } catch (IOException | RuntimeException ex) {
+            s.cow = null;
+            cow.close();
+            throw ex;
+        }
+        s.mergeRunning = true;
+        s.reason = null;
+        log.accept("resuming the merge of " + s.name + " into " + o.name);
+    }
+
+    // -------------------------------------------------------------------------------------------
+    // Removal
+
+    void remove(String name) throws IOException {
+        Dev d = registry.require(name);
+        lanes.inFamily(d.family(), "remove " + name, () -> {
+            switch (d) {
+                case SnapDev s -> removeSnapshot(s);
+                case OriginDev o -> removeOrigin(o);
+            }
+            return null;
+        });
+    }
+
+    private void removeSnapshot(SnapDev s) throws IOException {
+        if (s.merging) {
+            throw new SnapshotException("snapshot " + s.name + " is merging into " + s.origin.name
+                    + " and cannot be removed until the merge is done" + (s.mergeRunning ? ""
+                    : " (it could not resume: " + s.reason + "; bring its COW back and run 'ublkd activate')"));
+        }
+        if (s.target == null) {
+            registry.remove(s); // not active: only the entry goes; its COW is not touched
+            persistence.save(registry);
+            log.accept("snapshot " + s.name + " (not active) removed from the configuration; its COW " + s.entry.cow() + " was not touched");
+            return;
+        }
+        takeDown(s);
+        registry.remove(s);
+        persistence.save(registry);
+        log.accept("snapshot " + s.name + " removed");
+    }
+
+    private void removeOrigin(OriginDev o) throws IOException {
+        List<String> snaps = registry.snapshotsOf(o).stream().map(SnapDev::name).toList();
+        if (!snaps.isEmpty()) {
+            throw new SnapshotException("origin " + o.name + " still has snapshots " + String.join(", ", snaps) + ": remove them first");
+        }
+        if (o.device != null) {
+            o.device.delete();
+        }
+        if (o.backing != null) {
+            o.backing.close();
+        }
+        registry.remove(o);
+        links.unlink(o.name);
+        persistence.save(registry);
+        log.accept("origin " + o.name + " removed");
+    }
+
+    // -------------------------------------------------------------------------------------------
+    // Activation
+
+    /**
+     * Brings up what is configured but not active: the family of {@code name} (an origin or one of
+     * its snapshots), or every family (null). Idempotent: what is up stays as it is. An origin's
+     * device starts only once all its snapshots are up and its merge (if any) runs, so no write
+     * reaches the origin unseen by a snapshot.
+     */
+    List<DeviceInfo> activate(String name) throws IOException {
+        List<OriginDev> families = new ArrayList<>();
+        if (name == null) {
+            families.addAll(registry.origins());
+        } else {
+            families.add(switch (registry.require(name)) {
+                case OriginDev o -> o;
+                case SnapDev s -> s.origin;
+            });
+        }
+        List<DeviceInfo> out = new ArrayList<>();
+        for (OriginDev o : families) {
+            lanes.inFamily(o.family, "activate " + o.name, () -> {
+                activateFamily(o);
+                return null;
+            });
+            out.add(view.describe(o));
+            for (SnapDev s : registry.snapshotsOf(o)) {
+                out.add(view.describe(s));
+            }
+        }
+        persistence.save(registry);
+        return out;
+    }
+
+    /** Holds the family's lane. */
+    private void activateFamily(OriginDev o) throws IOException {
+        if (o.target == null) {
+            try {
+                present(o.entry.path());
+                FileBacking b = openUnused(o.entry.path(), o);
+                o.backing = b;
+                o.target = engine.newOrigin(o.name, b, msg -> log.accept(o.name + ": " + msg));
+                o.entry = new ConfigFile.OriginEntry(o.name, b.name());
+            } catch (IOException | RuntimeException e) {
+                o.reason = message(e);
+                log.accept("origin " + o.name + " is not active: " + o.reason);
+                for (SnapDev s : registry.snapshotsOf(o)) {
+                    s.reason = "its origin " + o.name + " is not active";
+                }
+                return;
+            }
+        }
+        for (SnapDev s : registry.snapshotsOf(o)) {
+            if (!s.merging && s.target == null) {
+                try {
+                    present(s.entry.cow());
+                    bringUp(s);
+                } catch (IOException | RuntimeException e) {
+                    s.reason = message(e);
+                    log.accept("snapshot " + s.name + " is not active: " + s.reason);
+                }
+            }
+        }
+        for (SnapDev s : registry.snapshotsOf(o)) {
+            if (s.merging && !s.mergeRunning) {
+                try {
+                    present(s.entry.cow());
+                    resumeMerge(s);
+                } catch (IOException | RuntimeException e) {
+                    s.reason = "its merge cannot resume: " + message(e);
+                    log.accept("snapshot " + s.name + ": " + s.reason);
+                }
+            }
+        }
+        if (o.device == null) {
+            SnapDev blocker = registry.snapshotsOf(o).stream().filter(s -> !s.up()).findFirst().orElse(null);
+            if (blocker != null) {
+                o.reason = "waiting for snapshot " + blocker.name + " (" + blocker.reason + "): bring it back and run 'ublkd activate "
+                        + o.name + "'" + (blocker.merging ? "" : ", or 'ublkd remove " + blocker.name + "' to go on without it");
+                log.accept("origin " + o.name + " is not active: " + o.reason);
+                return;
+            }
+            try {
+                startOriginDevice(o);
+            } catch (IOException | RuntimeException e) {
+                o.reason = message(e);
+                log.accept("origin " + o.name + " is not active: " + o.reason);
+            }
+        }
+    }
+
+    /** A configured backing that is not there (yet): a disk not plugged in, a file system not mounted. */
+    private static void present(String path) throws IOException {
+        if (!Files.exists(Path.of(path))) {
+            throw new IOException("no such file or device: " + path + " (not there yet? 'ublkd activate' brings it up once it is)");
+        }
+    }
+
+    static String message(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            m = "failed";
+        }
+        return m.lines().findFirst().orElse(m);
+    }
+
+    // -------------------------------------------------------------------------------------------
+    // Start
+
+    /** Registers the configured devices (not active yet); {@link #activate activate(null)} brings them up. */
+    void register(List<ConfigFile.Entry> entries) {
+        for (ConfigFile.Entry e : entries) {
+            switch (e) {
+                case ConfigFile.OriginEntry o -> registry.add(new OriginDev(o));
+                case ConfigFile.SnapshotEntry s -> registry.add(new SnapDev(s, registry.origin(s.origin())));
+            }
+        }
+    }
+}

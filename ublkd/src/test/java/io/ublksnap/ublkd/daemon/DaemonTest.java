@@ -1,0 +1,221 @@
+package io.ublksnap.ublkd.daemon;
+
+import io.ublksnap.engine.Origin;
+import io.ublksnap.engine.SnapshotException;
+import io.ublksnap.engine.store.StoreType;
+import io.ublksnap.ublkd.control.DeviceInfo;
+import io.ublksnap.ublkd.control.DeviceInfo.OriginInfo;
+import io.ublksnap.ublkd.control.DeviceInfo.SnapshotInfo;
+import io.ublksnap.ublkd.control.Request;
+import io.ublksnap.ublkd.control.SnapshotState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The daemon's control plane on the host: the real engine and files, devices that are only names.
+ * Restarts, inactive entries and activation, hung engine steps, merges that answer after the switch.
+ */
+class DaemonTest {
+    @TempDir
+    Path dir;
+
+    final FakeHost host = new FakeHost();
+    final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    final List<Daemon> daemons = new ArrayList<>();
+    SlowEngine engine;
+
+    Daemon daemon(Daemon.Options options) throws Exception {
+        engine = new SlowEngine(new EngineLifecycle(Origin.Options.DEFAULT));
+        Daemon d = new Daemon(host, engine, Backings.SYSTEM, dir.resolve("devices.conf"), null, log::add, options);
+        daemons.add(d);
+        return d;
+    }
+
+    Daemon daemon() throws Exception {
+        return daemon(Daemon.Options.DEFAULT);
+    }
+
+    @AfterEach
+    void closeAll() {
+        for (Daemon d : daemons) {
+            d.close();
+        }
+    }
+
+    Path sparse(String name, long bytes) throws IOException {
+        Path p = dir.resolve(name);
+        Files.createDirectories(p.getParent());
+        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+            f.setLength(bytes);
+        }
+        return p;
+    }
+
+    static <R> R ask(Daemon d, Request<R> r) throws Exception {
+        @SuppressWarnings("unchecked")
+        R result = (R) d.handle(r);
+        return result;
+    }
+
+    static SnapshotException refused(Daemon d, Request<?> r) {
+        return assertThrows(SnapshotException.class, () -> d.handle(r));
+    }
+
+    @Test
+    void restoreKeepsWhatCannotComeBackAndActivateBringsItUpLater() throws Exception {
+        Path base = sparse("base.img", 16 << 20);
+        Path s1 = sparse("s1.cow", 8 << 20);
+        Path late = dir.resolve("not-mounted-yet/late.img");
+        Path s2 = dir.resolve("not-mounted-yet/s2.cow");
+        String conf = "origin base " + base + "\n"
+                + "snapshot s1 base " + s1 + " P 8\n"
+                + "origin late " + late + "\n"
+                + "snapshot s2 late " + s2 + " P 16\n";
+        Files.writeString(dir.resolve("devices.conf"), conf);
+
+        Daemon d = daemon();
+        d.restore();
+        assertTrue(d.describe("base").active() && d.describe("s1").active());
+        DeviceInfo l = d.describe("late");
+        assertFalse(l.active());
+        assertTrue(l.reason().contains("no such file"), l.reason());
+        assertFalse(d.describe("s2").active());
+        assertTrue(d.describe("s2").reason().contains("origin late is not active"), d.describe("s2").reason());
+        assertEquals(SnapshotState.INACTIVE, ((SnapshotInfo) d.describe("s2")).state());
+        String saved = Files.readString(dir.resolve("devices.conf"));
+        assertTrue(saved.contains("origin late " + late + "\n") && saved.contains("snapshot s2 late " + s2 + " P 16\n"),
+                "the entries that did not come back were dropped or changed:\n" + saved);
+
+        sparse("not-mounted-yet/late.img", 16 << 20);
+        sparse("not-mounted-yet/s2.cow", 8 << 20);
+        List<DeviceInfo> up = ask(d, new Request.Activate("s2"));
+        assertEquals(List.of("late", "s2"), up.stream().map(DeviceInfo::name).toList());
+        assertTrue(up.stream().allMatch(DeviceInfo::active), up.toString());
+        String dev = d.describe("late").device();
+        List<DeviceInfo> again = ask(d, new Request.Activate(null));
+        assertTrue(again.stream().allMatch(DeviceInfo::active));
+        assertEquals(dev, d.describe("late").device(), "activating twice made the device again");
+        assertEquals(4, host.live.size());
+    }
+
+    @Test
+    void anOriginWaitsForItsSnapshotsSoNoWriteGoesUnseen() throws Exception {
+        Path base = sparse("base.img", 16 << 20);
+        Path gone = dir.resolve("gone.cow");
+        Files.writeString(dir.resolve("devices.conf"), "origin base " + base + "\nsnapshot s1 base " + gone + " P 8\n");
+        Daemon d = daemon();
+        d.restore();
+        DeviceInfo o = d.describe("base");
+        assertFalse(o.active());
+        assertTrue(o.reason().contains("waiting for snapshot s1"), o.reason());
+        assertFalse(host.live.containsKey("base"), "the origin's device started while a snapshot of it is missing");
+        ask(d, new Request.Remove("s1")); // go on without it: only the entry goes
+        assertFalse(Files.readString(dir.resolve("devices.conf")).contains("s1"));
+        ask(d, new Request.Activate("base"));
+        assertTrue(d.describe("base").active());
+    }
+
+    @Test
+    void aMergeThatCannotResumeKeepsItsLineAndHoldsTheOriginBack() throws Exception {
+        Path base = sparse("base.img", 16 << 20);
+        String line = "merge m1 base " + dir.resolve("gone.cow") + " P 8\n";
+        Files.writeString(dir.resolve("devices.conf"), "origin base " + base + "\n" + line);
+        Daemon d = daemon();
+        d.restore();
+        assertFalse(d.describe("base").active());
+        assertTrue(d.describe("m1").reason().contains("merge cannot resume"), d.describe("m1").reason());
+        SnapshotException e = refused(d, new Request.Remove("m1"));
+        assertTrue(e.getMessage().contains("merging"), e.getMessage());
+        assertTrue(Files.readString(dir.resolve("devices.conf")).contains(line));
+    }
+
+    @Test
+    void statusStopAndOtherOriginsGoOnWhileAnEngineStepNeverCompletes() throws Exception {
+        Daemon d = daemon(new Daemon.Options(Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(300)));
+        ask(d, new Request.CreateOrigin("base", sparse("base.img", 16 << 20).toString(), 0));
+        ask(d, new Request.CreateSnapshot("s1", "base", sparse("s1.cow", 8 << 20).toString(), StoreType.PERSISTENT, 8, 0));
+        engine.removeGate = new CompletableFuture<>(); // the engine never finishes removing
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            SnapshotException e = refused(d, new Request.Remove("s1"));
+            assertTrue(e.getMessage().contains("goes on in the background"), e.getMessage());
+            List<DeviceInfo> all = ask(d, new Request.StatusAll());
+            assertEquals(2, all.size());
+            SnapshotException busy = refused(d, new Request.CreateSnapshot("s2", "base", sparse("s2.cow", 8 << 20).toString(),
+                    StoreType.PERSISTENT, 8, 0));
+            assertTrue(busy.getMessage().contains("remove s1"), busy.getMessage());
+            assertNotNull(ask(d, new Request.CreateOrigin("other", sparse("other.img", 16 << 20).toString(), 0)));
+            d.close();
+        });
+        assertTrue(log.stream().anyMatch(m -> m.contains("remove s1") && m.contains("stopping without it")), log.toString());
+    }
+
+    @Test
+    void mergeAnswersOnlyOnceTheOriginHasSwitched() throws Exception {
+        Daemon d = daemon();
+        ask(d, new Request.CreateOrigin("base", sparse("base.img", 16 << 20).toString(), 0));
+        ask(d, new Request.CreateSnapshot("s1", "base", sparse("s1.cow", 8 << 20).toString(), StoreType.PERSISTENT, 8, 0));
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        engine.mergeSwitchGate = gate;
+        CompletableFuture<Object> merge = CompletableFuture.supplyAsync(() -> {
+            try {
+                return d.handle(new Request.Merge("s1"));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Thread.sleep(300);
+        assertFalse(merge.isDone(), "merge answered before the switch");
+        assertEquals(2, ((List<?>) ask(d, new Request.StatusAll())).size(), "status waited for the merge");
+        assertTrue(Files.readString(dir.resolve("devices.conf")).contains("merge s1 base"),
+                "the merge was not in the configuration before the switch");
+        gate.complete(null);
+        SnapshotInfo s = (SnapshotInfo) merge.get();
+        assertEquals(SnapshotState.MERGING, s.state(), "the merge's answer is not a merging snapshot");
+    }
+
+    @Test
+    void devicesWithUnusualPathsComeBackAfterARestart() throws Exception {
+        Path img = dir.resolve("my images/img#1 \"x\".img");
+        Daemon d = daemon();
+        DeviceInfo o = ask(d, new Request.CreateOrigin("base", img.toString(), 16 << 20));
+        assertTrue(Files.size(img) == 16 << 20 && o.active());
+        ask(d, new Request.CreateSnapshot("s1", "base", dir.resolve("cows/s 1#.cow").toString(), StoreType.PERSISTENT_OVERFLOW, 16, 8 << 20));
+        d.close();
+        Daemon again = daemon();
+        again.restore();
+        assertTrue(again.describe("base").active() && again.describe("s1").active(), log.toString());
+        assertEquals(img.toRealPath().toString(), ((OriginInfo) again.describe("base")).backing());
+        assertEquals(StoreType.PERSISTENT_OVERFLOW, ((SnapshotInfo) again.describe("s1")).store());
+    }
+
+    @Test
+    void refusedRequestsCreateNothing() throws Exception {
+        Daemon d = daemon();
+        ask(d, new Request.CreateOrigin("base", sparse("base.img", 16 << 20).toString(), 0));
+        Path cow = dir.resolve("new/dir/s.cow");
+        refused(d, new Request.CreateSnapshot("s1", "nosuch", cow.toString(), StoreType.PERSISTENT, 8, 8 << 20));
+        refused(d, new Request.CreateSnapshot("bad/name", "base", cow.toString(), StoreType.PERSISTENT, 8, 8 << 20));
+        refused(d, new Request.CreateOrigin("base", dir.resolve("new/o.img").toString(), 16 << 20));
+        refused(d, new Request.CreateOrigin("o2", "relative/o.img", 16 << 20));
+        refused(d, new Request.CreateSnapshot("s2", "base", dir.resolve("new/tiny.cow").toString(), StoreType.PERSISTENT, 8, 4096));
+        assertFalse(Files.exists(dir.resolve("new")), "a refused request left files behind");
+    }
+}
