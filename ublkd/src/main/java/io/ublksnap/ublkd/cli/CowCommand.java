@@ -1,17 +1,15 @@
 package io.ublksnap.ublkd.cli;
 
-import io.ublksnap.engine.ChunkMap;
 import io.ublksnap.engine.SnapshotException;
+import io.ublksnap.engine.store.CowImage;
 import io.ublksnap.engine.store.PersistentStore;
 import io.ublksnap.ublkd.control.Wire;
 import io.ublksnap.ublkd.io.SegmentAllocator;
-import io.ublksnap.ublkd.io.SegmentBuffer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -55,18 +53,16 @@ public final class CowCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            java.io.PrintWriter out = spec.commandLine().getOut();
             try (ReadOnlyBacking b = ReadOnlyBacking.open(cow)) {
-                Map<Long, Long> ex = new LinkedHashMap<>();
-                PersistentStore.CowInfo info = PersistentStore.inspect(b, SegmentAllocator.INSTANCE, (o, n) -> {
-                    if (list) {
-                        ex.put(o, n);
-                    }
-                    return true;
-                });
+                // The summary first (one pass), then the exceptions as they are read (a second pass): memory
+                // stays the same whatever the number of exceptions.
+                PersistentStore.CowInfo info = PersistentStore.inspect(b, SegmentAllocator.INSTANCE, (o, n) -> true);
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("cow", b.name());
                 m.put("bytes", b.sizeBytes());
                 m.put("initialized", info.initialized());
+                m.put("blank", info.blank());
                 m.put("valid", info.valid());
                 m.put("version", info.version());
                 m.put("chunk_sectors", info.chunkSectors());
@@ -74,19 +70,34 @@ public final class CowCommand implements Callable<Integer> {
                 if (info.usage() != null) {
                     m.put("status", info.usage().allocatedSectors() + "/" + info.usage().totalSectors() + " " + info.usage().metadataSectors());
                 }
-                if (list) {
-                    m.put("map", ex.entrySet().stream().map(e -> e.getKey() + "->" + e.getValue()).toList());
-                }
+                boolean listing = list && info.initialized() && info.valid();
                 if (json) {
-                    spec.commandLine().getOut().println(Wire.write(m));
+                    String head = Wire.write(m);
+                    if (!listing) {
+                        out.println(head);
+                        return 0;
+                    }
+                    out.print(head.substring(0, head.length() - 1) + ",\"map\":[");
+                    boolean[] first = {true};
+                    PersistentStore.inspect(b, SegmentAllocator.INSTANCE, (o, n) -> {
+                        out.print((first[0] ? "\"" : ",\"") + o + "->" + n + "\"");
+                        first[0] = false;
+                        return true;
+                    });
+                    out.println("]}");
                 } else if (!info.initialized()) {
-                    spec.commandLine().getOut().println(b.name() + ": no snapshot yet (starts with zeros): a new snapshot can be made on it");
+                    out.println(b.name() + (info.blank()
+                            ? ": no snapshot yet (header chunk and first metadata area are zeros): a new snapshot can be made on it"
+                            : ": no snapshot header, and not blank either (data in its first chunks): a new snapshot"
+                            + " would overwrite that data; use --init only if it is expendable"));
                 } else {
-                    spec.commandLine().getOut().println(b.name() + ": version " + info.version() + ", chunk " + info.chunkSectors() + " sectors, "
+                    out.println(b.name() + ": version " + info.version() + ", chunk " + info.chunkSectors() + " sectors, "
                             + (info.valid() ? "valid, " + info.exceptions() + " exceptions, status " + m.get("status") : "INVALID"));
-                    for (String s : list ? ex.entrySet().stream().map(e -> "  " + e.getKey() + " -> " + e.getValue()).toList()
-                            : java.util.List.<String>of()) {
-                        spec.commandLine().getOut().println(s);
+                    if (listing) {
+                        PersistentStore.inspect(b, SegmentAllocator.INSTANCE, (o, n) -> {
+                            out.println("  " + o + " -> " + n);
+                            return true;
+                        });
                     }
                 }
             }
@@ -115,37 +126,17 @@ public final class CowCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            try (ReadOnlyBacking o = ReadOnlyBacking.open(origin); ReadOnlyBacking c = ReadOnlyBacking.open(cow);
-                 Arena arena = Arena.ofConfined()) {
+            try (ReadOnlyBacking o = ReadOnlyBacking.open(origin); ReadOnlyBacking c = ReadOnlyBacking.open(cow)) {
                 Output target = Output.of(Path.of(out), Path.of(o.name()), Path.of(c.name()));
-                ChunkMap map = new ChunkMap();
-                PersistentStore.CowInfo info = PersistentStore.inspect(c, SegmentAllocator.INSTANCE, (ol, n) -> map.put(ol, n, -1) == -1);
-                if (!info.initialized() || !info.valid()) {
-                    throw new SnapshotException("COW " + c.name() + (info.initialized() ? " is invalid" : " holds no snapshot"));
-                }
-                long chunkBytes = (long) info.chunkSectors() << 9;
-                SegmentBuffer sb = new SegmentBuffer(arena.allocate(chunkBytes, 4096), -1);
-                long fromCow = 0;
-                long fromOrigin = 0;
-                long written = 0;
+                CowImage.Result r;
+                long[] written = {0};
                 try (Output w = target.open()) {
-                    for (long chunk = 0; chunk * chunkBytes < o.sizeBytes(); chunk++) {
-                        long len = Math.min(chunkBytes, o.sizeBytes() - chunk * chunkBytes);
-                        SegmentBuffer part = sb.slice(0, len);
-                        long nc = map.get(chunk, -1);
-                        if (nc >= 0) {
-                            c.readSync(nc * chunkBytes, part);
-                            fromCow++;
-                        } else {
-                            o.readSync(chunk * chunkBytes, part);
-                            fromOrigin++;
-                        }
-                        written += w.write(part.segment().asByteBuffer(), chunk * chunkBytes);
-                    }
+                    r = CowImage.export(o, c, SegmentAllocator.INSTANCE, (offset, data) ->
+                            written[0] += w.write(data.byteBuffer(), offset));
                     w.commit();
                 }
-                spec.commandLine().getOut().println(out + ": " + written + " bytes written, " + fromCow
-                        + (fromCow == 1 ? " chunk" : " chunks") + " from the COW, " + fromOrigin + " from the origin");
+                spec.commandLine().getOut().println(out + ": " + r.bytes() + " bytes of image (" + written[0] + " bytes written), "
+                        + r.chunksFromCow() + (r.chunksFromCow() == 1 ? " chunk" : " chunks") + " from the COW");
             }
             return 0;
         }

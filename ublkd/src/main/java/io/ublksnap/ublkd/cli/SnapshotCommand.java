@@ -13,8 +13,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
         description = "Take a snapshot of an origin (dm's snapshot target), served as /dev/ublkbN and /dev/ublksnap/NAME.",
-        footer = {"", "A COW that starts with zeros becomes a new snapshot; one that holds a snapshot (written by ublkd",
-                "or by the kernel's dm-snapshot) is opened with its exceptions.",
+        footer = {"", "A blank COW (its header chunk and first metadata area all zeros) becomes a new snapshot; one that",
+                "holds a snapshot (written by ublkd or by the kernel's dm-snapshot) is opened with its exceptions; anything",
+                "else is refused, unless --init says its contents may be overwritten.",
                 "SIZE is bytes, or a whole number with a unit k, m, g or t (powers of 1024); the daemon creates",
                 "the COW only once it has accepted the request.", "", "Examples:",
                 "  ublkd snapshot snap1 --origin base --cow /var/lib/ublksnap/snap1.cow --create 256M",
@@ -32,12 +33,15 @@ public final class SnapshotCommand extends ClientCommand {
     @Option(names = "--store", description = "P (persistent), PO (persistent, overflow instead of invalidating) or N (transient); default ${DEFAULT-VALUE}.")
     String store = "P";
 
-    @Option(names = "--chunk", description = "Chunk size: sectors (16) or bytes with a unit (8k); power of two, 4k to 1g; default 16k, or the COW's own.")
+    @Option(names = "--chunk", description = "Chunk size: sectors (16) or bytes with a unit (8k); power of two, 4k to 1m; default 16k, or the COW's own.")
     String chunk = "0";
 
     @Option(names = "--create", paramLabel = "SIZE",
             description = "Create the COW as a zeroed sparse file of SIZE bytes (a multiple of 4k; units k, m, g, t) if it does not exist.")
     String create;
+
+    @Option(names = "--init", description = "Start a new snapshot on the COW even if it holds other data (which is lost); without it, only a blank COW or an existing snapshot is used.")
+    boolean init;
 
     @Override
     public Integer call() {
@@ -48,7 +52,7 @@ public final class SnapshotCommand extends ClientCommand {
             ChunkSize.validate(sectors, 512);
         }
         long bytes = create == null ? 0 : Sizes.parse("--create", create, 4096, "4 KiB (e.g. 64m)");
-        DeviceInfo d = call(new Request.CreateSnapshot(name, deviceWord(origin), absolute(cow), st, (int) sectors, bytes));
+        DeviceInfo d = call(new Request.CreateSnapshot(name, deviceWord(origin), absolute(cow), st, (int) sectors, bytes, init));
         out().println(name + " " + d.device() + " " + DmText.info(d));
         return 0;
     }

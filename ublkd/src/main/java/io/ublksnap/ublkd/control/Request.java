@@ -44,8 +44,8 @@ public sealed interface Request<R> {
      * Take snapshot {@code name} of {@code origin} (a name, or an origin's backing path) on {@code cow};
      * {@code chunkSectors} 0 means the default, or a persistent COW's own.
      */
-    record CreateSnapshot(String name, String origin, String cow, StoreType store, int chunkSectors, long createBytes)
-            implements Request<DeviceInfo> {
+    record CreateSnapshot(String name, String origin, String cow, StoreType store, int chunkSectors, long createBytes,
+                          boolean init) implements Request<DeviceInfo> {
         public String op() {
             return "snapshot";
         }

@@ -142,6 +142,9 @@ public final class Wire {
                 if (s.createBytes() > 0) {
                     m.put("create", s.createBytes());
                 }
+                if (s.init()) {
+                    m.put("init", true);
+                }
             }
             case Request.Load l -> {
                 m.put("name", l.name());
@@ -180,7 +183,7 @@ public final class Wire {
             case "origin" -> new Request.CreateOrigin(f.str("name"), f.str("path"), f.count("create", 0, Long.MAX_VALUE));
             case "snapshot" -> new Request.CreateSnapshot(f.str("name"), f.str("origin"), f.str("cow"),
                     StoreType.parse(f.optStr("store", "P")), chunk(f.count("chunk", 0, Long.MAX_VALUE)),
-                    f.count("create", 0, Long.MAX_VALUE));
+                    f.count("create", 0, Long.MAX_VALUE), f.has("init") && f.bool("init"));
             case "load" -> new Request.Load(f.str("name"), f.str("table"));
             case "reload" -> new Request.Reload(f.str("name"), f.str("table"));
             case "merge" -> new Request.Merge(f.str("name"));

@@ -103,7 +103,7 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
             case Request.CreateOrigin o -> operation("create origin " + o.name(),
                     () -> ops.createOrigin(o.name(), o.path(), o.createBytes()));
             case Request.CreateSnapshot s -> operation("create snapshot " + s.name(),
-                    () -> ops.createSnapshot(s.name(), s.origin(), s.cow(), s.store(), s.chunkSectors(), s.createBytes()));
+                    () -> ops.createSnapshot(s.name(), s.origin(), s.cow(), s.store(), s.chunkSectors(), s.createBytes(), s.init()));
             case Request.Load l -> operation("load " + l.name(), () -> ops.load(l.name(), l.table()));
             case Request.Reload l -> operation("reload " + l.name(), () -> ops.reload(l.name(), l.table()));
             case Request.Merge m -> operation("merge " + m.name(), () -> ops.merge(m.name()));

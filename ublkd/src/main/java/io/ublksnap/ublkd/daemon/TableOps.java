@@ -141,8 +141,13 @@ final class TableOps {
     // -------------------------------------------------------------------------------------------
     // Snapshots
 
-    DeviceInfo createSnapshot(String name, String originRef, String cowPath, StoreType store, int chunkSectors, long createBytes)
-            throws IOException {
+    /**
+     * Creates a snapshot. Its entry is in the configuration before the snapshot is activated, so
+     * that a crash at any moment from then on brings it back at the next start (origin writes may
+     * already have made exceptions in it); a creation that fails takes the entry out again.
+     */
+    DeviceInfo createSnapshot(String name, String originRef, String cowPath, StoreType store, int chunkSectors, long createBytes,
+                              boolean init) throws IOException {
         Names.check(name);
         checkPath("COW path", cowPath);
         OriginDev o = registry.origin(originRef);
@@ -158,15 +163,17 @@ final class TableOps {
                 SparseFiles.Created created = backings.createSparse(cowPath, createBytes);
                 try {
                     SnapDev s = new SnapDev(new ConfigFile.SnapshotEntry(name, o.name, Registry.realPath(cowPath), store, chunkSectors, false), o);
-                    bringUp(s);
+                    s.reason = "being created";
                     registry.add(s);
                     try {
                         persistence.save(registry);
+                        bringUp(s, init);
                     } catch (IOException | RuntimeException e) {
                         registry.remove(s);
-                        takeDown(s);
+                        persistence.saveQuietly(registry);
                         throw e;
                     }
+                    s.reason = null;
                     return view.describe(s);
                 } catch (IOException | RuntimeException e) {
                     created.undo();
@@ -179,13 +186,13 @@ final class TableOps {
     }
 
     /** Opens a snapshot's COW, loads and activates its table and serves its device; undoes what it did on failure. */
-    private void bringUp(SnapDev s) throws IOException {
+    private void bringUp(SnapDev s, boolean init) throws IOException {
         OriginDev o = s.origin;
         ConfigFile.SnapshotEntry e = s.entry;
         FileBacking cow = openUnused(e.cow(), s);
         SnapshotTarget target = null;
         try {
-            target = Lanes.await(engine.load(o.target, new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors())));
+            target = Lanes.await(engine.load(o.target, new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors(), init)));
             Lanes.await(engine.activate(o.target, target));
             s.device = host.serve(s.name, target, geometry(target.sizeSectors(), o.backing, false));
         } catch (IOException | RuntimeException ex) {
@@ -229,7 +236,7 @@ final class TableOps {
             }
             return merge(name);
         }
-        return createSnapshot(name, t.origin(), t.cow(), t.store(), t.chunkSectors(), 0);
+        return createSnapshot(name, t.origin(), t.cow(), t.store(), t.chunkSectors(), 0, false);
     }
 
     /**
@@ -480,7 +487,7 @@ final class TableOps {
             if (!s.merging && s.target == null) {
                 try {
                     present(s.entry.cow());
-                    bringUp(s);
+                    bringUp(s, false);
                 } catch (IOException | RuntimeException e) {
                     s.reason = message(e);
                     log.accept("snapshot " + s.name + " is not active: " + s.reason);

@@ -46,7 +46,7 @@ class WireTest {
     void requestsRoundTrip() {
         List<Request<?>> all = List.of(new Request.Ping(), new Request.Features(), new Request.Stop(), new Request.StatusAll(),
                 new Request.Status("x"), new Request.CreateOrigin("o", "/a b/#c.img", 1 << 20),
-                new Request.CreateSnapshot("s", "o", "/c.cow", StoreType.TRANSIENT, 16, 0), new Request.Load("n", "snapshot-origin /x"),
+                new Request.CreateSnapshot("s", "o", "/c.cow", StoreType.TRANSIENT, 16, 0, false), new Request.CreateSnapshot("i", "o", "/c2.cow", StoreType.PERSISTENT, 8, 1 << 20, true), new Request.Load("n", "snapshot-origin /x"),
                 new Request.Reload("n", "snapshot /x /y P 8"), new Request.Merge("m"), new Request.Remove("r"),
                 new Request.Activate(null), new Request.Activate("a"));
         for (Request<?> r : all) {

@@ -151,7 +151,7 @@ class DaemonTest {
     void statusStopAndOtherOriginsGoOnWhileAnEngineStepNeverCompletes() throws Exception {
         Daemon d = daemon(new Daemon.Options(Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(300)));
         ask(d, new Request.CreateOrigin("base", sparse("base.img", 16 << 20).toString(), 0));
-        ask(d, new Request.CreateSnapshot("s1", "base", sparse("s1.cow", 8 << 20).toString(), StoreType.PERSISTENT, 8, 0));
+        ask(d, new Request.CreateSnapshot("s1", "base", sparse("s1.cow", 8 << 20).toString(), StoreType.PERSISTENT, 8, 0, false));
         engine.removeGate = new CompletableFuture<>(); // the engine never finishes removing
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             SnapshotException e = refused(d, new Request.Remove("s1"));
@@ -159,7 +159,7 @@ class DaemonTest {
             List<DeviceInfo> all = ask(d, new Request.StatusAll());
             assertEquals(2, all.size());
             SnapshotException busy = refused(d, new Request.CreateSnapshot("s2", "base", sparse("s2.cow", 8 << 20).toString(),
-                    StoreType.PERSISTENT, 8, 0));
+                    StoreType.PERSISTENT, 8, 0, false));
             assertTrue(busy.getMessage().contains("remove s1"), busy.getMessage());
             assertNotNull(ask(d, new Request.CreateOrigin("other", sparse("other.img", 16 << 20).toString(), 0)));
             d.close();
@@ -171,7 +171,7 @@ class DaemonTest {
     void mergeAnswersOnlyOnceTheOriginHasSwitched() throws Exception {
         Daemon d = daemon();
         ask(d, new Request.CreateOrigin("base", sparse("base.img", 16 << 20).toString(), 0));
-        ask(d, new Request.CreateSnapshot("s1", "base", sparse("s1.cow", 8 << 20).toString(), StoreType.PERSISTENT, 8, 0));
+        ask(d, new Request.CreateSnapshot("s1", "base", sparse("s1.cow", 8 << 20).toString(), StoreType.PERSISTENT, 8, 0, false));
         CompletableFuture<Void> gate = new CompletableFuture<>();
         engine.mergeSwitchGate = gate;
         CompletableFuture<Object> merge = CompletableFuture.supplyAsync(() -> {
@@ -197,7 +197,7 @@ class DaemonTest {
         Daemon d = daemon();
         DeviceInfo o = ask(d, new Request.CreateOrigin("base", img.toString(), 16 << 20));
         assertTrue(Files.size(img) == 16 << 20 && o.active());
-        ask(d, new Request.CreateSnapshot("s1", "base", dir.resolve("cows/s 1#.cow").toString(), StoreType.PERSISTENT_OVERFLOW, 16, 8 << 20));
+        ask(d, new Request.CreateSnapshot("s1", "base", dir.resolve("cows/s 1#.cow").toString(), StoreType.PERSISTENT_OVERFLOW, 16, 8 << 20, false));
         d.close();
         Daemon again = daemon();
         again.restore();
@@ -211,11 +211,11 @@ class DaemonTest {
         Daemon d = daemon();
         ask(d, new Request.CreateOrigin("base", sparse("base.img", 16 << 20).toString(), 0));
         Path cow = dir.resolve("new/dir/s.cow");
-        refused(d, new Request.CreateSnapshot("s1", "nosuch", cow.toString(), StoreType.PERSISTENT, 8, 8 << 20));
-        refused(d, new Request.CreateSnapshot("bad/name", "base", cow.toString(), StoreType.PERSISTENT, 8, 8 << 20));
+        refused(d, new Request.CreateSnapshot("s1", "nosuch", cow.toString(), StoreType.PERSISTENT, 8, 8 << 20, false));
+        refused(d, new Request.CreateSnapshot("bad/name", "base", cow.toString(), StoreType.PERSISTENT, 8, 8 << 20, false));
         refused(d, new Request.CreateOrigin("base", dir.resolve("new/o.img").toString(), 16 << 20));
         refused(d, new Request.CreateOrigin("o2", "relative/o.img", 16 << 20));
-        refused(d, new Request.CreateSnapshot("s2", "base", dir.resolve("new/tiny.cow").toString(), StoreType.PERSISTENT, 8, 4096));
+        refused(d, new Request.CreateSnapshot("s2", "base", dir.resolve("new/tiny.cow").toString(), StoreType.PERSISTENT, 8, 4096, false));
         assertFalse(Files.exists(dir.resolve("new")), "a refused request left files behind");
     }
 }
