@@ -1,8 +1,7 @@
 #!/bin/sh
 # bench/ublk-loop/selftest.sh: checks the C ublk server before the bench trusts its numbers. Runs in the guest:
-#   tools/ublk-vm run -- "UBLK_VM_BRD='rd_nr=1 rd_size=262144'" ... bench/ublk-loop/selftest.sh
-# (bench/ublk-loop/vm-selftest.sh boots the guest for it). fio --verify at depth 1 and 32, requests larger than
-# the server's largest (split by the kernel), flushes and FUA; what fio wrote is on the backing device; SIGTERM
+#   bench/ublk-loop/vm-selftest.sh (boots the guest and runs this script there)
+# fio --verify at depth 1 and 32, requests larger than the server's largest (split by the kernel), flushes and FUA; what fio wrote is on the backing device; SIGTERM
 # and SIGINT remove the device; bad input is refused with one line.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)

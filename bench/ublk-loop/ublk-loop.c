@@ -288,7 +288,12 @@ static int queue_setup(struct queue *q)
 static void *queue_main(void *arg)
 {
 	struct queue *q = arg;
-	int err = queue_setup(q), stop = 0;
+	char name[16];
+	int err, stop = 0;
+
+	snprintf(name, sizeof(name), "cloop-q%d", q->qid); /* the bench tells queue threads by name */
+	pthread_setname_np(pthread_self(), name);
+	err = queue_setup(q);
 
 	pthread_mutex_lock(&S.lock);
 	q->start_err = err;
