@@ -287,7 +287,7 @@ public final class BenchReport {
             for (String st : List.of("ublk", "pass")) {
                 if (c.stacks().contains(st) && !b.runs(c.name(), st).isEmpty()) {
                     md.append("| ").append(c.name()).append(" | ").append(st).append(" | ")
-                      .append(spread(c.name(), st, r -> r.jitEvents()).format()).append(" |\n");
+                      .append(ints(spread(c.name(), st, r -> r.jitEvents()))).append(" |\n");
                 }
             }
         }
@@ -384,6 +384,10 @@ public final class BenchReport {
         double q = p.perRequest(event, Kind.QUEUE);
         double all = p.perRequest(event, null);
         return Math.abs(q - all) < 0.005 ? Fmt.num(all) : Fmt.num(q) + " / " + Fmt.num(all);
+    }
+
+    private static String ints(Spread s) {
+        return s.present() ? String.format(Locale.ROOT, "%.0f [%.0f–%.0f]", s.median(), s.min(), s.max()) : "-";
     }
 
     private static String us(Spread ns) {
