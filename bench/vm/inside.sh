@@ -30,7 +30,7 @@ CLOOP=$top/bench/target/ublk-loop/ublk-loop
 QUEUES=$(nproc) # ublkd's default; the C server gets the same
 DEPTH=128
 SIZE=256M
-JITLOG=/tmp/bench-jit.log
+JITLOG=$out/ublkd-jit.log # in the work directory: readable from the host while the guest runs
 mkdir -p "$out/fio" "$out/cpu" "$out/jit" "$out/perf" "$out/mem"
 : > "$out/runs.txt"
 : > "$out/phases.txt"
@@ -52,32 +52,41 @@ echo "bench: kernel $(uname -r), $(nproc) CPUs; RAM disks $(blockdev --getsize64
 # fill the origin once, so that reads are not of never-written pages
 fio --name=fill --filename=$RAW --rw=write --bs=1M --size=300M --ioengine=io_uring --direct=1 --iodepth=8 --output=/dev/null
 
-# ---- the daemon: as users run it, plus a log of the JIT's compilations
-UBLKD_JAVA_OPTS="-Xlog:jit+compilation=debug:file=$JITLOG::uptime"
+# ---- the daemon: as users run it, plus a log of the JIT's compilations; with BENCH_MEM_OWN_DAEMON=0 (--quick) also
+# native memory tracking, for the memory snapshots at the end (a header per malloc: ublkd's I/O paths do not malloc)
+mem_own=${BENCH_MEM_OWN_DAEMON:-1}
+UBLKD_JAVA_OPTS="-Xlog:jit+compilation=debug:file=$JITLOG:uptime"
+[ "$mem_own" = 1 ] || UBLKD_JAVA_OPTS="$UBLKD_JAVA_OPTS -XX:NativeMemoryTracking=summary"
 start_daemon --depth $DEPTH
-UBLKD_JAVA_OPTS= # the client commands as users run them
+# The client commands as users run them, plus a class-data archive of their own (made by the first call): a
+# client's JVM start costs seconds in the emulated guest, and the bench makes dozens of calls. Not measured.
+CLI_OPTS="-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=/tmp/ublkd-cli.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+UBLKD_JAVA_OPTS=$CLI_OPTS
+echo "ublkd_cmdline $(tr '\0' ' ' < /proc/$DPID/cmdline)" >> "$out/env.txt"
 echo "ublkd: $(grep 'kernel ublk features' "$D/ublkd.log" | sed 's/.*features: //')"
 jit_lines() { if [ -f $JITLOG ]; then wc -l < $JITLOG; else echo 0; fi; }
 
-# threads PID FILE: one line per thread of PID: tid, name, CPU ns (schedstat), time slices, utime, stime (ticks);
-# then the guest's CPU line from /proc/stat
+# threads PID: one line per thread of PID: tid, name, CPU ns and time slices (schedstat), utime and stime (ticks);
+# then the guest's CPU line from /proc/stat. One awk for all of them: a fork costs milliseconds under emulation.
 threads() {
-  for th_t in /proc/$1/task/*; do
-    th_st=$(cat "$th_t/stat" 2>/dev/null) || continue
-    th_ss=$(cat "$th_t/schedstat" 2>/dev/null) || continue
-    th_name=${th_st#*(}; th_name=${th_name%)*}
-    th_rest=${th_st##*) }
-    # shellcheck disable=SC2086
-    set -- $th_rest
-    printf '%s\t%s\t%s\t%s\t%s\n' "${th_t##*/}" "$th_name" "$(echo $th_ss | cut -d' ' -f1,3 | tr ' ' '\t')" "${12}" "${13}"
-  done
-  echo "cpu-total	$(head -n 1 /proc/stat)"
+  awk -v OFS='\t' '
+    FILENAME ~ /\/stat$/ && FILENAME !~ /^\/proc\/stat$/ {
+      tid = FILENAME; sub(/^\/proc\/[0-9]+\/task\//, "", tid); sub(/\/.*/, "", tid)
+      name = $0; sub(/^[0-9]+ \(/, "", name); sub(/\) [A-Z] .*$/, "", name)
+      rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " ")
+      ut[tid] = f[12]; st[tid] = f[13]; nm[tid] = name; next }
+    FILENAME ~ /schedstat$/ { tid = FILENAME; sub(/^\/proc\/[0-9]+\/task\//, "", tid); sub(/\/.*/, "", tid); ns[tid] = $1; sl[tid] = $3; next }
+    FILENAME == "/proc/stat" && /^cpu / { cpu = $0 }
+    END { for (t in nm) if (t in ns) print t, nm[t], ns[t], sl[t], ut[t], st[t]; print "cpu-total", cpu }
+  ' /proc/$1/task/*/stat /proc/$1/task/*/schedstat /proc/stat 2>/dev/null
 }
 
 zero_cows() { zc_i=1; while [ $zc_i -le $1 ]; do dd if=/dev/zero of=/dev/ram$zc_i bs=64k count=2 oflag=direct status=none; zc_i=$((zc_i+1)); done; }
 
 # up STACK NSNAP: sets ORIG, SNAP (the first snapshot, if any) and SPID (the serving process, if any).
 # POSIX sh has no local variables: each function names its own with a prefix, so that none clobbers a caller's.
+# While PASS_UP=1 (the base cells of a repetition), the pass-through origin stays loaded between its runs:
+# a CLI call costs seconds in the emulated guest.
 up() {
   up_kind=$1; up_n=$2; SPID=; SNAP=
   case $up_kind in
@@ -88,14 +97,11 @@ up() {
       up_i=1; while [ $up_i -le "$up_n" ]; do dmsetup create bs$up_i --table "0 $(blockdev --getsz $RAW) snapshot $RAW /dev/ram$up_i P 8"; up_i=$((up_i+1)); done
       dmsetup suspend bo; dmsetup resume bo # as LVM does: the origin learns its snapshots' chunk size
       ORIG=/dev/mapper/bo; SNAP=/dev/mapper/bs1;;
-    ublk|pass)
-      [ "$up_kind" = pass ] && up_n=0
-      zero_cows "$up_n"
-      printf 'bo: snapshot-origin %s\n' $RAW > "$D/tables"
-      up_i=1; while [ $up_i -le "$up_n" ]; do printf 'bs%d: snapshot %s /dev/ram%d P 8\n' $up_i $RAW $up_i >> "$D/tables"; up_i=$((up_i+1)); done
-      u load --file "$D/tables" >/dev/null || fail "ublkd load"
-      ORIG=$L/bo; SNAP=$L/bs1; [ "$up_n" = 0 ] && SNAP=
-      SPID=$DPID;;
+    pass)
+      up_n=0
+      if [ "${PASS_UP:-0}" = 1 ]; then ORIG=$L/bo; SPID=$DPID; UP_N=0; return 0; fi
+      load_ublk 0;;
+    ublk) load_ublk "$up_n";;
     cloop)
       "$CLOOP" -q "$QUEUES" -d $DEPTH $RAW > "$D/cloop.out" 2> "$D/cloop.err" &
       CPID=$!; up_i=0; ORIG=
@@ -107,10 +113,20 @@ up() {
   esac
   UP_N=$up_n
 }
+load_ublk() { # NSNAP: an origin bo on the RAM disk and NSNAP snapshots bs1.. on ram1..
+  lu_n=$1
+  zero_cows "$lu_n"
+  printf 'bo: snapshot-origin %s\n' $RAW > "$D/tables"
+  lu_i=1; while [ $lu_i -le "$lu_n" ]; do printf 'bs%d: snapshot %s /dev/ram%d P 8\n' $lu_i $RAW $lu_i >> "$D/tables"; lu_i=$((lu_i+1)); done
+  u load --file "$D/tables" >/dev/null || fail "ublkd load"
+  ORIG=$L/bo; SNAP=$L/bs1; [ "$lu_n" = 0 ] && SNAP=
+  SPID=$DPID
+}
 down() {
   case $1 in
     dm) for dn_d in bs1 bs2 bs3 bs4 bo; do dmsetup remove $dn_d 2>/dev/null || true; done;;
-    ublk|pass)
+    pass) [ "${PASS_UP:-0}" = 1 ] || u remove bo >/dev/null || fail "ublkd remove";;
+    ublk)
       dn_names=; dn_i=1; while [ $dn_i -le "$UP_N" ]; do dn_names="$dn_names bs$dn_i"; dn_i=$((dn_i+1)); done
       # shellcheck disable=SC2086
       u remove $dn_names bo >/dev/null || fail "ublkd remove";;
@@ -146,8 +162,8 @@ FILL32="fio --name=p --filename=@ORIG --rw=write --bs=1M --size=32M --ioengine=i
   echo "owrite-nocopy-s1-qd32|dm ublk|1|32|origin|base-randwrite-qd32|$FILL64|--rw=randwrite --bs=4k --size=64M"
   echo "owrite-copy-s4-qd32|dm ublk|4|32|origin|base-randwrite-qd32||--rw=randwrite --bs=4k"
   echo "owrite-nocopy-s4-qd32|dm ublk|4|32|origin|base-randwrite-qd32|$FILL64|--rw=randwrite --bs=4k --size=64M"
-  echo "base-randread-qd32|raw pass cloop|0|32|origin|-||--rw=randread --bs=4k --size=64M"
-  echo "sread-s1-qd32|dm ublk|1|32|snap|base-randread-qd32|$FILL32|--rw=randread --bs=4k --size=64M"
+  [ "$quick" = 1 ] || echo "base-randread-qd32|raw pass cloop|0|32|origin|-||--rw=randread --bs=4k --size=64M"
+  [ "$quick" = 1 ] || echo "sread-s1-qd32|dm ublk|1|32|snap|base-randread-qd32|$FILL32|--rw=randread --bs=4k --size=64M"
   [ "$quick" = 1 ] || echo "sread-s4-qd32|dm ublk|4|32|snap|base-randread-qd32|$FILL32|--rw=randread --bs=4k --size=64M"
   [ "$quick" = 1 ] || echo "swrite-s1-qd32|dm ublk|1|32|snap|base-randwrite-qd32||--rw=randwrite --bs=4k"
   echo "base-seqwrite-qd32|raw pass cloop|0|32|origin|-||--rw=write --bs=1M"
@@ -266,9 +282,13 @@ merge_run() {
     mr_j=0
   else
     mr_j0=$(jit_lines); threads "$DPID" > "$out/cpu/$mr_id.pre"
-    mr_t0=$(now_ms)
-    u merge bs1 --wait >/dev/null || fail "ublkd merge"
-    mr_t1=$(now_ms)
+    # the clock starts at the client's first progress line, printed right after the daemon accepted the merge
+    # (not at the client's start: its JVM takes seconds here), and stops at its last (it polls every 250 ms)
+    mr_tc=$(now_ms)
+    u merge bs1 --wait 2>&1 >/dev/null | while IFS= read -r mr_l; do echo "$(now_ms) $mr_l"; done > "$out/cpu/$mr_id.progress"
+    grep -q "done" "$out/cpu/$mr_id.progress" || fail "ublkd merge: $(cat "$out/cpu/$mr_id.progress")"
+    mr_t0=$(head -n 1 "$out/cpu/$mr_id.progress" | cut -d' ' -f1); mr_t1=$(tail -n 1 "$out/cpu/$mr_id.progress" | cut -d' ' -f1)
+    echo "  ($mr_id with the client's start: $(( mr_t1 - mr_tc )) ms)"
     threads "$DPID" > "$out/cpu/$mr_id.post"; mr_j1=$(jit_lines); mr_j=$((mr_j1 - mr_j0))
     sed -n "$((mr_j0 + 1)),${mr_j1}p" $JITLOG > "$out/jit/$mr_id.log"
     u remove bo >/dev/null || fail "ublkd remove"
@@ -286,10 +306,17 @@ one_cell() { # NAME STACKS NSNAP QD ROLE BASE PREP ARGS, for repetition $REP
     measure "$oc_name" "$oc_s" "$REP" "$oc_n" "$oc_qd" "$oc_role" "$oc_prep" $oc_args
   done
 }
+base_cell() { case $1 in base-*) one_cell "$@";; esac; }
+snap_cell() { case $1 in base-*) ;; *) one_cell "$@";; esac; }
 REP=1
 while [ $REP -le "$reps" ]; do
   phase "repetition-$REP"
-  each_cell one_cell
+  # the base cells (raw, pass, cloop) first, with the pass-through origin loaded once for all of them: the other
+  # stacks never hold the RAM disk exclusively, and an idle origin costs nothing
+  load_ublk 0; PASS_UP=1
+  each_cell base_cell
+  PASS_UP=0; u remove bo >/dev/null || fail "ublkd remove"
+  each_cell snap_cell
   if [ $((REP % 2)) = 1 ]; then merge_run dm $REP; merge_run ublk $REP; else merge_run ublk $REP; merge_run dm $REP; fi
   REP=$((REP+1))
 done
@@ -311,10 +338,10 @@ probe_seq() {
     esac
   done
 }
-if [ "$PERF" = 1 ]; then phase probes; each_cell probe_seq; fi
-stop_daemon
+if [ "$PERF" = 1 ] && [ "$quick" != 1 ]; then phase probes; each_cell probe_seq; fi
 
-# ---- memory: a daemon of its own with native memory tracking, at rest after the writes
+# ---- memory at rest after 256 MiB of writes to the origin: 65,536 exceptions in each snapshot. By default a
+# daemon of its own with native memory tracking; with BENCH_MEM_OWN_DAEMON=0 the measured daemon (started with it)
 phase memory
 mem_snapshot() { # LABEL
   ms_f="$out/mem/$1"
@@ -324,9 +351,13 @@ mem_snapshot() { # LABEL
   printf 'VM.native_memory summary\nGC.heap_info\n' > "$D/jcmds"
   jcmd $DPID -f "$D/jcmds" > "$ms_f.jcmd" 2>&1 # one attach for both
 }
-UBLKD_JAVA_OPTS="-XX:NativeMemoryTracking=summary"
-start_daemon --depth $DEPTH
-UBLKD_JAVA_OPTS=
+if [ "$mem_own" = 1 ]; then
+  stop_daemon
+  UBLKD_JAVA_OPTS="-XX:NativeMemoryTracking=summary"
+  start_daemon --depth $DEPTH
+  UBLKD_JAVA_OPTS=$CLI_OPTS
+fi
+echo "mem_daemon $([ "$mem_own" = 1 ] && echo own || echo measured)" >> "$out/env.txt"
 up ublk 1
 fio --name=m --filename="$ORIG" --rw=write --bs=1M --size=256M --ioengine=io_uring --direct=1 --iodepth=4 --output=/dev/null
 mem_snapshot s1-65536

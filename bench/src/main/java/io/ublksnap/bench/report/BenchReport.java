@@ -329,7 +329,10 @@ public final class BenchReport {
         if (b.memory.isEmpty()) {
             md.append("No memory snapshot in this run.\n\n");
         } else {
-            md.append("A daemon of its own with -XX:NativeMemoryTracking=summary (the measured daemon runs without it), at rest after 256 MiB of 1 MiB writes to the origin: ")
+            md.append(b.env.getOrDefault("mem_daemon", "own").equals("own")
+                    ? "A daemon of its own with -XX:NativeMemoryTracking=summary (the measured daemon runs without it)"
+                    : "The measured daemon (started with -XX:NativeMemoryTracking=summary for this), after all the runs and merges")
+              .append(", at rest after 256 MiB of 1 MiB writes to the origin: ")
               .append("65,536 exceptions in each snapshot. MiB. NMT counts committed memory, not all of it resident; \"outside NMT\" = resident - NMT's committed total ")
               .append("(kernel-mapped rings and ublk descriptors, libc malloc arenas not tracked, ...; negative when committed pages are not all touched).\n\n");
             List<String> cats = new ArrayList<>();
