@@ -360,6 +360,16 @@ public final class BenchReport {
             md.append('\n');
         }
 
+        md.append("## What stands out (generated)\n\n");
+        List<String> sig = signals();
+        if (sig.isEmpty()) {
+            md.append("Nothing above the thresholds.\n");
+        }
+        for (String x : sig) {
+            md.append("- ").append(x).append('\n');
+        }
+        md.append('\n');
+
         md.append("## Targets of issue 10 in this run\n\n");
         targets(md);
 
@@ -399,6 +409,51 @@ public final class BenchReport {
 
     private static String scaled(Spread s, double k) {
         return s.present() ? new Spread(s.median() * k, s.min() * k, s.max() * k, s.n()).format() : "-";
+    }
+
+    /**
+     * Leads for whoever tunes ublkd, from fixed thresholds: noisy cells (range over 25% of the median), JIT or GC
+     * taking more than 5% of the server's CPU in measured runs, requests punted to io-wq, and more io_uring_enter
+     * calls per request than the C server makes for the same I/O.
+     */
+    List<String> signals() {
+        List<String> out = new ArrayList<>();
+        for (Cell c : b.cells.values()) {
+            for (String st : c.stacks()) {
+                Spread v = value(c.name(), st);
+                if (v.n() >= 2 && v.relativeWidth() > 0.25) {
+                    out.add(String.format(Locale.ROOT, "noisy: %s on %s spans %.0f%% of its median (%s)", c.name(), st, v.relativeWidth() * 100, v.format()));
+                }
+                if (st.equals("ublk") || st.equals("pass")) {
+                    double total = cpuPerRequest(c.name(), st, null).median();
+                    for (Kind k : List.of(Kind.JIT, Kind.GC)) {
+                        double part = cpuPerRequest(c.name(), st, k).median();
+                        if (total > 0 && part / total > 0.05) {
+                            out.add(String.format(Locale.ROOT, "%s: %s: %.0f%% of ublkd's CPU in %s (%s µs per request)",
+                                    st, k.label, part / total * 100, c.name(), Fmt.num(part / 1000)));
+                        }
+                    }
+                }
+            }
+        }
+        for (Probe p : b.probes) {
+            double punted = p.perRequest("io_uring_queue_async_work", null);
+            if (punted > 0.05) {
+                out.add(String.format(Locale.ROOT, "%s on %s: %.2f io_uring requests per request go to io-wq (a worker thread hop each)", p.cell(), p.stack(), punted));
+            }
+            Cell c = b.cells.get(p.cell());
+            String baseName = c == null ? null : c.isBase() ? c.name() : c.base();
+            Probe peer = baseName == null ? null : b.probe(baseName, "cloop");
+            if (peer != null && !p.stack().equals("cloop")) {
+                double mine = p.perRequest("sys_enter_io_uring_enter", null);
+                double theirs = peer.perRequest("sys_enter_io_uring_enter", null);
+                if (mine > theirs * 1.25 && mine - theirs > 0.1) {
+                    out.add(String.format(Locale.ROOT, "%s on %s: %.2f io_uring_enter calls per request against %.2f for the C server on %s",
+                            p.cell(), p.stack(), mine, theirs, baseName));
+                }
+            }
+        }
+        return out;
     }
 
     /** The targets of issue 10 item 7, judged on this run's medians and intervals. */
