@@ -30,7 +30,7 @@ CLOOP=$top/bench/target/ublk-loop/ublk-loop
 QUEUES=$(nproc) # ublkd's default; the C server gets the same
 DEPTH=128
 SIZE=256M
-JITLOG=$out/ublkd-jit.log # in the work directory: readable from the host while the guest runs
+JITDIR=$out/jit-logs # in the work directory: readable from the host while the guest runs
 mkdir -p "$out/fio" "$out/cpu" "$out/jit" "$out/perf" "$out/mem"
 : > "$out/runs.txt"
 : > "$out/phases.txt"
@@ -55,7 +55,10 @@ fio --name=fill --filename=$RAW --rw=write --bs=1M --size=300M --ioengine=io_uri
 # ---- the daemon: as users run it, plus a log of the JIT's compilations; with BENCH_MEM_OWN_DAEMON=0 (--quick) also
 # native memory tracking, for the memory snapshots at the end (a header per malloc: ublkd's I/O paths do not malloc)
 mem_own=${BENCH_MEM_OWN_DAEMON:-1}
-UBLKD_JAVA_OPTS="-Xlog:jit+compilation=debug:file=$JITLOG:uptime"
+# %p: a file per JVM (start_daemon's 'ublkd wait' runs with the same options; with one file name, a JVM that finds
+# the file there archives it as .0 and takes the name, and the daemon goes on writing to the archived one)
+mkdir -p "$JITDIR"
+UBLKD_JAVA_OPTS="-Xlog:jit+compilation=debug:file=$JITDIR/jit-%p.log:uptime"
 [ "$mem_own" = 1 ] || UBLKD_JAVA_OPTS="$UBLKD_JAVA_OPTS -XX:NativeMemoryTracking=summary"
 start_daemon --depth $DEPTH
 # The client commands as users run them, plus a class-data archive of their own (made by the first call): a
@@ -63,6 +66,8 @@ start_daemon --depth $DEPTH
 CLI_OPTS="-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=/tmp/ublkd-cli.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
 UBLKD_JAVA_OPTS=$CLI_OPTS
 echo "ublkd_cmdline $(tr '\0' ' ' < /proc/$DPID/cmdline)" >> "$out/env.txt"
+JITLOG=$JITDIR/jit-$DPID.log # the launcher execs java: the daemon's pid is DPID
+[ -f "$JITLOG" ] || fail "no JIT log of the daemon at $JITLOG: $(ls "$JITDIR")"
 echo "ublkd: $(grep 'kernel ublk features' "$D/ublkd.log" | sed 's/.*features: //')"
 jit_lines() { if [ -f $JITLOG ]; then wc -l < $JITLOG; else echo 0; fi; }
 
