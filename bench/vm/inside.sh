@@ -1,20 +1,22 @@
 #!/bin/sh
-# bench/vm/inside.sh OUT: runs inside the guest (bench/vm-bench.sh boots it). Every cell (a fio job on a stack)
-# runs BENCH_REPS times; a repetition runs every cell once, and within a cell the stacks take turns in an
-# order that rotates with the repetition, so that no stack always goes first or last. Stacks:
+# bench/vm/inside.sh OUT: runs inside the guest (bench/vm-bench.sh boots it). Every cell (a fio job on a set of
+# stacks) runs BENCH_REPS times; a repetition runs every cell once (the base cells first), and within a cell the
+# stacks take turns in an order that rotates with the repetition, so that no stack always goes first. Stacks:
 #   raw   the RAM disk itself                      dm     the kernel's dm-snapshot
 #   ublk  ublkd with snapshots                     pass   a ublkd origin without snapshots (ublk + Java)
 #   cloop bench/ublk-loop, the C ublk server over the same RAM disk (ublk alone)
 # Per measured run it keeps, raw, for BenchReport: fio's JSON; the server's threads (name, CPU time, time
 # slices) and the guest's /proc/stat before and after; the JIT's compilations during the run (ublkd runs with
-# -Xlog:jit+compilation, nothing else added to the JVM users get). Then one short probe run per cell and
-# server stack with perf counting io_uring_enter calls, submitted SQEs, completions and context switches per
-# thread; the merge of 256 MiB on dm and ublkd once per repetition, in turns; and ublkd's memory (a daemon of
-# its own with native memory tracking) with 1 snapshot of 65,536 exceptions and with 4 snapshots.
+# -Xlog:jit+compilation; nothing else is added to the JVM users get, but for native memory tracking with
+# BENCH_MEM_OWN_DAEMON=0). In the last repetition, one short probe run per cell and server stack with perf
+# counting io_uring_enter calls, SQEs, completions, io-wq punts and context switches per thread. The merge of
+# 256 MiB on dm and ublkd once per repetition, in turns. Last, ublkd's memory with 1 snapshot of 65,536
+# exceptions and with 4 snapshots (a daemon of its own with native memory tracking, or with
+# BENCH_MEM_OWN_DAEMON=0 the bench's daemon, started with it).
 #
 # Knobs (environment): BENCH_SECONDS (per run), BENCH_REPS, BENCH_QUICK=1 (fewer cells), BENCH_PROBE_SECONDS,
-# BENCH_WARM_ROUNDS (most warm-up rounds), BENCH_WARM_QUIET (a round that compiles at most this many methods
-# ends the warm-up), BENCH_MERGE_MIB.
+# BENCH_WARM_ROUNDS (most warm-up rounds), BENCH_WARM_QUIET (a round with at most this many JIT events ends the
+# warm-up), BENCH_WARM_SECONDS, BENCH_MERGE_MIB, BENCH_MEM_OWN_DAEMON.
 out=$1
 UBLKD_JAVA_OPTS= # the daemon as users run it (it/lib.sh would give the tests' daemons C1 only)
 . it/lib.sh
