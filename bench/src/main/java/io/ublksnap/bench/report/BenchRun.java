@@ -198,7 +198,8 @@ final class BenchRun {
     private static final Pattern NMT_LINE = Pattern.compile("^-\\s+(.+?) \\(reserved=(\\d+)KB, committed=(\\d+)KB");
     private static final Pattern NMT_TOTAL = Pattern.compile("^Total: reserved=(\\d+)KB, committed=(\\d+)KB");
     private static final Pattern HEAP = Pattern.compile("committed (\\d+)K, used (\\d+)K");
-    private static final Pattern META = Pattern.compile("Metaspace\\s+used (\\d+)K");
+    /** NMT's Class section: "(    used=6731KB)" for the metadata and for the class space. */
+    private static final Pattern META = Pattern.compile("^\\(\\s+used=(\\d+)KB\\)");
     private static final Pattern EXCEPTIONS = Pattern.compile("\"exceptions\"\\s*:\\s*(\\d+)");
 
     private void readMemory() throws IOException {
@@ -229,9 +230,9 @@ final class BenchRun {
                     committed = Long.parseLong(h.group(1));
                     used = Long.parseLong(h.group(2));
                 }
-                Matcher mm = META.matcher(l);
+                Matcher mm = META.matcher(l.trim());
                 if (mm.find()) {
-                    meta = Long.parseLong(mm.group(1));
+                    meta = Math.max(meta, 0) + Long.parseLong(mm.group(1));
                 }
             }
             List<Long> exceptions = new ArrayList<>();
