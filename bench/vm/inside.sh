@@ -355,6 +355,7 @@ mem_snapshot() { # LABEL
   u status --json > "$ms_f.status.json" 2>/dev/null || true
   grep -E 'VmRSS|VmHWM|RssAnon|RssFile|Threads' /proc/$DPID/status > "$ms_f.status"
   cat /proc/$DPID/smaps_rollup > "$ms_f.smaps_rollup"
+  cat /proc/$DPID/smaps > "$ms_f.smaps" # per mapping: what NMT does not see (mmap through FFM, rings, descriptors)
   printf 'VM.native_memory summary\nGC.heap_info\n' > "$D/jcmds"
   jcmd $DPID -f "$D/jcmds" > "$ms_f.jcmd" 2>&1 # one attach for both
 }
