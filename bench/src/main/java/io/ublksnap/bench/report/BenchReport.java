@@ -358,6 +358,17 @@ public final class BenchReport {
             }
             row(md, "outside NMT", m -> m.nmt().containsKey("Total") ? Fmt.mib(m.rssKib() - m.nmt().get("Total")) : "-");
             md.append('\n');
+            for (Memory m : b.memory) {
+                if (m.mappings().isEmpty()) {
+                    continue;
+                }
+                md.append("Resident memory by mapping (/proc/PID/smaps), ").append(m.label().startsWith("s1") ? "1 snapshot" : "4 snapshots")
+                  .append(", the largest groups: ");
+                List<String> g = new ArrayList<>();
+                m.mappings().entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1])).limit(6)
+                        .forEach(e -> g.add(e.getKey() + " ×" + e.getValue()[0] + ": " + Fmt.mib(e.getValue()[1]) + " MiB"));
+                md.append(String.join("; ", g)).append(".\n\n");
+            }
         }
 
         md.append("## What stands out (generated)\n\n");

@@ -52,7 +52,8 @@ final class BenchRun {
 
     /** ublkd's memory at rest: sizes in KiB; nmt maps a category to its committed KiB. */
     record Memory(String label, long rssKib, long anonKib, long fileKib, Map<String, Long> nmt, long heapUsedKib,
-                  long heapCommittedKib, long metaspaceUsedKib, List<Long> exceptions, int threads) {
+                  long heapCommittedKib, long metaspaceUsedKib, List<Long> exceptions, int threads,
+                  Map<String, long[]> mappings) {
     }
 
     final Path dir;
@@ -246,8 +247,42 @@ final class BenchRun {
             long rss = rollup.getOrDefault("Rss", -1L);
             long anon = rollup.getOrDefault("Anonymous", -1L);
             memory.add(new Memory(label, rss, anon, rss >= 0 && anon >= 0 ? rss - anon : -1, nmt, used, committed, meta,
-                    exceptions, status.getOrDefault("Threads", -1L).intValue()));
+                    exceptions, status.getOrDefault("Threads", -1L).intValue(), mappings(m.resolve(label + ".smaps"))));
         }
+    }
+
+    /**
+     * The resident memory of /proc/PID/smaps by kind of mapping: {count, resident KiB} per group. Anonymous
+     * mappings are grouped by their size (many mappings of one size are buffers of one kind); named ones by what
+     * they are (io_uring rings, ublk descriptors, files).
+     */
+    static Map<String, long[]> mappings(Path smaps) throws IOException {
+        Map<String, long[]> groups = new LinkedHashMap<>();
+        if (!Files.exists(smaps)) {
+            return groups;
+        }
+        String group = null;
+        long size = 0;
+        for (String l : Files.readAllLines(smaps)) {
+            String[] w = l.trim().split("\\s+");
+            if (w.length >= 5 && w[0].matches("[0-9a-f]+-[0-9a-f]+")) {
+                String name = w.length >= 6 ? String.join(" ", java.util.Arrays.copyOfRange(w, 5, w.length)) : "";
+                group = name.isEmpty() ? "anon" : name.contains("io_uring") ? "io_uring rings" : name.startsWith("/dev/ublkc") ? "ublk descriptors"
+                        : name.startsWith("[") ? name : name.endsWith(".jsa") ? "class-data archive" : "files (libraries, jars, JDK modules)";
+            } else if (group != null && w[0].equals("Size:")) {
+                size = Long.parseLong(w[1]);
+                if (group.equals("anon")) {
+                    group = "anon mappings of " + size + " KiB";
+                }
+            } else if (group != null && w[0].equals("Rss:")) {
+                long rss = Long.parseLong(w[1]);
+                long[] g = groups.computeIfAbsent(group, k -> new long[2]);
+                g[0]++;
+                g[1] += rss;
+                group = null;
+            }
+        }
+        return groups;
     }
 
     /** "Name:   123 kB" lines (and "Threads: 34"). */
