@@ -41,13 +41,16 @@ modprobe brd 2>/dev/null || true
 [ -x "$CLOOP" ] || fail "no $CLOOP (bench/ublk-loop/build.sh)"
 uname -r > "$out/kernel.txt"
 mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
-PERF=1; perf stat -e io_uring:io_uring_submit_req true >/dev/null 2>&1 || PERF=0
+# Probes count io_uring_enter calls with strace (ptrace), not perf: enabling a tracepoint patches kernel text, and
+# under multi-threaded TCG that crashed the guest once (int3 Oops in syscall_trace_enter, second --quick run).
+PERF=1; command -v strace >/dev/null || PERF=0
+probe_cells=${BENCH_PROBE_CELLS:-.}
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 T0=$(now_ms)
 phase() { echo "$1 $(( $(now_ms) - T0 ))" >> "$out/phases.txt"; echo "== $1 ($(( ($(now_ms) - T0) / 1000 )) s)"; }
 phase start
-echo "bench: kernel $(uname -r), $(nproc) CPUs; RAM disks $(blockdev --getsize64 $RAW) bytes; $secs s per run, $reps repetitions; perf: $PERF"
+echo "bench: kernel $(uname -r), $(nproc) CPUs; RAM disks $(blockdev --getsize64 $RAW) bytes; $secs s per run, $reps repetitions; strace probes: $PERF"
 { echo "kernel $(uname -r)"; echo "cpus $(nproc)"; echo "seconds $secs"; echo "reps $reps"; echo "quick $quick"
   echo "probe_seconds $probe_secs"; echo "queues $QUEUES"; echo "depth $DEPTH"; echo "perf $PERF"; echo "merge_mib $merge_mib"
   echo "fio $(fio --version)"; echo "java $("$JAVA" -XX:TieredStopAtLevel=1 -version 2>&1 | head -n 1)"; } > "$out/env.txt"
@@ -211,24 +214,31 @@ measure() {
   echo "  $m_id: $(( (m_t1 - m_t0) )) ms, $((m_j1 - m_j0)) JIT events"
   # the probe rides on the last repetition's stack, after the measured run (not for sequential writes: the
   # measured run copied every chunk they would write, so they get a stack of their own in probe_seq)
-  if [ "$m_rep" = "$reps" ] && [ -n "$SPID" ] && [ "$PERF" = 1 ]; then
+  if [ "$m_rep" = "$reps" ] && [ -n "$SPID" ] && [ "$PERF" = 1 ] && echo "$m_cell" | grep -Eq "$probe_cells"; then
     case " $* " in *" --rw=write "*) ;; *) probe_run "$m_cell" "$m_stack" "$m_n" "$m_dev" "$m_qd" "$@";; esac
   fi
   down "$m_stack"
 }
 
-# probe_run CELL STACK NSNAP DEV QD FIOARGS...: a short extra run on the stack that is up, with perf counting
-# per thread of the server (not part of the medians)
+# probe_run CELL STACK NSNAP DEV QD FIOARGS...: a short extra run on the stack that is up, with strace following
+# every thread of the server and logging its io_uring_enter calls (not part of the medians: ptrace slows every
+# call). Per thread: the calls, and the SQEs they consumed (the sum of their return values); written in perf
+# stat's CSV shape (thread-tid,count,,event) for BenchReport.
 probe_run() {
   p_cell=$1 p_stack=$2 p_n=$3 p_dev=$4 p_qd=$5; shift 5
   p_id="$p_cell.$p_stack.probe"
-  perf stat -x, --per-thread -p "$SPID" -o "$out/perf/$p_id.csv" \
-    -e syscalls:sys_enter_io_uring_enter -e io_uring:io_uring_submit_req -e io_uring:io_uring_complete \
-    -e io_uring:io_uring_task_work_run -e io_uring:io_uring_queue_async_work -e context-switches &
-  p_perf=$!
-  sleep 1 # perf attaches to every thread before the run starts
+  rm -rf "$D/strace"; mkdir -p "$D/strace"
+  strace -f -ff -qq -e trace=io_uring_enter -e signal=none -o "$D/strace/t" -p "$SPID" 2>/dev/null &
+  p_st=$!
+  sleep 2 # strace attaches to every thread before the run starts
   fio_job "$p_dev" "$out/perf/$p_id.json" "$probe_secs" "$p_qd" "$@" || echo "fio $p_id failed"
-  kill -INT $p_perf; wait $p_perf
+  kill -INT $p_st; wait $p_st 2>/dev/null
+  for p_f in "$D"/strace/t.*; do
+    [ -f "$p_f" ] || continue
+    p_tid=${p_f##*.}; p_name=$(cat /proc/$SPID/task/$p_tid/comm 2>/dev/null || echo gone)
+    awk -v n="$p_name-$p_tid" '/io_uring_enter\(/ { c++; if (match($0, /= [0-9]+/)) s += substr($0, RSTART + 2, RLENGTH - 2) }
+      END { print n "," c+0 ",,syscalls:sys_enter_io_uring_enter"; print n "," s+0 ",,io_uring:io_uring_submit_req" }' "$p_f"
+  done > "$out/perf/$p_id.csv"
   echo "probe $p_cell $p_stack 0 $p_n $p_qd" >> "$out/runs.txt"
 }
 
@@ -242,6 +252,12 @@ each_cell() {
 # ---- warm-up: rounds of every kind of request ublkd serves, until a round compiles (almost) nothing
 warm_round() {
   wr_j0=$(jit_lines)
+  up ublk 4 # copies to several snapshots take other branches than copies to one (uncommon traps otherwise)
+  for wr_j in "--rw=randwrite --bs=4k --size=64M --iodepth=16" "--rw=randwrite --bs=4k --size=64M --offset=64M --iodepth=1"; do
+    # shellcheck disable=SC2086
+    fio --name=warm --filename="$ORIG" --ioengine=io_uring --direct=1 $wr_j --runtime=${BENCH_WARM_SECONDS:-4} --time_based --output=/dev/null
+  done
+  down ublk
   up ublk 1
   for wr_j in "--rw=randwrite --bs=4k --size=64M --iodepth=16" "--rw=randwrite --bs=4k --size=64M --iodepth=1" "--rw=write --bs=1M --offset=128M --size=96M --iodepth=8"; do
     # shellcheck disable=SC2086
