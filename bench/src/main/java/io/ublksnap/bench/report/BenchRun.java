@@ -144,7 +144,8 @@ final class BenchRun {
                 Long.parseLong(w[7]) - Long.parseLong(w[6]), jit, cpu, f.cpuNs));
     }
 
-    private static final Pattern METHOD = Pattern.compile("([\\w$.]+::[\\w$<>]+)");
+    /** A method in a JIT log line; lambdas look like Foo$$Lambda/0x000000001d0e9a08::compare. */
+    private static final Pattern METHOD = Pattern.compile("([\\w$./]+::[\\w$<>]+)");
 
     private void countCompiled(Path log) throws IOException {
         if (!Files.exists(log)) {
@@ -153,7 +154,8 @@ final class BenchRun {
         for (String l : Files.readAllLines(log)) {
             Matcher m = METHOD.matcher(l);
             if (m.find()) {
-                String key = m.group(1) + (l.contains("made not entrant") ? " (made not entrant)" : "");
+                String key = m.group(1).replaceAll("/0x[0-9a-f]+", "") + (l.contains("uncommon trap") ? " (made not entrant: uncommon trap)"
+                        : l.contains("made not entrant") ? " (made not entrant)" : "");
                 compiledDuringRuns.merge(key, 1, Integer::sum);
             }
         }
