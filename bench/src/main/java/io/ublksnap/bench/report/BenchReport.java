@@ -283,7 +283,9 @@ public final class BenchReport {
         long withJit = b.runs.stream().filter(r -> (r.stack().equals("ublk") || r.stack().equals("pass")) && r.jitEvents() > 0).count();
         long ublkdRuns = b.runs.stream().filter(r -> r.stack().equals("ublk") || r.stack().equals("pass")).count();
         int events = b.runs.stream().mapToInt(Run::jitEvents).sum();
-        md.append("ublkd runs with -Xlog:jit+compilation=debug (one line per compilation and per method made not entrant); nothing else is added to its JVM. ");
+        md.append("ublkd runs with -Xlog:jit+compilation=debug (one line per compilation and per method made not entrant)")
+          .append(b.env.getOrDefault("mem_daemon", "own").equals("measured") ? " and -XX:NativeMemoryTracking=summary (for the memory snapshots at the end)" : "")
+          .append("; nothing else is added to the JVM users get. ");
         md.append("Warm-up rounds (JIT events each): ");
         List<String> w = new ArrayList<>();
         for (int[] r : b.warmup) {
