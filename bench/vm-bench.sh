@@ -7,7 +7,7 @@
 #   bench/vm-bench.sh [--quick] [--seconds N] [--reps N] [--kernel 6.12|7]
 #
 #   --quick    fewer cells, 2 s per run, 3 repetitions, at most 2 warm-up rounds, memory measured on the bench's
-#              daemon: about 14 minutes on a 2-core host (emulated guest), plus any wait for another guest
+#              daemon: about 13 minutes on a 2-core host (12 of them in the emulated guest), plus any wait for another guest
 #   --seconds  seconds per measured run (default 8; --quick 2)
 #   --reps     repetitions of every cell (default 3)
 #
