@@ -1,35 +1,54 @@
 #!/usr/bin/env bash
-# bench/vm-bench.sh: ublksnap against the kernel's dm-snapshot, side by side, in one VM boot on the
-# same RAM disks (brd): (a) the raw RAM disk, (b) the kernel's dm-snapshot stack, (c) ublkd with
-# snapshots, (d) a ublkd origin with no snapshot (the cost of ublk itself). Same fio jobs for each.
+# bench/vm-bench.sh: ublksnap against the kernel's dm-snapshot, side by side, in one VM boot on the same RAM
+# disks (brd): the raw RAM disk, dm-snapshot, ublkd with snapshots, a ublkd origin without snapshots
+# (pass-through) and bench/ublk-loop (a minimal C ublk server: the transport's peer). Every cell runs
+# BENCH_REPS times, interleaved (bench/vm/inside.sh says how); the report gives median [min-max].
 #
-#   bench/vm-bench.sh [--quick] [--seconds N] [--kernel 6.12|7.2]
+#   bench/vm-bench.sh [--quick] [--seconds N] [--reps N] [--kernel 6.12|7]
 #
-# Writes bench/results/<date>-<kernel>/: results.json, report.md, ratios.png; prints the report.
-# Under the emulated VM only ratios within one run mean anything; the report says so.
+#   --quick    fewer cells, 2 s per run, 3 repetitions, at most 2 warm-up rounds, memory measured on the bench's
+#              daemon: about 13 minutes on a 2-core host (12 of them in the emulated guest), plus any wait for another guest
+#   --seconds  seconds per measured run (default 8; --quick 2)
+#   --reps     repetitions of every cell (default 3)
+#
+# Writes bench/results/<date>-<kernel>/ (report.md, results.json, ratios.png and the raw data) and prints the
+# report. Under the emulated VM only ratios within one run mean anything; the report says so.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-secs=8; quick=0; suite=trixie
+secs=8; quick=0; suite=trixie; reps=3; warm_secs=6; warm_rounds=5; probe_secs=3; mem_own=1; probe_cells=.
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) quick=1; secs=4; shift;;
-    --seconds) secs=$2; shift 2;;
-    --kernel) case "$2" in 7*) suite=trixie-backports;; *) suite=trixie;; esac; shift 2;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0;;
-    *) echo "vm-bench: unknown option $1" >&2; exit 2;;
+    --quick) quick=1; secs=2; warm_secs=2; warm_rounds=2; probe_secs=2; mem_own=0; probe_cells='base-randwrite|owrite-copy'; shift;;
+    --seconds) [ $# -ge 2 ] && [ "$2" -ge 1 ] 2>/dev/null || { echo "vm-bench: --seconds needs a whole number of seconds, 1 or more" >&2; exit 2; }
+               secs=$2; shift 2;;
+    --reps) [ $# -ge 2 ] && [ "$2" -ge 1 ] 2>/dev/null || { echo "vm-bench: --reps needs a whole number, 1 or more" >&2; exit 2; }
+            reps=$2; shift 2;;
+    --kernel) [ $# -ge 2 ] || { echo "vm-bench: --kernel needs 6.12 or 7" >&2; exit 2; }
+              case "$2" in 7*) suite=trixie-backports;; 6.12) suite=trixie;; *) echo "vm-bench: --kernel 6.12 or 7, not $2" >&2; exit 2;; esac; shift 2;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0;;
+    *) echo "vm-bench: unknown option $1 (see --help)" >&2; exit 2;;
   esac
 done
+t0=$(date +%s)
 scripts/setup >&2
 [ "$suite" = trixie ] || UBLK_VM_SUITE=$suite tools/ublk-vm setup
 scripts/build >&2
+bench/ublk-loop/build.sh >/dev/null
 stamp=$(date +%Y%m%d-%H%M%S)
-out="bench/results/$stamp-$suite"
-mkdir -p "$out"
-echo "vm-bench: running in the VM ($suite), results in $out" >&2
+run="bench/results/$stamp-running"
+mkdir -p "$run"
+echo "vm-bench: running in the VM ($suite), results in $run" >&2
+rc=0
 UBLK_VM_SUITE=$suite UBLK_VM_BRD="rd_nr=6 rd_size=344064" tools/ublk-vm run --mem 6G --timeout 7200 -- \
-  "BENCH_SECONDS=$secs BENCH_QUICK=$quick bench/vm/inside.sh $out"
+  "BENCH_SECONDS=$secs BENCH_REPS=$reps BENCH_QUICK=$quick BENCH_WARM_SECONDS=$warm_secs BENCH_WARM_ROUNDS=$warm_rounds BENCH_PROBE_SECONDS=$probe_secs BENCH_MEM_OWN_DAEMON=$mem_own BENCH_PROBE_CELLS='$probe_cells' bench/vm/inside.sh $run" || rc=$?
+[ $rc = 0 ] || echo "vm-bench: the guest's run failed (exit $rc); reporting what it left" >&2
+out="bench/results/$stamp-$(cat "$run/kernel.txt" 2>/dev/null || echo "$suite")"
+mv "$run" "$out"
+echo "host_wall_s $(( $(date +%s) - t0 ))" >> "$out/env.txt"
 JAVA_HOME=$(scripts/setup --print-java-home)
 "$JAVA_HOME/bin/java" -Djava.awt.headless=true -cp "bench/target/bench.jar:bench/target/lib/*" \
   io.ublksnap.bench.report.BenchReport "$out"
 cat "$out/report.md"
+echo "vm-bench: $out ($(( $(date +%s) - t0 )) s)" >&2
+exit $rc

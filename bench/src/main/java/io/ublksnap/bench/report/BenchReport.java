@@ -1,206 +1,687 @@
 package io.ublksnap.bench.report;
 
+import io.ublksnap.bench.report.BenchRun.Cell;
+import io.ublksnap.bench.report.BenchRun.Merge;
+import io.ublksnap.bench.report.BenchRun.Memory;
+import io.ublksnap.bench.report.BenchRun.Probe;
+import io.ublksnap.bench.report.BenchRun.Run;
+import io.ublksnap.bench.report.Spread.Ratio;
+import io.ublksnap.bench.report.ThreadCpu.Kind;
 import com.fasterxml.jackson.jr.ob.JSON;
 
-import javax.imageio.ImageIO;
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
- * Turns one run of bench/vm-bench.sh (fio JSON per job and stack, ublkd CPU time, merge times,
- * memory) into report.md (a table with the ratios ublksnap / dm-snapshot and ublksnap / raw),
- * results.json, and ratios.png.
+ * Turns one run of bench/vm-bench.sh (a directory under bench/results/) into report.md, results.json and
+ * ratios.png: per cell the median with min and max of its repetitions, which differences lie inside the
+ * spread, the transport-normalised ratio (ublksnap / pass-through) / (dm-snapshot / raw), the C server's
+ * columns, CPU per request by thread class, JIT activity during measured runs, io_uring calls per request,
+ * the merge and the memory breakdown.
+ *
+ * <pre>
+ *   BenchReport DIR                   write DIR/report.md, DIR/results.json, DIR/ratios.png
+ *   BenchReport --readme-section DIR  print the README's performance section (between its markers)
+ * </pre>
  */
 public final class BenchReport {
+    static final String BEGIN = "<!-- bench:begin -->";
+    static final String END = "<!-- bench:end -->";
 
-    /** One fio run: throughput and latency of one job on one stack. */
-    record Run(String job, String stack, double iops, double mbps, double p50us, double p99us, long ios, double cpuSeconds) {
+    private final BenchRun b;
+    private final Path rel;
+
+    private BenchReport(BenchRun b) {
+        this.b = b;
+        Path cwd = Path.of("").toAbsolutePath();
+        Path abs = b.dir.toAbsolutePath().normalize();
+        this.rel = abs.startsWith(cwd) ? cwd.relativize(abs) : abs;
     }
-
-    static final List<String> STACKS = List.of("raw", "dm", "ublk", "pass");
 
     public static void main(String[] args) throws IOException {
-        Path dir = Path.of(args[0]);
-        Map<String, Map<String, Run>> byJob = new LinkedHashMap<>();
-        Map<String, String[]> extra = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(dir.resolve("runs.txt"))) {
-            String[] w = line.trim().split("\\s+");
-            if (w.length < 3) {
-                continue;
-            }
-            if (w[0].equals("merge") || w[0].equals("rss")) {
-                extra.put(w[0] + " " + w[1], w);
-                continue;
-            }
-            Path json = dir.resolve("fio").resolve(w[0] + "." + w[1] + ".json");
-            if (!Files.exists(json)) {
-                continue;
-            }
-            Run r = parse(w[0], w[1], Files.readString(json), w.length > 4 ? Long.parseLong(w[4]) / 100.0 : 0);
-            byJob.computeIfAbsent(w[0], k -> new LinkedHashMap<>()).put(w[1], r);
+        if (args.length == 2 && args[0].equals("--readme-section")) {
+            System.out.print(new BenchReport(load(args[1])).readmeSection());
+            return;
         }
-        String kernel = Files.exists(dir.resolve("kernel.txt")) ? Files.readString(dir.resolve("kernel.txt")).trim() : "?";
-        StringBuilder md = new StringBuilder();
-        md.append("# ublksnap vs dm-snapshot (").append(kernel).append(")\n\n");
-        md.append("One VM boot, same RAM disks (brd) for every stack; fio, io_uring, direct I/O, 4 KiB chunks (8 sectors).\n");
-        md.append("**This guest runs under software emulation: absolute numbers are meaningless, only the ratios within this run count.**\n\n");
-        md.append("Stacks: raw = the RAM disk; dm = the kernel's dm-snapshot; ublk = ublksnap; pass = a ublksnap origin without snapshots (the cost of ublk itself).\n");
-        md.append("Jobs: owrite-copy = 4 KiB random writes to the origin, each triggering a copy; owrite-nocopy = the same once every chunk is copied; ")
-          .append("sread = 4 KiB random reads from the snapshot, half from the COW; swrite = 4 KiB random writes to the snapshot; ")
-          .append("oseq = 1 MiB sequential writes to the origin (copies); sN = snapshots, qdN = queue depth.\n\n");
-        md.append("| job | raw | dm-snapshot | ublksnap | pass-through | ublksnap/dm | ublksnap/raw | p50 µs dm / ublk | p99 µs dm / ublk | ublkd CPU µs/IO |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
-        List<Map<String, Object>> jsonRows = new ArrayList<>();
-        List<String> labels = new ArrayList<>();
-        List<Double> ratios = new ArrayList<>();
-        for (Map.Entry<String, Map<String, Run>> e : byJob.entrySet()) {
-            Map<String, Run> s = e.getValue();
-            Run dm = s.get("dm");
-            Run ub = s.get("ublk");
-            boolean seq = e.getKey().startsWith("oseq");
-            md.append("| ").append(e.getKey());
-            for (String st : STACKS) {
-                Run r = s.get(st);
-                md.append(" | ").append(r == null ? "-" : seq ? fmt(r.mbps) + " MB/s" : fmt(r.iops));
-            }
-            double ratioDm = dm != null && ub != null ? value(ub, seq) / value(dm, seq) : Double.NaN;
-            Run raw = s.get("raw");
-            double ratioRaw = raw != null && ub != null ? value(ub, seq) / value(raw, seq) : Double.NaN;
-            md.append(" | ").append(ratio(ratioDm)).append(" | ").append(ratio(ratioRaw));
-            md.append(" | ").append(dm == null ? "-" : fmt(dm.p50us)).append(" / ").append(ub == null ? "-" : fmt(ub.p50us));
-            md.append(" | ").append(dm == null ? "-" : fmt(dm.p99us)).append(" / ").append(ub == null ? "-" : fmt(ub.p99us));
-            md.append(" | ").append(ub == null || ub.ios == 0 ? "-" : fmt(ub.cpuSeconds * 1e6 / ub.ios)).append(" |\n");
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("job", e.getKey());
-            for (Map.Entry<String, Run> r : s.entrySet()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("iops", r.getValue().iops);
-                m.put("mb_per_s", r.getValue().mbps);
-                m.put("p50_us", r.getValue().p50us);
-                m.put("p99_us", r.getValue().p99us);
-                m.put("ios", r.getValue().ios);
-                m.put("ublkd_cpu_s", r.getValue().cpuSeconds);
-                row.put(r.getKey(), m);
-            }
-            row.put("ublk_over_dm", ratioDm);
-            row.put("ublk_over_raw", ratioRaw);
-            jsonRows.add(row);
-            if (!Double.isNaN(ratioDm)) {
-                labels.add(e.getKey());
-                ratios.add(ratioDm);
-            }
+        if (args.length != 1 || args[0].startsWith("-")) {
+            System.err.println("usage: BenchReport DIR | BenchReport --readme-section DIR");
+            System.exit(2);
         }
-        Map<String, Object> extras = new LinkedHashMap<>();
-        md.append('\n');
-        String[] mdm = extra.get("merge dm");
-        String[] mub = extra.get("merge ublk");
-        if (mdm != null && mub != null) {
-            double bytes = Double.parseDouble(mdm[2]);
-            double sdm = Long.parseLong(mdm[3]) / 1000.0;
-            double sub = Long.parseLong(mub[3]) / 1000.0;
-            md.append(String.format(Locale.ROOT, "Merge of 256 MiB of exceptions: dm-snapshot %.1f s (%.1f MB/s), ublksnap %.1f s (%.1f MB/s): ublksnap/dm throughput %.2fx.%n",
-                    sdm, bytes / sdm / 1e6, sub, bytes / sub / 1e6, sdm / sub));
-            extras.put("merge_dm_s", sdm);
-            extras.put("merge_ublk_s", sub);
-            labels.add("merge-256MiB");
-            ratios.add(sdm / sub);
-        }
-        String[] rss = extra.get("rss ublk");
-        if (rss != null) {
-            md.append(String.format(Locale.ROOT, "ublkd resident size with %s exceptions: %.1f MiB.%n", rss.length > 3 ? rss[3] : "?",
-                    Long.parseLong(rss[2]) / 1024.0));
-            extras.put("ublkd_rss_kib", Long.parseLong(rss[2]));
-        }
-        Files.writeString(dir.resolve("report.md"), md.toString());
-        Map<String, Object> all = new LinkedHashMap<>();
-        all.put("kernel", kernel);
-        all.put("jobs", jsonRows);
-        all.put("extra", extras);
-        Files.writeString(dir.resolve("results.json"), JSON.std.asString(all) + "\n");
-        chart(dir.resolve("ratios.png"), labels, ratios, kernel);
+        BenchReport r = new BenchReport(load(args[0]));
+        Files.writeString(r.b.dir.resolve("report.md"), r.report());
+        Files.writeString(r.b.dir.resolve("results.json"), JSON.std.asString(r.json()) + "\n");
+        RatioChart.write(r.b.dir.resolve("ratios.png"), r.chartRows(), r.b.kernel);
     }
 
-    private static double value(Run r, boolean seq) {
-        return seq ? r.mbps : r.iops;
+    private static BenchRun load(String dir) throws IOException {
+        Path d = Path.of(dir);
+        if (!Files.isDirectory(d) || !Files.exists(d.resolve("runs.txt"))) {
+            System.err.println("BenchReport: " + dir + " is not a results directory of bench/vm-bench.sh (no runs.txt)");
+            System.exit(1);
+        }
+        return BenchRun.load(d);
     }
 
-    static Run parse(String job, String stack, String text, double cpu) throws IOException {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> root = (Map<String, Object>) JSON.std.anyFrom(text.substring(text.indexOf('{')));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> j = (Map<String, Object>) ((List<Object>) root.get("jobs")).getFirst();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> rd = (Map<String, Object>) j.get("read");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> wr = (Map<String, Object>) j.get("write");
-        Map<String, Object> d = num(wr.get("total_ios")) > num(rd.get("total_ios")) ? wr : rd;
-        @SuppressWarnings("unchecked")
-        Map<String, Object> clat = (Map<String, Object>) d.get("clat_ns");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> pct = clat == null ? Map.of() : (Map<String, Object>) clat.getOrDefault("percentile", Map.of());
-        return new Run(job, stack, num(d.get("iops")), num(d.get("bw")) * 1024 / 1e6,
-                num(pct.get("50.000000")) / 1000, num(pct.get("99.000000")) / 1000, (long) num(d.get("total_ios")), cpu);
+    // ---- numbers
+
+    Spread spread(String cell, String stack, ToDoubleFunction<Run> f) {
+        List<Double> v = new ArrayList<>();
+        for (Run r : b.runs(cell, stack)) {
+            v.add(f.applyAsDouble(r));
+        }
+        return Spread.of(v);
     }
 
-    private static double num(Object o) {
-        return o instanceof Number n ? n.doubleValue() : 0;
+    Spread value(String cell, String stack) {
+        return spread(cell, stack, Run::value);
     }
 
-    private static String fmt(double v) {
-        if (Double.isNaN(v)) {
+    /** Server CPU per request of one thread class (null: all), ns. */
+    Spread cpuPerRequest(String cell, String stack, Kind kind) {
+        return spread(cell, stack, r -> r.cpu() == null || !r.cpu().server() || r.ios() == 0 ? Double.NaN
+                : (kind == null ? r.cpu().totalNs() : r.cpu().ns().get(kind)) / (double) r.ios());
+    }
+
+    Spread slicesPerRequest(String cell, String stack, Kind kind) {
+        return spread(cell, stack, r -> r.cpu() == null || !r.cpu().server() || r.ios() == 0 ? Double.NaN
+                : r.cpu().slices().get(kind) / (double) r.ios());
+    }
+
+    Spread guestCpuPerRequest(String cell, String stack) {
+        return spread(cell, stack, r -> r.cpu() == null || r.cpu().guestBusyNs() < 0 || r.ios() == 0 ? Double.NaN
+                : r.cpu().guestBusyNs() / (double) r.ios());
+    }
+
+    Spread fioCpuPerRequest(String cell, String stack) {
+        return spread(cell, stack, r -> r.ios() == 0 ? Double.NaN : r.fioCpuNs() / r.ios());
+    }
+
+    /** ublksnap over dm-snapshot. */
+    Ratio vsDm(Cell c) {
+        return value(c.name(), "ublk").over(value(c.name(), "dm"));
+    }
+
+    /** (ublksnap / pass-through) / (dm-snapshot / raw): each engine over its own transport. */
+    Ratio normalised(Cell c) {
+        if (c.isBase()) {
+            return Ratio.NONE;
+        }
+        Ratio ublk = value(c.name(), "ublk").over(value(c.base(), "pass"));
+        Ratio dm = value(c.name(), "dm").over(value(c.base(), "raw"));
+        return ublk.over(dm);
+    }
+
+    List<Cell> snapCells() {
+        return b.cells.values().stream().filter(c -> !c.isBase()).toList();
+    }
+
+    List<Cell> baseCells() {
+        return b.cells.values().stream().filter(Cell::isBase).toList();
+    }
+
+    static String unit(Cell c) {
+        return c.sequential() ? "MB/s" : "IOPS";
+    }
+
+    static String inside(Spread a, Spread x) {
+        if (!a.present() || !x.present()) {
             return "-";
         }
-        return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+        return a.overlaps(x) ? "inside (ranges overlap)" : "outside";
     }
 
-    private static String ratio(double v) {
-        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2fx", v);
-    }
-
-    /** A horizontal bar chart of ublksnap/dm-snapshot per job, with the 1.0 line. */
-    static void chart(Path png, List<String> labels, List<Double> ratios, String kernel) throws IOException {
-        int rowH = 26;
-        int w = 900;
-        int h = 70 + rowH * Math.max(1, labels.size());
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, w, h);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        g.drawString("ublksnap / dm-snapshot (higher is better), " + kernel + ", same VM run", 10, 20);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        int left = 230;
-        double max = Math.max(2.0, ratios.stream().mapToDouble(Double::doubleValue).max().orElse(1) * 1.1);
-        double scale = (w - left - 60) / max;
-        for (int i = 0; i < labels.size(); i++) {
-            int y = 40 + i * rowH;
-            double r = ratios.get(i);
-            g.setColor(Color.DARK_GRAY);
-            g.drawString(labels.get(i), 10, y + 16);
-            g.setColor(r >= 1.0 ? new Color(0x2e7d32) : new Color(0xc62828));
-            g.fillRect(left, y + 4, (int) (r * scale), rowH - 8);
-            g.setColor(Color.BLACK);
-            g.drawString(String.format(Locale.ROOT, "%.2fx", r), left + (int) (r * scale) + 5, y + 17);
+    static String ratioInside(Ratio r, double x) {
+        if (!r.present()) {
+            return "-";
         }
-        g.setColor(Color.BLUE);
-        g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[]{5, 4}, 0));
-        int x1 = left + (int) scale;
-        g.drawLine(x1, 32, x1, h - 10);
-        g.dispose();
-        ImageIO.write(img, "png", png.toFile());
+        return r.contains(x) ? "inside" : (r.lo() > x ? "above" : "below");
+    }
+
+    Spread mergeMs(String stack) {
+        List<Double> v = new ArrayList<>();
+        for (Merge m : b.merges) {
+            if (m.stack().equals(stack)) {
+                v.add((double) m.ms());
+            }
+        }
+        return Spread.of(v);
+    }
+
+    Spread mergeMbps(String stack) {
+        List<Double> v = new ArrayList<>();
+        for (Merge m : b.merges) {
+            if (m.stack().equals(stack)) {
+                v.add(m.mbps());
+            }
+        }
+        return Spread.of(v);
+    }
+
+    // ---- report.md
+
+    String report() {
+        StringBuilder md = new StringBuilder();
+        int reps = (int) b.runs.stream().mapToInt(Run::rep).max().orElse(0);
+        md.append("# ublksnap vs dm-snapshot (").append(b.kernel).append(")\n\n");
+        md.append("One VM boot, the same RAM disks (brd) for every stack; fio with io_uring and direct I/O; 4 KiB chunks (8 sectors). ")
+          .append(reps).append(" repetitions of every cell, ").append(b.env.getOrDefault("seconds", "?")).append(" s each")
+          .append(b.env.getOrDefault("quick", "0").equals("1") ? " (--quick: fewer cells)" : "")
+          .append("; within a repetition the stacks of a cell run one after another, in an order that rotates with the repetition. ")
+          .append("Numbers are **median [min–max]** of the repetitions. A difference is *inside the spread* when the two ranges overlap: ")
+          .append("the runs cannot tell those apart. A ratio's interval comes from the extremes of its ranges.\n\n");
+        md.append("**This guest runs under software emulation (TCG): absolute numbers are meaningless, only ratios within this run count.**\n\n");
+        md.append("Stacks: raw = the RAM disk; dm = the kernel's dm-snapshot; ublk = ublksnap; pass = a ublksnap origin without snapshots (ublk + Java); ")
+          .append("cloop = bench/ublk-loop, a minimal C ublk server (copy mode, a thread and an io_uring per queue, ")
+          .append(b.env.getOrDefault("queues", "?")).append(" queues of depth ").append(b.env.getOrDefault("depth", "?"))
+          .append(" like ublkd) over the same RAM disk (ublk alone).\n\n");
+        md.append("Cells: owrite-copy = 4 KiB random writes to the origin, each triggering a copy; owrite-nocopy = the same once every chunk is copied; ")
+          .append("sread = 4 KiB random reads from the snapshot, half from the COW; swrite = 4 KiB random writes to the snapshot; ")
+          .append("oseq = 1 MiB sequential writes to the origin (copies); sN = snapshots, qdN = queue depth. ")
+          .append("A base-* cell is the same I/O on raw, pass and cloop: the transport without an engine.\n\n");
+
+        md.append("## Snapshot cells\n\n");
+        md.append("| cell | unit | dm-snapshot | ublksnap | ublksnap/dm | dm vs ublk | normalised (ublk/pass)/(dm/raw) | 1.0 | p50 µs dm / ublk | p99 µs dm / ublk |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Cell c : snapCells()) {
+            Spread dm = value(c.name(), "dm");
+            Spread ub = value(c.name(), "ublk");
+            Ratio n = normalised(c);
+            md.append("| ").append(c.name()).append(" | ").append(unit(c))
+              .append(" | ").append(dm.format()).append(" | ").append(ub.format())
+              .append(" | ").append(vsDm(c).format()).append(" | ").append(inside(dm, ub))
+              .append(" | ").append(n.format()).append(" | ").append(ratioInside(n, 1.0))
+              .append(" | ").append(Fmt.num(spread(c.name(), "dm", Run::p50us).median())).append(" / ").append(Fmt.num(spread(c.name(), "ublk", Run::p50us).median()))
+              .append(" | ").append(Fmt.num(spread(c.name(), "dm", Run::p99us).median())).append(" / ").append(Fmt.num(spread(c.name(), "ublk", Run::p99us).median()))
+              .append(" |\n");
+        }
+        md.append("\nnormalised: the engine against the kernel's engine, each over its own transport (pass and raw of the cell's base). ")
+          .append("\"1.0\" says whether 1.0 lies inside the ratio's interval (inside: the runs cannot tell it from parity).\n\n");
+
+        md.append("## The transport: raw, C ublk server, ublkd without snapshots\n\n");
+        md.append("| base cell | unit | raw | cloop (C ublk) | pass (ublkd) | cost of ublk: cloop/raw | cost of ublk in Java: pass/cloop | pass vs cloop | p50 µs raw / cloop / pass |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (Cell c : baseCells()) {
+            Spread raw = value(c.name(), "raw");
+            Spread cl = value(c.name(), "cloop");
+            Spread pa = value(c.name(), "pass");
+            md.append("| ").append(c.name()).append(" | ").append(unit(c))
+              .append(" | ").append(raw.format()).append(" | ").append(cl.format()).append(" | ").append(pa.format())
+              .append(" | ").append(cl.over(raw).format()).append(" | ").append(pa.over(cl).format())
+              .append(" | ").append(inside(pa, cl))
+              .append(" | ").append(Fmt.num(spread(c.name(), "raw", Run::p50us).median())).append(" / ")
+              .append(Fmt.num(spread(c.name(), "cloop", Run::p50us).median())).append(" / ")
+              .append(Fmt.num(spread(c.name(), "pass", Run::p50us).median())).append(" |\n");
+        }
+        md.append("\nRatios below 1.0 are costs: cloop/raw = what ublk itself costs; pass/cloop = what ublkd's Java server costs on top of a minimal C server.\n\n");
+
+        md.append("## Where the time goes: CPU per request\n\n");
+        md.append("Server CPU from /proc/PID/task/*/schedstat before and after each measured run, split by thread class; ")
+          .append("fio's own CPU (usr+sys) from its JSON; the whole guest's busy time from /proc/stat (2 CPUs shared by fio, the kernel and the server). ")
+          .append("µs per request, medians of the repetitions; slices = times the queue threads were put on a CPU (wake-ups) per request.\n\n");
+        md.append("| cell | stack | server total | queue | io-wq | JIT | GC | other | queue slices/req | fio | guest |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Cell c : b.cells.values()) {
+            for (String st : c.stacks()) {
+                if (b.runs(c.name(), st).isEmpty()) {
+                    continue;
+                }
+                boolean server = st.equals("ublk") || st.equals("pass") || st.equals("cloop");
+                md.append("| ").append(c.name()).append(" | ").append(st);
+                md.append(" | ").append(server ? us(cpuPerRequest(c.name(), st, null)) : "-");
+                for (Kind k : Kind.values()) {
+                    md.append(" | ").append(server ? us(cpuPerRequest(c.name(), st, k)) : "-");
+                }
+                md.append(" | ").append(server ? Fmt.num(slicesPerRequest(c.name(), st, Kind.QUEUE).median()) : "-");
+                md.append(" | ").append(us(fioCpuPerRequest(c.name(), st)));
+                md.append(" | ").append(us(guestCpuPerRequest(c.name(), st))).append(" |\n");
+            }
+        }
+        md.append('\n');
+
+        md.append("## io_uring per request (probes)\n\n");
+        if (b.probes.isEmpty()) {
+            md.append("No probes in this run (strace was not available in the guest).\n\n");
+        } else {
+            boolean perf = b.probes.stream().anyMatch(p -> p.counts().containsKey("io_uring_complete"));
+            md.append("One extra ").append(b.env.getOrDefault("probe_seconds", "?"))
+              .append(" s run per probed cell and server stack in the last repetition, after its measured run and not part of the medians. ");
+            if (perf) {
+                md.append("`perf stat --per-thread` counted the tracepoints syscalls:sys_enter_io_uring_enter, io_uring:io_uring_submit_req (SQEs), ")
+                  .append("io_uring:io_uring_complete (CQEs), io_uring:io_uring_task_work_run, io_uring:io_uring_queue_async_work (punted to io-wq) and context switches. ");
+            } else {
+                md.append("strace followed every thread of the server: io_uring_enter calls, and the SQEs they consumed (the sum of their return values). ")
+                  .append("ptrace slows every system call, so at depth 32 the batching differs from a measured run; at depth 1 the counts are exact. ");
+            }
+            md.append("Per fio request; \"queue / all\": the queue threads' share and the whole process's, where they differ.\n\n");
+            md.append("| cell | stack | io_uring_enter | SQEs |").append(perf ? " CQEs | task work runs | punted to io-wq | context switches (queue / all) |" : "").append('\n');
+            md.append("|---|---|---|---|").append(perf ? "---|---|---|---|" : "").append('\n');
+            for (Probe p : b.probes) {
+                md.append("| ").append(p.cell()).append(" | ").append(p.stack())
+                  .append(" | ").append(both(p, "sys_enter_io_uring_enter"))
+                  .append(" | ").append(both(p, "io_uring_submit_req"));
+                if (perf) {
+                    md.append(" | ").append(both(p, "io_uring_complete"))
+                      .append(" | ").append(Fmt.num(p.perRequest("io_uring_task_work_run", null)))
+                      .append(" | ").append(Fmt.num(p.perRequest("io_uring_queue_async_work", null)))
+                      .append(" | ").append(Fmt.num(p.perRequest("context-switches", Kind.QUEUE))).append(" / ")
+                      .append(Fmt.num(p.perRequest("context-switches", null)));
+                }
+                md.append(" |\n");
+            }
+            md.append('\n');
+        }
+
+        md.append("## The JIT during measured runs\n\n");
+        long withJit = b.runs.stream().filter(r -> (r.stack().equals("ublk") || r.stack().equals("pass")) && r.jitEvents() > 0).count();
+        long ublkdRuns = b.runs.stream().filter(r -> r.stack().equals("ublk") || r.stack().equals("pass")).count();
+        int events = b.runs.stream().mapToInt(Run::jitEvents).sum();
+        md.append("ublkd runs with -Xlog:jit+compilation=debug (one line per compilation and per method made not entrant)")
+          .append(b.env.getOrDefault("mem_daemon", "own").equals("measured") ? " and -XX:NativeMemoryTracking=summary (for the memory snapshots at the end)" : "")
+          .append("; nothing else is added to the JVM users get. ");
+        md.append("Warm-up rounds (JIT events each): ");
+        List<String> w = new ArrayList<>();
+        for (int[] r : b.warmup) {
+            w.add(r[0] + ": " + r[1]);
+        }
+        md.append(w.isEmpty() ? "none" : String.join(", ", w)).append(". ");
+        md.append(String.format(Locale.ROOT, "Measured ublkd runs with any JIT event: %d of %d; events in all of them: %d.%n%n", withJit, ublkdRuns, events));
+        md.append("| cell | stack | JIT events per run: median [min–max] |\n|---|---|---|\n");
+        for (Cell c : b.cells.values()) {
+            for (String st : List.of("ublk", "pass")) {
+                if (c.stacks().contains(st) && !b.runs(c.name(), st).isEmpty()) {
+                    md.append("| ").append(c.name()).append(" | ").append(st).append(" | ")
+                      .append(ints(spread(c.name(), st, r -> r.jitEvents()))).append(" |\n");
+                }
+            }
+        }
+        if (!b.compiledDuringRuns.isEmpty()) {
+            md.append("\nMethods compiled during measured runs and merges (most frequent first):\n\n");
+            b.compiledDuringRuns.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(15)
+                    .forEach(e -> md.append("- `").append(e.getKey()).append("` ×").append(e.getValue()).append('\n'));
+        }
+        md.append('\n');
+
+        md.append("## Merge\n\n");
+        Spread mdm = mergeMs("dm");
+        Spread mub = mergeMs("ublk");
+        if (mdm.present() && mub.present()) {
+            long bytes = b.merges.getFirst().bytes();
+            Ratio r = mergeMbps("ublk").over(mergeMbps("dm"));
+            md.append(String.format(Locale.ROOT, "Merge of %d MiB of exceptions, %d times each, dm and ublkd in turns (the order alternates with the repetition). ",
+                    bytes >> 20, mdm.n()));
+            md.append("dm: from `dmsetup resume` of the snapshot-merge table until its status shows no exception left (polled every 50 ms). ");
+            if (Files.exists(b.dir.resolve("cpu").resolve("merge.ublk.r1.progress"))) {
+                md.append("ublkd: from the first progress line of `ublkd merge --wait` (printed right after the daemon accepted the merge) to its last; ")
+                  .append("the client polls every 250 ms, so a merge under a second is known to about ±0.3 s.\n\n");
+            } else {
+                md.append("**ublkd: this run timed the whole `ublkd merge --wait`, including its client's JVM start (seconds in the guest): ")
+                  .append("its merge times are too long.**\n\n");
+            }
+            md.append("| stack | seconds | MB/s |\n|---|---|---|\n");
+            md.append("| dm-snapshot | ").append(scaled(mdm, 1e-3)).append(" | ").append(mergeMbps("dm").format()).append(" |\n");
+            md.append("| ublksnap | ").append(scaled(mub, 1e-3)).append(" | ").append(mergeMbps("ublk").format()).append(" |\n");
+            md.append("\nublksnap/dm throughput ").append(r.format()).append(", ").append(inside(mergeMbps("dm"), mergeMbps("ublk"))).append(". ");
+            List<Double> cpu = new ArrayList<>();
+            List<Double> queue = new ArrayList<>();
+            for (Merge m : b.merges) {
+                if (m.stack().equals("ublk") && m.cpu() != null) {
+                    cpu.add(m.cpu().totalNs() / 1e9);
+                    queue.add(m.cpu().ns().get(Kind.QUEUE) / 1e9);
+                }
+            }
+            md.append("ublkd CPU during its merges: ").append(Spread.of(cpu).format()).append(" s (queue threads ")
+              .append(Spread.of(queue).format()).append(" s); JIT events during them: ")
+              .append(b.merges.stream().filter(m -> m.stack().equals("ublk")).mapToInt(Merge::jitEvents).sum()).append(".\n\n");
+        } else {
+            md.append("No merge in this run.\n\n");
+        }
+
+        md.append("## Memory\n\n");
+        if (b.memory.isEmpty()) {
+            md.append("No memory snapshot in this run.\n\n");
+        } else {
+            md.append(b.env.getOrDefault("mem_daemon", "own").equals("own")
+                    ? "A daemon of its own with -XX:NativeMemoryTracking=summary (the measured daemon runs without it)"
+                    : "The measured daemon (started with -XX:NativeMemoryTracking=summary for this), after all the runs and merges")
+              .append(", at rest after 256 MiB of 1 MiB writes to the origin: ")
+              .append("65,536 exceptions in each snapshot. MiB. NMT counts committed memory, not all of it resident; \"outside NMT\" = resident - NMT's committed total ")
+              .append("(kernel-mapped rings and ublk descriptors, libc malloc arenas not tracked, ...; negative when committed pages are not all touched).\n\n");
+            List<String> cats = new ArrayList<>();
+            for (Memory m : b.memory) {
+                for (String k : m.nmt().keySet()) {
+                    if (!cats.contains(k) && !k.equals("Total")) {
+                        cats.add(k);
+                    }
+                }
+            }
+            md.append("| | ").append(String.join(" | ", b.memory.stream().map(m -> m.label().startsWith("s1") ? "1 snapshot" : "4 snapshots").toList())).append(" |\n");
+            md.append("|---|").append("---|".repeat(b.memory.size())).append('\n');
+            row(md, "exceptions", m -> m.exceptions().toString());
+            row(md, "resident (RSS)", m -> Fmt.mib(m.rssKib()));
+            row(md, "of it anonymous", m -> Fmt.mib(m.anonKib()));
+            row(md, "of it file-backed", m -> Fmt.mib(m.fileKib()));
+            row(md, "heap used / committed", m -> Fmt.mib(m.heapUsedKib()) + " / " + Fmt.mib(m.heapCommittedKib()));
+            row(md, "metaspace used", m -> Fmt.mib(m.metaspaceUsedKib()));
+            row(md, "threads", m -> String.valueOf(m.threads()));
+            row(md, "NMT committed total", m -> Fmt.mib(m.nmt().getOrDefault("Total", -1L)));
+            for (String k : cats) {
+                row(md, "NMT " + k, m -> Fmt.mib(m.nmt().getOrDefault(k, 0L)));
+            }
+            row(md, "outside NMT", m -> m.nmt().containsKey("Total") ? Fmt.mib(m.rssKib() - m.nmt().get("Total")) : "-");
+            md.append('\n');
+            for (Memory m : b.memory) {
+                if (m.mappings().isEmpty()) {
+                    continue;
+                }
+                md.append("Resident memory by mapping (/proc/PID/smaps), ").append(m.label().startsWith("s1") ? "1 snapshot" : "4 snapshots")
+                  .append(", the largest groups: ");
+                List<String> g = new ArrayList<>();
+                m.mappings().entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1])).limit(6)
+                        .forEach(e -> g.add(e.getKey() + " ×" + e.getValue()[0] + ": " + Fmt.mib(e.getValue()[1]) + " MiB"));
+                md.append(String.join("; ", g)).append(".\n\n");
+            }
+        }
+
+        md.append("## What stands out (generated)\n\n");
+        List<String> sig = signals();
+        if (sig.isEmpty()) {
+            md.append("Nothing above the thresholds.\n");
+        }
+        for (String x : sig) {
+            md.append("- ").append(x).append('\n');
+        }
+        md.append('\n');
+
+        md.append("## Targets of issue 10 in this run\n\n");
+        targets(md);
+
+        md.append("\n## How long it took\n\n");
+        List<Map.Entry<String, Long>> ph = new ArrayList<>(b.phases.entrySet());
+        for (int i = 0; i + 1 < ph.size(); i++) {
+            md.append("- ").append(ph.get(i).getKey()).append(": ")
+              .append(String.format(Locale.ROOT, "%.0f s", (ph.get(i + 1).getValue() - ph.get(i).getValue()) / 1000.0)).append('\n');
+        }
+        if (!ph.isEmpty()) {
+            md.append(String.format(Locale.ROOT, "- in the guest, all: %.0f s%n", ph.getLast().getValue() / 1000.0));
+        }
+        return md.toString();
+    }
+
+    private void row(StringBuilder md, String name, java.util.function.Function<Memory, String> f) {
+        md.append("| ").append(name);
+        for (Memory m : b.memory) {
+            md.append(" | ").append(f.apply(m));
+        }
+        md.append(" |\n");
+    }
+
+    private static String both(Probe p, String event) {
+        double q = p.perRequest(event, Kind.QUEUE);
+        double all = p.perRequest(event, null);
+        return Math.abs(q - all) < 0.005 ? Fmt.num(all) : Fmt.num(q) + " / " + Fmt.num(all);
+    }
+
+    private static String ints(Spread s) {
+        return s.present() ? String.format(Locale.ROOT, "%.0f [%.0f–%.0f]", s.median(), s.min(), s.max()) : "-";
+    }
+
+    private static String us(Spread ns) {
+        return ns.present() ? Fmt.num(ns.median() / 1000) : "-";
+    }
+
+    private static String scaled(Spread s, double k) {
+        return s.present() ? new Spread(s.median() * k, s.min() * k, s.max() * k, s.n()).format() : "-";
+    }
+
+    /**
+     * Leads for whoever tunes ublkd, from fixed thresholds: noisy cells (range over 25% of the median), JIT or GC
+     * taking more than 5% of the server's CPU in measured runs, requests punted to io-wq, and more io_uring_enter
+     * calls per request than the C server makes for the same I/O.
+     */
+    List<String> signals() {
+        List<String> out = new ArrayList<>();
+        for (Cell c : b.cells.values()) {
+            for (String st : c.stacks()) {
+                Spread v = value(c.name(), st);
+                if (v.n() >= 2 && v.relativeWidth() > 0.25) {
+                    out.add(String.format(Locale.ROOT, "noisy: %s on %s spans %.0f%% of its median (%s)", c.name(), st, v.relativeWidth() * 100, v.format()));
+                }
+                if (st.equals("ublk") || st.equals("pass")) {
+                    double total = cpuPerRequest(c.name(), st, null).median();
+                    for (Kind k : List.of(Kind.JIT, Kind.GC)) {
+                        double part = cpuPerRequest(c.name(), st, k).median();
+                        if (total > 0 && part / total > 0.05) {
+                            out.add(String.format(Locale.ROOT, "%s: %s: %.0f%% of ublkd's CPU in %s (%s µs per request)",
+                                    st, k.label, part / total * 100, c.name(), Fmt.num(part / 1000)));
+                        }
+                    }
+                }
+            }
+        }
+        for (Probe p : b.probes) {
+            double punted = p.perRequest("io_uring_queue_async_work", null);
+            if (punted > 0.05) {
+                out.add(String.format(Locale.ROOT, "%s on %s: %.2f io_uring requests per request go to io-wq (a worker thread hop each)", p.cell(), p.stack(), punted));
+            }
+            Cell c = b.cells.get(p.cell());
+            String baseName = c == null ? null : c.isBase() ? c.name() : c.base();
+            Probe peer = baseName == null ? null : b.probe(baseName, "cloop");
+            if (peer != null && !p.stack().equals("cloop")) {
+                double mine = p.perRequest("sys_enter_io_uring_enter", null);
+                double theirs = peer.perRequest("sys_enter_io_uring_enter", null);
+                if (mine > theirs * 1.25 && mine - theirs > 0.1) {
+                    out.add(String.format(Locale.ROOT, "%s on %s: %.2f io_uring_enter calls per request against %.2f for the C server on %s",
+                            p.cell(), p.stack(), mine, theirs, baseName));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The targets of issue 10 item 7, judged on this run's medians and intervals. */
+    private void targets(StringBuilder md) {
+        List<String> lines = new ArrayList<>();
+        for (Cell c : snapCells()) {
+            Ratio n = normalised(c);
+            if (n.present()) {
+                lines.add(verdict("normalised ratio ≥ 1.0 in " + c.name(), n, 1.0));
+            }
+        }
+        for (Cell c : baseCells()) {
+            Ratio r = value(c.name(), "pass").over(value(c.name(), "cloop"));
+            if (r.present()) {
+                lines.add(verdict("pass-through ≥ 1.0x the C server in " + c.name(), r, 1.0));
+            }
+        }
+        for (Cell c : snapCells()) {
+            if ((c.name().startsWith("owrite-copy") && c.nsnap() == 4) || c.name().startsWith("oseq")) {
+                lines.add(verdict("ublksnap ≥ 1.0x dm-snapshot in " + c.name(), vsDm(c), 1.0));
+            }
+        }
+        Ratio merge = mergeMbps("ublk").over(mergeMbps("dm"));
+        if (merge.present()) {
+            lines.add(verdict("merge ≥ 1.5x dm-snapshot", merge, 1.5));
+        }
+        for (String l : lines) {
+            md.append("- ").append(l).append('\n');
+        }
+    }
+
+    private static String verdict(String what, Ratio r, double target) {
+        String v = r.lo() >= target ? "met" : r.hi() < target ? "missed" : r.value() >= target ? "met at the median, inside the spread" : "missed at the median, inside the spread";
+        return what + ": " + r.format() + ": **" + v + "**";
+    }
+
+    // ---- results.json
+
+    Map<String, Object> json() {
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("kernel", b.kernel);
+        all.put("env", b.env);
+        List<Object> cells = new ArrayList<>();
+        for (Cell c : b.cells.values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("cell", c.name());
+            m.put("unit", unit(c));
+            m.put("snapshots", c.nsnap());
+            m.put("qd", c.qd());
+            m.put("base", c.isBase() ? null : c.base());
+            Map<String, Object> stacks = new LinkedHashMap<>();
+            for (String st : c.stacks()) {
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("value", spreadJson(value(c.name(), st)));
+                s.put("p50_us", spreadJson(spread(c.name(), st, Run::p50us)));
+                s.put("p99_us", spreadJson(spread(c.name(), st, Run::p99us)));
+                s.put("server_cpu_ns_per_req", spreadJson(cpuPerRequest(c.name(), st, null)));
+                Map<String, Object> byKind = new LinkedHashMap<>();
+                for (Kind k : Kind.values()) {
+                    byKind.put(k.name().toLowerCase(Locale.ROOT), spreadJson(cpuPerRequest(c.name(), st, k)));
+                }
+                s.put("server_cpu_ns_per_req_by_class", byKind);
+                s.put("queue_slices_per_req", spreadJson(slicesPerRequest(c.name(), st, Kind.QUEUE)));
+                s.put("fio_cpu_ns_per_req", spreadJson(fioCpuPerRequest(c.name(), st)));
+                s.put("guest_cpu_ns_per_req", spreadJson(guestCpuPerRequest(c.name(), st)));
+                s.put("jit_events", spreadJson(spread(c.name(), st, r -> r.jitEvents())));
+                List<Object> reps = new ArrayList<>();
+                for (Run r : b.runs(c.name(), st)) {
+                    reps.add(Map.of("rep", r.rep(), "value", r.value(), "ios", r.ios(), "wall_ms", r.wallMs(), "jit_events", r.jitEvents()));
+                }
+                s.put("runs", reps);
+                Probe p = b.probe(c.name(), st);
+                if (p != null) {
+                    Map<String, Object> pm = new LinkedHashMap<>();
+                    for (String ev : p.counts().keySet()) {
+                        pm.put(ev, p.perRequest(ev, null));
+                        pm.put(ev + "_queue", p.perRequest(ev, Kind.QUEUE));
+                    }
+                    s.put("probe_per_req", pm);
+                }
+                stacks.put(st, s);
+            }
+            m.put("stacks", stacks);
+            if (c.isBase()) {
+                m.put("cloop_over_raw", ratioJson(value(c.name(), "cloop").over(value(c.name(), "raw"))));
+                m.put("pass_over_cloop", ratioJson(value(c.name(), "pass").over(value(c.name(), "cloop"))));
+            } else {
+                m.put("ublk_over_dm", ratioJson(vsDm(c)));
+                m.put("normalised", ratioJson(normalised(c)));
+            }
+            cells.add(m);
+        }
+        all.put("cells", cells);
+        Map<String, Object> merge = new LinkedHashMap<>();
+        merge.put("dm_ms", spreadJson(mergeMs("dm")));
+        merge.put("ublk_ms", spreadJson(mergeMs("ublk")));
+        merge.put("ublk_over_dm_throughput", ratioJson(mergeMbps("ublk").over(mergeMbps("dm"))));
+        all.put("merge", merge);
+        List<Object> mem = new ArrayList<>();
+        for (Memory m : b.memory) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("label", m.label());
+            x.put("exceptions", m.exceptions());
+            x.put("rss_kib", m.rssKib());
+            x.put("anon_kib", m.anonKib());
+            x.put("heap_used_kib", m.heapUsedKib());
+            x.put("heap_committed_kib", m.heapCommittedKib());
+            x.put("metaspace_used_kib", m.metaspaceUsedKib());
+            x.put("nmt_committed_kib", m.nmt());
+            mem.add(x);
+        }
+        all.put("memory", mem);
+        List<Object> warm = new ArrayList<>();
+        for (int[] r : b.warmup) {
+            warm.add(Map.of("round", r[0], "jit_events", r[1]));
+        }
+        all.put("warmup", warm);
+        all.put("phases_ms", b.phases);
+        return all;
+    }
+
+    private static Object spreadJson(Spread s) {
+        if (!s.present()) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("median", s.median());
+        m.put("min", s.min());
+        m.put("max", s.max());
+        m.put("n", s.n());
+        return m;
+    }
+
+    private static Object ratioJson(Ratio r) {
+        if (!r.present()) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("median", r.value());
+        m.put("lo", r.lo());
+        m.put("hi", r.hi());
+        return m;
+    }
+
+    // ---- chart
+
+    List<RatioChart.Row> chartRows() {
+        List<RatioChart.Row> rows = new ArrayList<>();
+        for (Cell c : snapCells()) {
+            rows.add(new RatioChart.Row(c.name(), vsDm(c), normalised(c)));
+        }
+        for (Cell c : baseCells()) {
+            rows.add(new RatioChart.Row(c.name() + " pass/cloop", value(c.name(), "pass").over(value(c.name(), "cloop")), Ratio.NONE));
+        }
+        Ratio merge = mergeMbps("ublk").over(mergeMbps("dm"));
+        if (merge.present()) {
+            rows.add(new RatioChart.Row("merge " + (b.merges.getFirst().bytes() >> 20) + " MiB", merge, Ratio.NONE));
+        }
+        return rows;
+    }
+
+    // ---- README section
+
+    String readmeSection() {
+        StringBuilder md = new StringBuilder();
+        int reps = (int) b.runs.stream().mapToInt(Run::rep).max().orElse(0);
+        md.append(BEGIN).append('\n');
+        md.append("<!-- generated by bench/update-readme.sh from ").append(rel).append(": do not edit by hand -->\n");
+        md.append("Latest run: `").append(rel).append("` (Linux ").append(b.kernel).append(", emulated guest, ")
+          .append(reps).append(" repetitions per cell, interleaved; ")
+          .append(b.env.getOrDefault("quick", "0").equals("1") ? "--quick" : "full").append(" run). ")
+          .append("Medians with the interval the repetitions allow; only ratios within one run mean anything under emulation. ")
+          .append("Full report: `").append(rel.resolve("report.md")).append("`.\n\n");
+        md.append("| cell | ublksnap / dm-snapshot | normalised (ublk/pass)/(dm/raw) |\n|---|---|---|\n");
+        for (Cell c : snapCells()) {
+            md.append("| ").append(c.name()).append(" | ").append(vsDm(c).format()).append(" | ").append(normalised(c).format()).append(" |\n");
+        }
+        md.append("\n| transport | cost of ublk (C server / raw) | cost of ublk in Java (ublkd / C server) |\n|---|---|---|\n");
+        for (Cell c : baseCells()) {
+            md.append("| ").append(c.name().replace("base-", "")).append(" | ")
+              .append(value(c.name(), "cloop").over(value(c.name(), "raw")).format()).append(" | ")
+              .append(value(c.name(), "pass").over(value(c.name(), "cloop")).format()).append(" |\n");
+        }
+        Ratio merge = mergeMbps("ublk").over(mergeMbps("dm"));
+        md.append('\n');
+        if (merge.present()) {
+            md.append("Merge of ").append(b.merges.getFirst().bytes() >> 20).append(" MiB: ublksnap/dm-snapshot ").append(merge.format()).append(". ");
+        }
+        for (Memory m : b.memory) {
+            md.append("ublkd resident with ").append(m.label().startsWith("s1") ? "1 snapshot" : "4 snapshots")
+              .append(" of 65,536 exceptions: ").append(Fmt.mib(m.rssKib())).append(" MiB. ");
+        }
+        md.append("\n\n![ublksnap / dm-snapshot](").append(rel.resolve("ratios.png")).append(")\n");
+        md.append(END).append('\n');
+        return md.toString();
+    }
+
+    static Comparator<String> byName() {
+        return Comparator.naturalOrder();
     }
 }

@@ -1,0 +1,116 @@
+package io.ublksnap.bench.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * CPU time of a server's threads over one run, by class of thread, from two snapshots that bench/vm/inside.sh
+ * takes of /proc/PID/task/{@literal *}/schedstat and stat (lines: tid, name, run ns, time slices, utime, stime),
+ * and of the guest's /proc/stat (line "cpu-total").
+ */
+record ThreadCpu(Map<Kind, Long> ns, Map<Kind, Long> slices, long guestBusyNs, boolean server) {
+
+    /** Classes of threads, by their names (Linux keeps the first 15 characters). */
+    enum Kind {
+        QUEUE("queue threads (ublkNqM, cloop-qN)"),
+        IO_WQ("io_uring workers of the process (iou-wrk)"),
+        JIT("JIT compiler threads"),
+        GC("GC threads"),
+        OTHER("control and everything else");
+
+        final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        private static final Pattern QUEUE_NAME = Pattern.compile("ublk\\d+q\\d+|cloop-q\\d+");
+
+        static Kind of(String name) {
+            if (QUEUE_NAME.matcher(name).matches()) {
+                return QUEUE;
+            }
+            if (name.startsWith("iou-wrk") || name.startsWith("iou-sqp")) {
+                return IO_WQ;
+            }
+            if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                return JIT;
+            }
+            if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+                return GC;
+            }
+            return OTHER;
+        }
+    }
+
+    private record Sample(String name, long ns, long slices) {
+    }
+
+    static ThreadCpu between(Path pre, Path post) throws IOException {
+        if (!Files.exists(pre) || !Files.exists(post)) {
+            return null;
+        }
+        Map<String, Sample> a = new HashMap<>();
+        long[] guestA = read(pre, a);
+        Map<String, Sample> b = new HashMap<>();
+        long[] guestB = read(post, b);
+        Map<Kind, Long> ns = new EnumMap<>(Kind.class);
+        Map<Kind, Long> slices = new EnumMap<>(Kind.class);
+        for (Kind k : Kind.values()) {
+            ns.put(k, 0L);
+            slices.put(k, 0L);
+        }
+        for (Map.Entry<String, Sample> e : b.entrySet()) {
+            Sample before = a.get(e.getKey());
+            Sample after = e.getValue();
+            Kind k = Kind.of(after.name);
+            // a thread born during the run counts from zero; one that died during it is lost (its time with it)
+            ns.merge(k, after.ns - (before == null ? 0 : before.ns), Long::sum);
+            slices.merge(k, after.slices - (before == null ? 0 : before.slices), Long::sum);
+        }
+        long guest = guestA == null || guestB == null ? -1 : (busy(guestB) - busy(guestA)) * 10_000_000L; // USER_HZ 100
+        return new ThreadCpu(ns, slices, guest, !b.isEmpty());
+    }
+
+    /** user+nice+system+irq+softirq+steal of a /proc/stat "cpu" line, in ticks. */
+    private static long busy(long[] t) {
+        long s = 0;
+        for (int i = 0; i < t.length; i++) {
+            if (i != 3 && i != 4) { // idle, iowait
+                s += t[i];
+            }
+        }
+        return s;
+    }
+
+    private static long[] read(Path p, Map<String, Sample> threads) throws IOException {
+        long[] guest = null;
+        for (String line : Files.readAllLines(p)) {
+            String[] w = line.split("\t");
+            if (w[0].equals("cpu-total")) {
+                String[] f = w[1].trim().split("\\s+");
+                guest = new long[Math.min(8, f.length - 1)];
+                for (int i = 0; i < guest.length; i++) {
+                    guest[i] = Long.parseLong(f[i + 1]);
+                }
+            } else if (w.length >= 4) {
+                threads.put(w[0], new Sample(w[1], Long.parseLong(w[2].trim()), Long.parseLong(w[3].trim())));
+            }
+        }
+        return guest;
+    }
+
+    long totalNs() {
+        return ns.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    static List<Kind> kinds() {
+        return List.of(Kind.values());
+    }
+}

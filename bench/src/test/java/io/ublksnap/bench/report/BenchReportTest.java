@@ -1,0 +1,62 @@
+package io.ublksnap.bench.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BenchReportTest {
+    private static void fio(Path dir, String id, double iops) throws Exception {
+        Files.writeString(dir.resolve("fio").resolve(id + ".json"), String.format(Locale.ROOT,
+                "{\"jobs\":[{\"read\":{\"total_ios\":0,\"iops\":0,\"bw\":0},\"write\":{\"total_ios\":%d,\"iops\":%f,\"bw\":%f,"
+                        + "\"clat_ns\":{\"percentile\":{\"50.000000\":1000,\"99.000000\":2000}}},\"usr_cpu\":10,\"sys_cpu\":10,\"job_runtime\":1000}]}",
+                (long) iops, iops, iops * 4));
+    }
+
+    /** Three repetitions of a base cell and a snapshot cell: medians, the normalised ratio, the README block. */
+    @Test
+    void reportsMediansTheNormalisedRatioAndTheReadmeSection(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("fio"));
+        Files.writeString(dir.resolve("cells.txt"), "base-w|raw pass cloop|0|1|origin|-||--rw=randwrite --bs=4k\n"
+                + "owrite-copy-s1-qd1|dm ublk|1|1|origin|base-w||--rw=randwrite --bs=4k\n");
+        StringBuilder runs = new StringBuilder();
+        double[][] v = {{1000, 1100, 900}, {400, 420, 380}, {500, 510, 490}, {200, 210, 190}, {150, 160, 100}};
+        String[][] ids = {{"base-w", "raw"}, {"base-w", "pass"}, {"base-w", "cloop"}, {"owrite-copy-s1-qd1", "dm"}, {"owrite-copy-s1-qd1", "ublk"}};
+        for (int rep = 1; rep <= 3; rep++) {
+            for (int i = 0; i < ids.length; i++) {
+                fio(dir, ids[i][0] + "." + ids[i][1] + ".r" + rep, v[i][rep - 1]);
+                runs.append("run ").append(ids[i][0]).append(' ').append(ids[i][1]).append(' ').append(rep).append(" 1 1 0 1000 0\n");
+            }
+            runs.append("merge dm ").append(rep).append(" 268435456 0 1000 0\nmerge ublk ").append(rep).append(" 268435456 0 2000 0\n");
+        }
+        Files.writeString(dir.resolve("runs.txt"), runs.toString());
+        Files.writeString(dir.resolve("kernel.txt"), "6.12.0-test\n");
+        BenchReport.main(new String[]{dir.toString()});
+        String md = Files.readString(dir.resolve("report.md"));
+        // ublk/dm = 150/200; normalised = (150/400) / (200/1000) = 1.875
+        assertTrue(md.contains("| owrite-copy-s1-qd1 | IOPS | 200 [190–210] | 150 [100–160] | 0.75x"), md);
+        assertTrue(md.contains("1.88x"), md);
+        // pass/cloop = 400/500; their ranges [380, 420] and [490, 510] do not overlap
+        assertTrue(md.contains("| 0.80x (0.75–0.86) | outside |"), md);
+        assertTrue(md.contains("merge ≥ 1.5x dm-snapshot: 0.50x (0.50–0.50): **missed**"), md);
+        assertTrue(Files.size(dir.resolve("ratios.png")) > 0);
+        assertTrue(Files.readString(dir.resolve("results.json")).contains("\"normalised\""));
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            BenchReport.main(new String[]{"--readme-section", dir.toString()});
+        } finally {
+            System.setOut(out);
+        }
+        String section = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(section.startsWith(BenchReport.BEGIN + "\n"), section);
+        assertTrue(section.endsWith(BenchReport.END + "\n"), section);
+        assertEquals(1, section.split("owrite-copy-s1-qd1 \\| 0.75x", -1).length - 1, section);
+    }
+}
