@@ -6,7 +6,7 @@ import io.ublksnap.engine.store.PersistentStore;
 import io.ublksnap.ffi.Libc;
 import io.ublksnap.ublkd.control.Json;
 import io.ublksnap.ublkd.io.FileBacking;
-import io.ublksnap.ublkd.io.SegmentAllocator;
+import io.ublksnap.ublkd.io.NativeBufferAllocator;
 import io.ublksnap.ublkd.io.SegmentBuffer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,7 +49,7 @@ public final class CowCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             try (FileBacking b = FileBacking.open(cow)) {
                 Map<Long, Long> ex = new LinkedHashMap<>();
-                PersistentStore.CowInfo info = PersistentStore.inspect(b, SegmentAllocator.INSTANCE, (o, n) -> {
+                PersistentStore.CowInfo info = PersistentStore.inspect(b, NativeBufferAllocator.INSTANCE, (o, n) -> {
                     if (list) {
                         ex.put(o, n);
                     }
@@ -107,7 +107,7 @@ public final class CowCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             try (FileBacking o = FileBacking.open(origin); FileBacking c = FileBacking.open(cow); Arena arena = Arena.ofConfined()) {
                 ChunkMap map = new ChunkMap();
-                PersistentStore.CowInfo info = PersistentStore.inspect(c, SegmentAllocator.INSTANCE, (ol, n) -> map.put(ol, n, -1) == -1);
+                PersistentStore.CowInfo info = PersistentStore.inspect(c, NativeBufferAllocator.INSTANCE, (ol, n) -> map.put(ol, n, -1) == -1);
                 if (!info.initialized() || !info.valid()) {
                     throw new SnapshotException("COW " + c.name() + (info.initialized() ? " is invalid" : " holds no snapshot"));
                 }

@@ -15,7 +15,7 @@ import io.ublksnap.ffi.UblkFeatures;
 import io.ublksnap.ublkd.device.UblkDevice;
 import io.ublksnap.ublkd.io.FileBacking;
 import io.ublksnap.ublkd.io.RingLoop;
-import io.ublksnap.ublkd.io.SegmentAllocator;
+import io.ublksnap.ublkd.io.NativeBufferAllocator;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -205,7 +205,7 @@ public final class Daemon implements AutoCloseable {
         checkFree(name);
         FileBacking backing = openUnused(path);
         try {
-            Origin origin = new Origin(name, backing, SegmentAllocator.INSTANCE, engineOptions, msg -> log.accept(name + ": " + msg));
+            Origin origin = new Origin(name, backing, NativeBufferAllocator.INSTANCE, engineOptions, msg -> log.accept(name + ": " + msg));
             OriginDev o = new OriginDev(name, backing, origin);
             if (start) {
                 startOriginDevice(o);
