@@ -471,7 +471,11 @@ public final class RingLoop implements IoQueue {
     private void single(int s, IoCallback callback) {
         callbacks[s] = callback;
         chainPending[s] = 1;
-        issue(s, false);
+        try {
+            issue(s, false);
+        } catch (RuntimeException e) {
+            notQueued(s, e);
+        }
     }
 
     /** Submits {@code first} linked to {@code second}, in one submission; {@code callback} gets the chain's result. */
@@ -480,9 +484,27 @@ public final class RingLoop implements IoQueue {
         slotHead[second] = first;
         callbacks[first] = callback;
         chainPending[first] = 2;
-        ring.reserve(2);
-        issue(first, true);
+        try {
+            ring.reserve(2);
+        } catch (RuntimeException e) {
+            notQueued(first, e);
+            return;
+        }
+        issue(first, true); // room is reserved: neither can fail now
         issue(second, false);
+    }
+
+    /**
+     * The ring took no SQE of the chain (it is full and the kernel accepts nothing): the chain fails
+     * with EIO, its callback running later, as for any completion.
+     */
+    private void notQueued(int head, RuntimeException e) {
+        report("cannot queue an operation, it fails with EIO", e);
+        for (int s = head; s != NO_SLOT; s = slotNext[s]) {
+            slotResult[s] = -Errno.EIO;
+        }
+        chainPending[head] = 0;
+        local.add(() -> chainDone(head));
     }
 
     /** Prepares the SQE for what is left of slot {@code s}'s operation, linked to the next SQE if {@code link}. */
@@ -534,8 +556,9 @@ public final class RingLoop implements IoQueue {
             int done = slotDone[s] + res;
             if (res > 0 && done < slotLen[s]) {
                 slotDone[s] = done; // short transfer: go on with the rest (its successor, if any, was cancelled)
-                issue(s, false);
-                return;
+                if (resumed(s)) {
+                    return;
+                }
             }
             res = done < slotLen[s] ? -Errno.EIO : done; // nothing more at all: the end of the device
         }
@@ -543,6 +566,16 @@ public final class RingLoop implements IoQueue {
         int head = slotHead[s];
         if (--chainPending[head] == 0) {
             chainDone(head);
+        }
+    }
+
+    private boolean resumed(int s) {
+        try {
+            issue(s, false);
+            return true;
+        } catch (RuntimeException e) {
+            report("cannot queue the rest of a short transfer, it fails with EIO", e);
+            return false;
         }
     }
 
@@ -584,8 +617,17 @@ public final class RingLoop implements IoQueue {
             slotResult[s] = PENDING;
             n++;
         }
+        try {
+            ring.reserve(n);
+        } catch (RuntimeException e) {
+            report("cannot queue the rest of a chain, it fails with EIO", e);
+            for (int s = from; s != NO_SLOT; s = slotNext[s]) {
+                slotResult[s] = -Errno.EIO;
+            }
+            chainDone(head);
+            return;
+        }
         chainPending[head] = n;
-        ring.reserve(n);
         for (int s = from; s != NO_SLOT; s = slotNext[s]) {
             issue(s, slotNext[s] != NO_SLOT);
         }
