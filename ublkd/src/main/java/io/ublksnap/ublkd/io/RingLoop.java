@@ -116,6 +116,8 @@ public final class RingLoop implements IoQueue {
     private boolean ended;
     private boolean wakePending;
     private int eventFd = -1;
+    /** Whether the read on the eventfd is queued or in flight (loop thread). */
+    private boolean wakeArmed;
     private MemorySegment eventBuf;
     private volatile boolean stopRequested;
     private final Arena arena = Arena.ofShared();
@@ -223,10 +225,20 @@ public final class RingLoop implements IoQueue {
                 if (stopRequested && inflight == 0 && local.isEmpty() && ring.sqPending() == 0 && endIfNoTasks()) {
                     break;
                 }
-                if (n == 0 && local.isEmpty()) {
-                    ring.submitAndWait(1);
-                } else {
-                    ring.submit();
+                if (!wakeArmed) {
+                    armWake();
+                }
+                try {
+                    if (n == 0 && local.isEmpty()) {
+                        ring.submitAndWait(1);
+                    } else {
+                        ring.submit();
+                    }
+                } catch (NativeException e) {
+                    if (e.errno() != Errno.EAGAIN && e.errno() != Errno.EBUSY) {
+                        throw e;
+                    }
+                    // the kernel is short of request memory or completion room for now: reap, then submit again
                 }
             }
         } catch (Throwable t) {
@@ -308,6 +320,7 @@ public final class RingLoop implements IoQueue {
 
     private void armWake() {
         ring.prepRead(eventFd, eventBuf.address(), 8, 0, UserData.of(UserData.WAKE, 0));
+        wakeArmed = true;
     }
 
     /** Every completion, one at a time; an exception stays with the completion that raised it. */
@@ -321,7 +334,8 @@ public final class RingLoop implements IoQueue {
                 synchronized (gate) {
                     wakePending = false;
                 }
-                armWake();
+                wakeArmed = false;
+                armWake(); // if the ring refuses it now, the next turn arms it again
             } else {
                 Handler h = handlers[kind];
                 if (h == null) {

@@ -158,6 +158,23 @@ class RingLoopTest {
         return f.get();
     }
 
+    @Test
+    void theEntriesPropertyOverridesWhatTheOwnerAsksFor() throws Exception {
+        System.setProperty(RingLoop.ENTRIES_PROPERTY, "8");
+        RingLoop l;
+        try {
+            l = RingLoop.start("property", 256);
+        } finally {
+            System.clearProperty(RingLoop.ENTRIES_PROPERTY);
+        }
+        try {
+            assertEquals(8, (int) l.call(() -> l.ring().sqEntries()));
+        } finally {
+            l.requestStop();
+            l.join();
+        }
+    }
+
     /** Hang guard for waits that the old loop never ended: not a measure of time. */
     private static final long PATIENCE_SECONDS = 60;
 
