@@ -108,7 +108,7 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
             case Request.Reload l -> operation("reload " + l.name(), () -> ops.reload(l.name(), l.table()));
             case Request.Merge m -> operation("merge " + m.name(), () -> ops.merge(m.name()));
             case Request.Remove r -> operation("remove " + r.name(), () -> {
-                ops.remove(r.name());
+                ops.remove(r.name(), r.force());
                 return "removed";
             });
             case Request.Activate a -> operation(a.name() == null ? "activate" : "activate " + a.name(), () -> ops.activate(a.name()));

@@ -392,15 +392,40 @@ final class TableOps {
     // -------------------------------------------------------------------------------------------
     // Removal
 
-    void remove(String name) throws IOException {
+    /**
+     * Removes a device. One that is open (mounted, stacked on, used by a process) is refused, as
+     * dmsetup refuses a device whose open count is not 0, unless {@code force}: then its users'
+     * requests in flight are finished first and every later one fails with EIO.
+     */
+    void remove(String name, boolean force) throws IOException {
         Dev d = registry.require(name);
         lanes.inFamily(d.family(), "remove " + name, () -> {
             switch (d) {
-                case SnapDev s -> removeSnapshot(s);
-                case OriginDev o -> removeOrigin(o);
+                case SnapDev s -> {
+                    refuseIfBusy(s.name, s.device, force);
+                    removeSnapshot(s);
+                }
+                case OriginDev o -> {
+                    if (registry.snapshotsOf(o).isEmpty()) {
+                        refuseIfBusy(o.name, o.device, force);
+                    }
+                    removeOrigin(o);
+                }
             }
             return null;
         });
+    }
+
+    private void refuseIfBusy(String name, DeviceHost.Served device, boolean force) {
+        String users = device != null ? device.users() : null;
+        if (users == null) {
+            return;
+        }
+        if (!force) {
+            throw new SnapshotException("device " + name + " (" + device.blockPath() + ") is busy: " + users
+                    + "; stop using it first, or remove it anyway with 'ublkd remove --force " + name + "'");
+        }
+        log.accept("removing " + name + " although it is in use (" + users + "): requests in flight finish, later ones fail with EIO");
     }
 
     private void removeSnapshot(SnapDev s) throws IOException {

@@ -51,6 +51,11 @@ public final class UblkHost implements DeviceHost {
             }
 
             @Override
+            public String users() {
+                return DeviceUsers.of(d.blockPath());
+            }
+
+            @Override
             public int queueCount() {
                 return d.queueCount();
             }
