@@ -160,7 +160,7 @@ public final class ServeCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(0);
         }));
         try {
-            ServiceStatus status = new ServiceStatus(notify, () -> devices(daemon));
+            ServiceStatus status = new ServiceStatus(notify, () -> ServiceStatus.describe(devices(daemon)));
             ControlServer.Handler handler = request -> {
                 try {
                     return daemon.handle(request);

@@ -12,12 +12,13 @@ import java.util.function.Supplier;
 public final class ServiceStatus {
 
     private final SdNotify notify;
-    private final Supplier<List<DeviceInfo>> devices;
+    private final Supplier<String> line;
     private String last;
 
-    public ServiceStatus(SdNotify notify, Supplier<List<DeviceInfo>> devices) {
+    /** {@code line} gives the status now, e.g. {@code () -> describe(devices)}; it may throw (nothing is sent then). */
+    public ServiceStatus(SdNotify notify, Supplier<String> line) {
         this.notify = notify;
-        this.devices = devices;
+        this.line = line;
     }
 
     /** The status line of a set of devices, e.g. "serving 3 devices (1 origin, 2 snapshots); 1 not active". */
@@ -34,6 +35,11 @@ public final class ServiceStatus {
                 snapshots++;
             }
         }
+        return describe(origins, snapshots, inactive);
+    }
+
+    /** The status line of active origins and snapshots and of devices that are not active. */
+    public static String describe(int origins, int snapshots, int inactive) {
         int active = origins + snapshots;
         String line = "serving " + count(active, "device") + " (" + count(origins, "origin") + ", "
                 + count(snapshots, "snapshot") + ")";
@@ -47,7 +53,7 @@ public final class ServiceStatus {
     /** The line now; null when the devices cannot be listed (a stop in progress, say). */
     public String current() {
         try {
-            return describe(devices.get());
+            return line.get();
         } catch (RuntimeException e) {
             return null;
         }
