@@ -107,7 +107,7 @@ final class TableOps {
                     try {
                         o.entry = new ConfigFile.OriginEntry(name, b.name());
                         o.backing = b;
-                        o.target = engine.newOrigin(name, b, msg -> log.accept(name + ": " + msg));
+                        o.target = engine.newOrigin(name, b, Log.of(log).prefixed(name + ": "));
                         startOriginDevice(o);
                         registry.add(o);
                         try {
@@ -480,7 +480,7 @@ final class TableOps {
                 present(o.entry.path());
                 FileBacking b = openUnused(o.entry.path(), o);
                 o.backing = b;
-                o.target = engine.newOrigin(o.name, b, msg -> log.accept(o.name + ": " + msg));
+                o.target = engine.newOrigin(o.name, b, Log.of(log).prefixed(o.name + ": "));
                 o.entry = new ConfigFile.OriginEntry(o.name, b.name());
             } catch (IOException | RuntimeException e) {
                 o.reason = message(e);

@@ -1,12 +1,15 @@
 package io.ublksnap.ublkd.log;
 
+import io.ublksnap.engine.EventLog;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.System.Logger.Level;
 import java.util.function.Consumer;
 
 /**
- * The daemon's log as its classes see it: one message at a level. It is also a {@code Consumer<String>} whose
+ * The daemon's log as its classes see it: one message at a level (the engine's {@link EventLog}, with the daemon's
+ * helpers). It is also a {@code Consumer<String>} whose
  * {@link #accept(String)} logs at {@link Level#INFO}, so the classes that take a plain consumer of messages (and the
  * tests that hand them one to read) keep working; a class that has something worse than news to say asks for the
  * leveled face with {@link #of(Consumer)}.
@@ -18,22 +21,13 @@ import java.util.function.Consumer;
  * stop); {@link Level#DEBUG} detail for a developer.
  */
 @FunctionalInterface
-public interface Log extends Consumer<String> {
-
-    /** Logs {@code message} (one line or several) at {@code level}. Never throws. */
-    void log(Level level, String message);
+public interface Log extends EventLog {
 
     /** As {@link #log(Level, String)}, with the stack trace of {@code thrown} after the message. */
     default void log(Level level, String message, Throwable thrown) {
         StringWriter trace = new StringWriter();
         thrown.printStackTrace(new PrintWriter(trace));
         log(level, message + System.lineSeparator() + trace.toString().stripTrailing());
-    }
-
-    /** Logs at {@link Level#INFO}. */
-    @Override
-    default void accept(String message) {
-        log(Level.INFO, message);
     }
 
     default void error(String message) {
@@ -52,9 +46,21 @@ public interface Log extends Consumer<String> {
         log(Level.DEBUG, message);
     }
 
-    /** {@code sink} itself when it is a {@link Log}; otherwise a log that hands it every message, whatever the level. */
+    /** This log with {@code prefix} before every message, e.g. the name of the device the messages are about. */
+    default Log prefixed(String prefix) {
+        return (level, message) -> log(level, prefix + message);
+    }
+
+    /**
+     * {@code sink} itself when it is a {@link Log}; its levels when it is an engine {@link EventLog}; otherwise a log
+     * that hands it every message, whatever the level.
+     */
     static Log of(Consumer<String> sink) {
-        return sink instanceof Log l ? l : (level, message) -> sink.accept(message);
+        return switch (sink) {
+            case Log l -> l;
+            case EventLog e -> e::log;
+            default -> (level, message) -> sink.accept(message);
+        };
     }
 
     /** ublkd's own log: the {@link System.Logger} named {@code ublkd} (written by {@link StderrLoggerFinder}). */
