@@ -19,6 +19,10 @@ journal() { journalctl -u ublkd -o cat --no-pager "$@"; }
 step "install the unit into the overlay, start it"
 scripts/install >/dev/null || fail "scripts/install failed"
 [ "$(show Type)" = notify ] || fail "the unit is not Type=notify"
+# man pages are there only when the build had asciidoctor: not what this test is about
+out=$(systemd-analyze verify --man=no /etc/systemd/system/ublkd.service 2>&1) || fail "systemd-analyze verify: $out"
+[ -z "$out" ] || fail "systemd-analyze verify is not clean: $out"
+systemd-analyze security ublkd 2>/dev/null | tail -n 1
 [ -n "${UBLKD_JAVA_OPTS:-}" ] && { mkdir -p /etc/systemd/system/ublkd.service.d
   printf '[Service]\nEnvironment=UBLKD_JAVA_OPTS=%s\n' "$UBLKD_JAVA_OPTS" > /etc/systemd/system/ublkd.service.d/jit.conf
   systemctl daemon-reload; }
