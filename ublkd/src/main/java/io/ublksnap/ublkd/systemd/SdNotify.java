@@ -6,7 +6,6 @@ import io.ublksnap.ublkd.log.Log;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.time.Duration;
 
 /**
  * systemd's readiness protocol ({@code sd_notify(3)}) for a {@code Type=notify} service: state lines such as
@@ -68,11 +67,6 @@ public final class SdNotify implements AutoCloseable {
     /** {@code STOPPING=1} with a status line: the service is shutting down. */
     public void stopping(String status) {
         send("STOPPING=1\n" + statusLine(status));
-    }
-
-    /** {@code EXTEND_TIMEOUT_USEC}: the start or stop in progress needs up to {@code more} from now. */
-    public void extendTimeout(Duration more) {
-        send("EXTEND_TIMEOUT_USEC=" + Math.max(0, more.toNanos() / 1000));
     }
 
     private static String statusLine(String status) {

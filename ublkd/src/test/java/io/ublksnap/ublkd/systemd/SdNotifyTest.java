@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,18 +20,16 @@ class SdNotifyTest {
     final Log log = (level, message) -> logged.add(level + " " + message);
 
     @Test
-    void readyStatusStoppingAndTimeoutReachASocketAtAPath() throws Throwable {
+    void readyStatusAndStoppingReachASocketAtAPath() throws Throwable {
         String address = dir.resolve("notify socket").toString();
         try (DatagramListener systemd = new DatagramListener(address); SdNotify notify = SdNotify.to(address, log)) {
             assertTrue(notify.enabled());
             notify.status("restoring the devices of /etc/ublksnap/devices.conf");
             notify.ready("serving 2 devices\n(1 origin,\r\n1 snapshot)");
-            notify.extendTimeout(Duration.ofSeconds(90));
             notify.stopping("stopping");
             assertEquals("STATUS=restoring the devices of /etc/ublksnap/devices.conf", systemd.poll());
             assertEquals("READY=1\nSTATUS=serving 2 devices (1 origin, 1 snapshot)", systemd.poll(),
                     "a line break in the status would start a state of its own");
-            assertEquals("EXTEND_TIMEOUT_USEC=90000000", systemd.poll());
             assertEquals("STOPPING=1\nSTATUS=stopping", systemd.poll());
             assertNull(systemd.poll());
         }
