@@ -59,8 +59,11 @@ public final class ServiceStatus {
         }
     }
 
-    /** Sends the status if it changed since the last one sent. */
+    /** Sends the status if it changed since the last one sent (nothing at all when there is nobody to tell). */
     public synchronized void update() {
+        if (!notify.enabled()) {
+            return; // not under systemd: not even a look at the devices
+        }
         String line = current();
         if (line != null && !line.equals(last) && notify.send("STATUS=" + line)) {
             last = line;

@@ -53,6 +53,9 @@ class SdNotifyTest {
                 assertFalse(notify.enabled());
                 notify.ready("x");
                 assertFalse(notify.send("STATUS=x"));
+                new ServiceStatus(notify, () -> {
+                    throw new AssertionError("the devices are listed for nobody");
+                }).update();
             }
         }
         try (SdNotify notify = SdNotify.to("vsock:2:1234", log)) {
