@@ -10,6 +10,7 @@ import io.ublksnap.ublkd.daemon.Registry.Dev;
 import io.ublksnap.ublkd.daemon.Registry.OriginDev;
 import io.ublksnap.ublkd.daemon.Registry.SnapDev;
 import io.ublksnap.ublkd.io.FileBacking;
+import io.ublksnap.ublkd.log.Log;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -88,7 +89,7 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
             }
         }
         if (!down.isEmpty()) {
-            log.accept("not active (kept in the configuration; 'ublkd activate' retries): " + String.join(", ", down));
+            Log.of(log).warning("not active (kept in the configuration; 'ublkd activate' retries): " + String.join(", ", down));
         }
     }
 
@@ -159,7 +160,7 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
         for (OriginDev o : origins) {
             String busy = ops.lanes().tryTake(o.family, options.stopWait());
             if (busy != null) {
-                log.accept("'" + busy + "' did not finish within " + options.stopWait().toSeconds() + " s: stopping without it");
+                Log.of(log).warning("'" + busy + "' did not finish within " + options.stopWait().toSeconds() + " s: stopping without it");
             }
         }
         for (OriginDev o : origins) {
@@ -167,7 +168,7 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
                 try {
                     Lanes.await(engine.stopMerge(o.target), options.stopWait(), "stopping the merge on " + o.name);
                 } catch (IOException | RuntimeException e) {
-                    log.accept("stopping the merge on " + o.name + ": " + e.getMessage());
+                    Log.of(log).error("stopping the merge on " + o.name + ": " + e.getMessage());
                 }
             }
         }
@@ -186,14 +187,14 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
             try {
                 d.stop();
             } catch (IOException | RuntimeException e) {
-                log.accept("stopping " + d + ": " + e.getMessage());
+                Log.of(log).error("stopping " + d + ": " + e.getMessage());
             }
         }
         for (DeviceHost.Served d : devices) {
             try {
                 d.delete();
             } catch (IOException | RuntimeException e) {
-                log.accept("deleting " + d + ": " + e.getMessage());
+                Log.of(log).error("deleting " + d + ": " + e.getMessage());
             }
         }
         for (Dev d : all) {
@@ -215,7 +216,7 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
             b.flushSync();
             b.close();
         } catch (IOException e) {
-            log.accept("closing " + b.name() + ": " + e.getMessage());
+            Log.of(log).error("closing " + b.name() + ": " + e.getMessage());
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.ublksnap.ublkd.daemon;
 
+import io.ublksnap.ublkd.log.Log;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +27,7 @@ final class Links {
             Files.deleteIfExists(link);
             Files.createSymbolicLink(link, Path.of(dev.blockPath()));
         } catch (IOException e) {
-            log.accept("cannot create " + dir.resolve(name) + ": " + e.getMessage());
+            Log.of(log).warning("cannot create " + dir.resolve(name) + ": " + e.getMessage());
         }
     }
 
@@ -36,7 +38,7 @@ final class Links {
         try {
             Files.deleteIfExists(dir.resolve(name));
         } catch (IOException e) {
-            log.accept("cannot remove " + dir.resolve(name) + ": " + e.getMessage());
+            Log.of(log).warning("cannot remove " + dir.resolve(name) + ": " + e.getMessage());
         }
     }
 }

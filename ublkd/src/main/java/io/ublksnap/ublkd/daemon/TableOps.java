@@ -14,6 +14,7 @@ import io.ublksnap.ublkd.daemon.Registry.Family;
 import io.ublksnap.ublkd.daemon.Registry.OriginDev;
 import io.ublksnap.ublkd.daemon.Registry.SnapDev;
 import io.ublksnap.ublkd.io.FileBacking;
+import io.ublksnap.ublkd.log.Log;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -106,7 +107,7 @@ final class TableOps {
                     try {
                         o.entry = new ConfigFile.OriginEntry(name, b.name());
                         o.backing = b;
-                        o.target = engine.newOrigin(name, b, msg -> log.accept(name + ": " + msg));
+                        o.target = engine.newOrigin(name, b, Log.of(log).prefixed(name + ": "));
                         startOriginDevice(o);
                         registry.add(o);
                         try {
@@ -343,7 +344,7 @@ final class TableOps {
 
             @Override
             public void failed(String reason) {
-                log.accept("merge of " + s.name + " failed: " + reason);
+                Log.of(log).error("merge of " + s.name + " failed: " + reason);
             }
         };
     }
@@ -360,7 +361,7 @@ final class TableOps {
                         s.cow.close();
                     }
                 } catch (IOException | RuntimeException e) {
-                    log.accept("removing merged snapshot " + s.name + ": " + e.getMessage());
+                    Log.of(log).error("removing merged snapshot " + s.name + ": " + e.getMessage());
                 }
                 links.unlink(s.name);
                 registry.remove(s);
@@ -368,7 +369,7 @@ final class TableOps {
                 return null;
             });
         } catch (IOException | RuntimeException e) {
-            log.accept("finishing the merge of " + s.name + ": " + e.getMessage());
+            Log.of(log).error("finishing the merge of " + s.name + ": " + e.getMessage());
         }
     }
 
@@ -504,11 +505,11 @@ final class TableOps {
                 present(o.entry.path());
                 FileBacking b = openUnused(o.entry.path(), o);
                 o.backing = b;
-                o.target = engine.newOrigin(o.name, b, msg -> log.accept(o.name + ": " + msg));
+                o.target = engine.newOrigin(o.name, b, Log.of(log).prefixed(o.name + ": "));
                 o.entry = new ConfigFile.OriginEntry(o.name, b.name());
             } catch (IOException | RuntimeException e) {
                 o.reason = message(e);
-                log.accept("origin " + o.name + " is not active: " + o.reason);
+                Log.of(log).warning("origin " + o.name + " is not active: " + o.reason);
                 for (SnapDev s : registry.snapshotsOf(o)) {
                     s.reason = "its origin " + o.name + " is not active";
                 }
@@ -522,7 +523,7 @@ final class TableOps {
                     bringUp(s, false);
                 } catch (IOException | RuntimeException e) {
                     s.reason = message(e);
-                    log.accept("snapshot " + s.name + " is not active: " + s.reason);
+                    Log.of(log).warning("snapshot " + s.name + " is not active: " + s.reason);
                 }
             }
         }
@@ -533,7 +534,7 @@ final class TableOps {
                     resumeMerge(s);
                 } catch (IOException | RuntimeException e) {
                     s.reason = "its merge cannot resume: " + message(e);
-                    log.accept("snapshot " + s.name + ": " + s.reason);
+                    Log.of(log).error("snapshot " + s.name + ": " + s.reason);
                 }
             }
         }
@@ -542,14 +543,14 @@ final class TableOps {
             if (blocker != null) {
                 o.reason = "waiting for snapshot " + blocker.name + " (" + blocker.reason + "): bring it back and run 'ublkd activate "
                         + o.name + "'" + (blocker.merging ? "" : ", or 'ublkd remove " + blocker.name + "' to go on without it");
-                log.accept("origin " + o.name + " is not active: " + o.reason);
+                Log.of(log).warning("origin " + o.name + " is not active: " + o.reason);
                 return;
             }
             try {
                 startOriginDevice(o);
             } catch (IOException | RuntimeException e) {
                 o.reason = message(e);
-                log.accept("origin " + o.name + " is not active: " + o.reason);
+                Log.of(log).warning("origin " + o.name + " is not active: " + o.reason);
             }
         }
     }
