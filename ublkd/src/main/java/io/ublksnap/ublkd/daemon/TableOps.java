@@ -426,7 +426,7 @@ final class TableOps {
             throw new SnapshotException("device " + name + " (" + device.blockPath() + ") is busy: " + users
                     + "; stop using it first, or remove it anyway with 'ublkd remove --force " + name + "'");
         }
-        log.accept("removing " + name + " although it is in use (" + users + "): requests in flight finish, later ones fail with EIO");
+        Log.of(log).warning("removing " + name + " although it is in use (" + users + "): requests in flight finish, later ones fail with EIO");
     }
 
     private void removeSnapshot(SnapDev s) throws IOException {
