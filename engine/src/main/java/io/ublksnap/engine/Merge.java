@@ -302,8 +302,8 @@ final class Merge {
                 r.queue().flush(origin.device, r::partDone);
                 r.queue().flush(snapshot.cow, r::partDone);
             }
-            // Once merging, discards no longer change anything (as in the kernel).
-            case DISCARD -> r.queue().execute(() -> r.finish(0));
+            // The origin refuses discards before a merge sees them (Origin.map).
+            case DISCARD -> throw new IllegalStateException("a discard reached the merge of " + snapshot.name);
         }
     }
 

@@ -158,6 +158,13 @@ public final class Origin extends Target {
 
     @Override
     void map(BlockRequest r) {
+        if (r.op() == BlockRequest.Op.DISCARD) {
+            // dm-snapshot's snapshot-origin takes no discards (it has no discard bios), so its
+            // device offers none: a discard would have to copy each chunk out to every snapshot
+            // first, and a trim of a file system's free space would fill their COWs with it.
+            r.queue().execute(() -> r.finish(-Errno.EOPNOTSUPP));
+            return;
+        }
         Merge m = merge;
         if (m != null) {
             m.map(r);
@@ -167,16 +174,13 @@ public final class Origin extends Target {
         switch (r.op()) {
             case READ -> q.read(device, r.sector() << 9, r.buffer(), r);
             case FLUSH -> q.flush(device, r);
-            case WRITE, DISCARD -> write(r);
+            case WRITE -> write(r);
+            case DISCARD -> throw new IllegalStateException("refused above");
         }
     }
 
     private void write(BlockRequest r) {
         IoQueue q = r.queue();
-        if (r.op() == BlockRequest.Op.DISCARD && !device.supportsDiscard()) {
-            q.execute(() -> r.finish(-Errno.EOPNOTSUPP));
-            return;
-        }
         List<PendingException> fresh = null;
         boolean waiting = false;
         lock.lock();
@@ -205,11 +209,7 @@ public final class Origin extends Target {
     }
 
     void issueOriginWrite(BlockRequest r) {
-        if (r.op() == BlockRequest.Op.DISCARD) {
-            r.queue().discard(device, r.sector() << 9, (long) r.sectors() << 9, r);
-        } else {
-            r.queue().write(device, r.sector() << 9, r.buffer(), r.fua() ? IoQueue.FUA : 0, r);
-        }
+        r.queue().write(device, r.sector() << 9, r.buffer(), r.fua() ? IoQueue.FUA : 0, r);
     }
 
     /**

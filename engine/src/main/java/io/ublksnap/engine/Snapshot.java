@@ -418,6 +418,101 @@ final class Snapshot {
         r.queue().flush(cow, r);
     }
 
+    /**
+     * A discard to the snapshot device with discard_zeroes_cow, as dm-snapshot maps one (split at
+     * chunk boundaries, each piece on its own): a piece that covers a whole chunk with a completed
+     * exception zeroes that COW chunk (the exception stays: the snapshot reads zeros there and its
+     * COW usage does not change); a smaller piece of such a chunk is discarded on the COW; a chunk
+     * without a completed exception (none, or one still being copied) is left as it is, since
+     * discarding it would first copy it out. With {@code passdown} (discard_passdown_origin) the
+     * whole range is also discarded on the origin's device, bypassing the origin: nothing is copied
+     * out to any snapshot. Those chunks are tracked meanwhile, as a snapshot read of the origin is,
+     * so that an exception being made for them waits for the discard. A snapshot that overflowed
+     * takes no discard (it is a write), an invalid one takes nothing.
+     */
+    void discard(BlockRequest r, boolean passdown) {
+        IoQueue q = r.queue();
+        List<long[]> zero = new ArrayList<>(1);    // COW byte offsets of chunks to zero
+        List<long[]> release = new ArrayList<>(1); // {COW byte offset, length} to discard on the COW
+        long first = r.sector() >>> chunkShift;
+        long last = (r.endSector() - 1) >>> chunkShift;
+        IoBuffer zeros;
+        origin.lock.lock();
+        try {
+            if (!valid || overflow) {
+                q.execute(() -> r.finish(-Errno.EIO));
+                return;
+            }
+            Pieces.forEach(r, chunkShift, (chunk, sector, requestOffset, length) -> {
+                long remapped = tables.remapped(chunk);
+                if (remapped < 0) {
+                    return;
+                }
+                if (length == chunkBytes) {
+                    zero.add(new long[]{remapped * chunkBytes});
+                } else {
+                    release.add(new long[]{Pieces.cowOffset(remapped, chunk, sector, chunkShift), length});
+                }
+            });
+            if (passdown) {
+                for (long c = first; c <= last; c++) {
+                    tables.track(c);
+                }
+            }
+            int parts = zero.size() + release.size() + (passdown ? 1 : 0);
+            if (parts == 0) {
+                q.execute(() -> r.finish(0));
+                return;
+            }
+            r.expectParts(parts);
+            zeros = zero.isEmpty() ? null : lockedZeroChunk();
+        } finally {
+            origin.lock.unlock();
+        }
+        for (long[] z : zero) {
+            q.write(cow, z[0], zeros, 0, r::partDone);
+        }
+        for (long[] d : release) {
+            q.discard(cow, d[0], d[1], r::partDone);
+        }
+        if (passdown) {
+            long end = Math.min(r.endSector(), origin.sizeSectors());
+            long start = Math.min(r.sector(), end);
+            if (start == end) { // nothing of the origin's device left there
+                q.execute(() -> {
+                    untrackRange(first, last);
+                    r.partDone(0);
+                });
+                return;
+            }
+            q.discard(origin.device, start << 9, (end - start) << 9, res -> {
+                untrackRange(first, last);
+                r.partDone(res);
+            });
+        }
+    }
+
+    private void untrackRange(long first, long last) {
+        for (long c = first; c <= last; c++) {
+            untrack(c);
+        }
+    }
+
+    private IoBuffer zeroChunk;
+
+    /** A chunk of zeros (only ever written from, never into). Holds the lock. */
+    private IoBuffer lockedZeroChunk() {
+        if (zeroChunk == null) {
+            IoBuffer b = origin.allocator.allocate((int) chunkBytes);
+            java.nio.ByteBuffer bb = b.byteBuffer();
+            while (bb.remaining() >= 8) {
+                bb.putLong(0);
+            }
+            zeroChunk = b;
+        }
+        return zeroChunk;
+    }
+
     // ---------------------------------------------------------------------------------------
 
     StoreUsage usage() {
