@@ -30,10 +30,10 @@ import java.util.Random;
 final class SimWorld {
     /** What a run may do; tests switch features on and off. */
     record Settings(int ops, boolean crashes, boolean merges, boolean removals, int maxSnapshots, double crashSurvival,
-                    boolean reloads, RaceGuard guardOff, boolean daemonCrashFocus, boolean discards) {
+                    boolean reloads, RaceGuard guardOff, boolean daemonCrashFocus, boolean discards, boolean growth) {
         Settings(int ops, boolean crashes, boolean merges, boolean removals, int maxSnapshots, double crashSurvival,
                  boolean reloads, RaceGuard guardOff, boolean daemonCrashFocus) {
-            this(ops, crashes, merges, removals, maxSnapshots, crashSurvival, reloads, guardOff, daemonCrashFocus, false);
+            this(ops, crashes, merges, removals, maxSnapshots, crashSurvival, reloads, guardOff, daemonCrashFocus, false, false);
         }
 
         static Settings standard(int ops) {
@@ -50,12 +50,21 @@ final class SimWorld {
          * range reads as zeros, which the crash checks do not model).
          */
         static Settings discards(int ops) {
-            return new Settings(ops, false, true, true, 5, 0.5, true, null, false, true);
+            return new Settings(ops, false, true, true, 5, 0.5, true, null, false, true, false);
+        }
+
+        /**
+         * Small COWs that grow online: autoextend at random thresholds (growths that take a while
+         * and sometimes fail) and the operator's growths, racing the allocations, with crashes.
+         */
+        static Settings growth(int ops) {
+            return new Settings(ops, true, true, true, 5, 0.5, true, null, false, false, true);
         }
 
         /** The same workload on origins without {@code guard} (the race regression tests). */
         Settings without(RaceGuard guard) {
-            return new Settings(ops, crashes, merges, removals, maxSnapshots, crashSurvival, reloads, guard, daemonCrashFocus, discards);
+            return new Settings(ops, crashes, merges, removals, maxSnapshots, crashSurvival, reloads, guard, daemonCrashFocus, discards,
+                    growth);
         }
 
         /** Many snapshots come and go while I/O runs. */
@@ -127,6 +136,10 @@ final class SimWorld {
 
         /** The table's discard features (none unless the settings ask for discards). */
         java.util.Set<SnapshotFeature> features = java.util.Set.of();
+        /** Autoextend threshold (0: none). */
+        int autoGrow;
+        /** A growth of its COW failed: it may end full after all. */
+        boolean growthFailed;
 
         Snap(String name, SimDevice cow, StoreType type, int chunk) {
             this.name = name;
@@ -170,7 +183,91 @@ final class SimWorld {
     }
 
     private Origin newOrigin() {
-        return new Origin("origin", originDev, BufferAllocator.DIRECT, options, msg -> note("engine: " + msg));
+        Origin o = new Origin("origin", originDev, BufferAllocator.DIRECT, options, msg -> note("engine: " + msg));
+        if (settings.growth()) {
+            o.fillListener(growthListener);
+        }
+        return o;
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // COW growth (issue 12)
+
+    long growths;
+    long failedGrowths;
+
+    private Snap snapNamed(String name) {
+        for (Snap s : snaps) {
+            if (s.name.equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code s} may fill up and end invalid or overflowed: small COWs without autoextend, or whose growth failed. */
+    private boolean mayFill(Snap s) {
+        return settings.many() || settings.growth() && (s.autoGrow == 0 || s.growthFailed);
+    }
+
+    /** Autoextend as the daemon does it, with delays and failures: it only hands over, as the contract says. */
+    private final FillListener growthListener = new FillListener() {
+        @Override
+        public void usage(String name, int percent, io.ublksnap.engine.store.StoreUsage usage) {
+        }
+
+        @Override
+        public void growthNeeded(CowGrowth g) {
+            note("engine asks to grow the COW of " + g.snapshot());
+            endGrowthLater(g, 1 + rnd.nextInt(40));
+        }
+
+        @Override
+        public void exhausted(String name, SnapshotStatus.State state, String reason) {
+            Snap s = snapNamed(name);
+            if (s != null && s.autoGrow > 0 && !s.growthFailed && !s.removing && !s.gone) {
+                fail(s + " with autoextend at " + s.autoGrow + " % became " + state + " though no growth failed: " + reason);
+            }
+        }
+    };
+
+    /** Ends a growth after {@code steps} turns of the control queue: grows the COW by about 30 %, or fails. */
+    private void endGrowthLater(CowGrowth g, int steps) {
+        if (steps > 0) {
+            control.execute(() -> endGrowthLater(g, steps - 1));
+            return;
+        }
+        Snap s = snapNamed(g.snapshot());
+        if (s == null || !g.pending()) {
+            return;
+        }
+        if (rnd.nextInt(8) == 0) {
+            s.growthFailed = true;
+            failedGrowths++;
+            note("growing the COW of " + s + " fails");
+            g.failed("simulated failure");
+            return;
+        }
+        long bytes = s.cow.sizeBytes();
+        long chunkBytes = s.chunk * 512L;
+        long grown = (bytes + bytes * 3 / 10 + chunkBytes - 1) / chunkBytes * chunkBytes;
+        s.cow.grow(Math.max(grown, bytes + chunkBytes));
+        growths++;
+        note("grew the COW of " + s + " from " + bytes + " to " + s.cow.sizeBytes() + " bytes");
+        g.grown();
+    }
+
+    /** The operator grows a snapshot's COW (joining an autoextend under way, if any). */
+    private void growByHand(Snap s) {
+        CowGrowth g;
+        try {
+            g = origin.growCow(s.target);
+        } catch (SnapshotException e) {
+            note("growing " + s + " by hand refused: " + e.getMessage());
+            return;
+        }
+        note("growing the COW of " + s + " by hand");
+        endGrowthLater(g, rnd.nextInt(20));
     }
 
     static Throwable unwrap(Throwable t) {
@@ -252,6 +349,12 @@ final class SimWorld {
             return;
         }
         List<Snap> usable = snaps.stream().filter(s -> s.active && !s.gone && !s.invalid && !s.reloading).toList();
+        if (settings.growth() && rnd.nextInt(20) == 0) {
+            if (!usable.isEmpty()) {
+                growByHand(usable.get(rnd.nextInt(usable.size())));
+            }
+            return;
+        }
         if (settings.discards() && rnd.nextInt(8) == 0) {
             List<Snap> taking = usable.stream().filter(s -> !s.features.isEmpty()).toList();
             if (!taking.isEmpty()) {
@@ -665,7 +768,13 @@ final class SimWorld {
         if (settings.many()) {
             cowChunks = Math.max(8, chunks / 4); // many small COWs: some fill up and are invalidated
         }
+        int autoGrow = 0;
+        if (settings.growth()) {
+            cowChunks = 3 + rnd.nextInt(6); // tiny: it must grow, or fill up
+            autoGrow = rnd.nextInt(4) == 0 ? 0 : 50 + rnd.nextInt(50);
+        }
         Snap s = new Snap("snap" + (++snapCounter), new SimDevice("cow" + snapCounter, cowChunks * chunk * 512), type, chunk);
+        s.autoGrow = autoGrow;
         if (settings.discards()) {
             s.features = switch (rnd.nextInt(3)) {
                 case 0 -> java.util.Set.of();
@@ -698,6 +807,9 @@ final class SimWorld {
             originModel.allDurable();
             s.model = new Model(s.name, originModel);
             s.active = true;
+            if (s.autoGrow > 0) {
+                origin.autoGrow(s.target, s.autoGrow);
+            }
             peakSnapshots = Math.max(peakSnapshots, (int) snaps.stream().filter(x -> x.active && !x.gone).count());
             note("activated " + s);
         });
@@ -724,7 +836,7 @@ final class SimWorld {
             return;
         }
         if (!s.target.status().valid()) {
-            if (!settings.many()) {
+            if (!mayFill(s)) {
                 fail(s + " became invalid: " + s.target.status());
             }
             return;
@@ -913,6 +1025,8 @@ final class SimWorld {
             if (!s.target.status().valid()) {
                 if (s.removing) {
                     s.gone = true; // the removal had invalidated the COW: the snapshot is gone, as asked
+                } else if (mayFill(s)) {
+                    s.invalid = true; // it filled up before the crash
                 } else {
                     fail(s + " came back invalid after the crash");
                 }
@@ -937,6 +1051,9 @@ final class SimWorld {
                 // drive the activation only (nothing else is in flight)
             }
             s.active = true;
+            if (s.autoGrow > 0 && s.target.status().valid()) {
+                origin.autoGrow(s.target, s.autoGrow); // as the daemon does when it brings a snapshot up
+            }
         }
         if (merging != null && snaps.contains(merging)) {
             Snap m = merging;

@@ -114,6 +114,36 @@ class SimulationTest {
     }
 
     /**
+     * Issue 12: tiny COWs that grow online, by autoextend at random thresholds and by hand, the
+     * growths taking a while and sometimes failing, racing the allocations, with crashes. A
+     * snapshot with autoextend whose growths all succeed is never invalidated or overflowed, and
+     * every read agrees with the model.
+     */
+    @Test
+    void cowsGrowOnlineWhileTheyFill() {
+        List<String> failed = new ArrayList<>();
+        long growths = 0, failedGrowths = 0;
+        int seeds = Integer.getInteger("sim.growthSeeds", 400);
+        for (long seed = 1; seed <= seeds && failed.size() < 3; seed++) {
+            SimWorld w = new SimWorld(seed, SimWorld.Settings.growth(250));
+            try {
+                w.run();
+            } catch (RuntimeException | AssertionError e) {
+                w.fail("exception: " + e);
+                e.printStackTrace();
+            }
+            if (!w.failures.isEmpty()) {
+                failed.add(w.report());
+            }
+            growths += w.growths;
+            failedGrowths += w.failedGrowths;
+        }
+        System.out.printf("growth: %d seeds, %d COWs grown online, %d growths failed%n", seeds, growths, failedGrowths);
+        assertTrue(failed.isEmpty(), () -> String.join("\n\n", failed));
+        assertTrue(growths > 100, "only " + growths + " growths");
+    }
+
+    /**
      * At least 64 snapshots of one origin, created and removed while I/O runs on the origin and on
      * them; small COWs, so some fill up and get invalidated on the way.
      */

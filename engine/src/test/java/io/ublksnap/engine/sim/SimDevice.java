@@ -199,6 +199,15 @@ public final class SimDevice implements BackingDevice {
         return lost;
     }
 
+    /** Grows the device (a COW file grown online): the new part reads as zeros, durably. */
+    public void grow(long sizeBytes) {
+        if (sizeBytes < current.length) {
+            throw new IllegalArgumentException("cannot shrink " + name);
+        }
+        current = java.util.Arrays.copyOf(current, Math.toIntExact(sizeBytes));
+        durableBase = java.util.Arrays.copyOf(durableBase, Math.toIntExact(sizeBytes));
+    }
+
     /** Direct access for tests: the device's current contents. */
     public ByteBuffer contents() {
         return ByteBuffer.wrap(current).asReadOnlyBuffer();
