@@ -98,7 +98,7 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
         FillMonitor.Settings fs = FillMonitor.Settings.NONE;
         this.fill = new FillMonitor(registry, engine, new FillMonitor.Settings(fillSettings.hook(), fillSettings.autoextend(),
                 fs.hookTimeout(), fs.growthTimeout()), log);
-        this.view = new StatusView(registry, engine, fill::autoextendOf);
+        this.view = new StatusView(registry, engine, fill::effective);
         this.ops = new TableOps(registry, engine, host, persistence, links, backings, view, log, options.laneWait(), fill);
     }
 

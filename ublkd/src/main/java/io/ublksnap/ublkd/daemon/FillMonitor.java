@@ -16,11 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -36,8 +37,8 @@ import java.util.function.Consumer;
  * <li>the operator's {@code extend} ({@link #extend}).</li>
  * </ul>
  * The engine's news arrives on the data path ({@link #listener()}) and is only queued there; it is
- * handled on the monitor's thread, and growths run on threads of their own. The monitor's log
- * lines go through {@link #warn} and {@link #info} only.
+ * handled on the monitor's thread, and growths on a thread of their own, one at a time. The
+ * monitor's log lines go through {@link #warn} and {@link #info} only.
  */
 final class FillMonitor implements AutoCloseable {
 
@@ -68,6 +69,15 @@ final class FillMonitor implements AutoCloseable {
     private final FillHook hook;
     private final BlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
     private final Thread thread;
+    /**
+     * Grows COWs, one at a time, on a platform thread of its own: one hop from the data path, and
+     * nothing else to wait for (requests may be waiting for the growth).
+     */
+    private final ExecutorService growers = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon()
+            .name("ublkd-autoextend").unstarted(r));
+    /** Ends a growth that takes too long (a hung file system), so the requests waiting for it go on. */
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+            .daemon().name("ublkd-autoextend-deadline").unstarted(r));
     /** Per snapshot: the warning level last crossed (0: none). Monitor thread only. */
     private final Map<String, Integer> warned = new HashMap<>();
     private volatile boolean closed;
@@ -91,7 +101,7 @@ final class FillMonitor implements AutoCloseable {
 
             @Override
             public void growthNeeded(CowGrowth growth) {
-                events.add(() -> Thread.ofVirtual().name("ublkd-autoextend").start(() -> autoextend(growth)));
+                growers.execute(() -> autoextend(growth)); // queued: never blocks
             }
 
             @Override
@@ -120,6 +130,13 @@ final class FillMonitor implements AutoCloseable {
     Autoextend autoextendOf(SnapDev s) {
         Autoextend own = s.entry.autoextend();
         return own != null ? own : settings.autoextend();
+    }
+
+    /** The autoextend that works for {@code s}, or null: off, or its COW is a block device (autoextend grows files only). */
+    Autoextend effective(SnapDev s) {
+        Autoextend a = autoextendOf(s);
+        FileBacking cow = s.cow;
+        return a.on() && (cow == null || !cow.blockDevice()) ? a : null;
     }
 
     /** The threshold the engine asks for growth at (0: none): autoextend grows COW files only. */
@@ -178,34 +195,25 @@ final class FillMonitor implements AutoCloseable {
             fail(g, "autoextend of snapshot " + g.snapshot() + ": not a snapshot with a COW file and autoextend on");
             return;
         }
+        if (!g.pending()) { // the operator's extend ended it first
+            return;
+        }
         StoreUsage before = g.usage();
         long want = Math.max(grownSize(before.totalSectors() << 9, a.percent(), g.chunkSectors()), cow.sizeBytes());
-        CompletableFuture<StoreUsage> f = new CompletableFuture<>();
-        Thread.ofVirtual().name("ublkd-grow-" + g.snapshot()).start(() -> {
-            try {
-                if (!g.pending()) { // the operator's extend ended it first
-                    f.complete(null);
-                    return;
-                }
-                cow.grow(want);
-                f.complete(g.grown());
-            } catch (IOException | RuntimeException e) {
-                f.completeExceptionally(e);
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+            if (g.pending()) {
+                fail(g, "autoextend of snapshot " + g.snapshot() + " did not finish within " + settings.growthTimeout().toSeconds()
+                        + " s (growing " + cow.name() + " to " + want + " bytes)");
             }
-        });
+        }, settings.growthTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            StoreUsage after = f.get(settings.growthTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (after != null) {
-                grew(g.snapshot(), cow, before, after, "autoextended");
-            }
-        } catch (TimeoutException e) {
-            fail(g, "autoextend of snapshot " + g.snapshot() + " did not finish within " + settings.growthTimeout().toSeconds()
-                    + " s (growing " + cow.name() + " to " + want + " bytes)");
-        } catch (ExecutionException e) {
-            fail(g, "autoextend of snapshot " + g.snapshot() + " failed: " + TableOps.message(e.getCause()));
-        } catch (InterruptedException e) {
-            fail(g, "autoextend of snapshot " + g.snapshot() + " was interrupted: ublkd is stopping");
-            Thread.currentThread().interrupt();
+            cow.grow(want);
+            StoreUsage after = g.grown();
+            grew(g.snapshot(), cow, before, after, "autoextended");
+        } catch (IOException | RuntimeException e) {
+            fail(g, "autoextend of snapshot " + g.snapshot() + " failed: " + TableOps.message(e));
+        } finally {
+            deadline.cancel(false);
         }
     }
 
@@ -306,6 +314,8 @@ final class FillMonitor implements AutoCloseable {
     public void close() {
         closed = true;
         thread.interrupt();
+        growers.shutdownNow();
+        deadlines.shutdownNow();
         if (hook != null) {
             hook.close();
         }

@@ -27,7 +27,7 @@ final class StatusView {
     private final Lifecycle engine;
     private final Function<SnapDev, Autoextend> autoextend;
 
-    /** @param autoextend the autoextend that applies to a snapshot (its own, or the daemon's) */
+    /** @param autoextend the autoextend that works for a snapshot (its own, or the daemon's), null when none */
     StatusView(Registry registry, Lifecycle engine, Function<SnapDev, Autoextend> autoextend) {
         this.registry = registry;
         this.engine = engine;
