@@ -8,6 +8,7 @@ debian_apt_opts() {
 }
 debian_apt_init() {
   mkdir -p "$1/apt/sources" "$1/apt/lists/partial" "$1/apt/cache/archives/partial"
+  rm -f "$1"/apt/sources/*.sources
   cat > "$1/apt/sources/debian.sources" <<SRC
 Types: deb
 URIs: http://deb.debian.org/debian

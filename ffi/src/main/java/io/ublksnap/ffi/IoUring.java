@@ -50,8 +50,15 @@ import static io.ublksnap.ffi.c.io_uring_h.*;
  * {@code __kernel_timespec} from a per-slot area owned by the ring (the kernel copies it during submission).
  * Registration and setup calls allocate transient native memory.
  *
- * <p>If a {@code prep*} finds the SQ full it submits what is queued to make room; if the kernel then still accepts
+ * <h2>A full SQ, and linked chains</h2>
+ * If a {@code prep*} finds the SQ full it submits what is queued to make room; if the kernel then still accepts
  * nothing, the ring is unusable and an {@link UncheckedIOException} wrapping a {@link NativeException} is thrown.
+ * The kernel links SQEs ({@code IOSQE_IO_LINK}, {@code IOSQE_IO_HARDLINK}) only within one submission: a chain split
+ * across two would run its tail without waiting for its head. So a chain is never submitted in the middle: a caller
+ * about to prepare a chain of {@code n} entries calls {@link #reserve(int) reserve(n)} first, which submits what is
+ * queued if fewer than {@code n} slots are free; and should a {@code prep*} still find the SQ full while the entries
+ * before it are linked to it, it submits only what precedes that open chain. A chain longer than the SQ cannot be
+ * prepared ({@link #reserve(int)} refuses it before anything is written).
  * {@code IORING_SETUP_SQPOLL} and {@code IORING_SETUP_IOPOLL} are not supported.
  */
 @SuppressWarnings("restricted")
@@ -81,7 +88,9 @@ public final class IoUring implements AutoCloseable {
     private static final long CQE_RES = io_uring_cqe.res$offset();
     private static final long CQE_FLAGS = io_uring_cqe.flags$offset();
 
+    private static final long SQE_HEAD = io_uring.sq$offset() + io_uring_sq.sqe_head$offset();
     private static final long SQE_TAIL = io_uring.sq$offset() + io_uring_sq.sqe_tail$offset();
+    private static final int LINKED = IOSQE_IO_LINK | IOSQE_IO_HARDLINK;
     private static final long TIMESPEC_SIZE = __kernel_timespec.sizeof();
 
     private final Arena arena;
@@ -347,13 +356,33 @@ public final class IoUring implements AutoCloseable {
 
     // ---------------------------------------------------------------- SQE preparation
 
+    /**
+     * Makes sure the next {@code n} {@code prep*} calls find room without submitting, so that a chain of {@code n}
+     * linked entries prepared right after this call reaches the kernel in one submission. Submits what is queued if
+     * fewer than {@code n} slots are free (entries already linked to the next one stay queued, see the class
+     * comment).
+     *
+     * @throws IllegalArgumentException if {@code n} is larger than the SQ
+     */
+    public void reserve(int n) {
+        if (n < 1 || n > sqEntries) {
+            throw new IllegalArgumentException("cannot reserve " + n + " entries in an SQ of " + sqEntries);
+        }
+        if (sqEntries - (sqeTail - sqHeadCache) < n) {
+            sqHeadCache = (int) INT.getAcquire(sqHead, 0L);
+            if (sqEntries - (sqeTail - sqHeadCache) < n) {
+                makeRoom(n);
+            }
+        }
+    }
+
     /** Claims the next SQ slot, submitting first if the SQ is full; returns its byte offset in {@link #sqes}. */
     private long nextSqe() {
         int tail = sqeTail;
         if (tail - sqHeadCache >= sqEntries) {
             sqHeadCache = (int) INT.getAcquire(sqHead, 0L);
             if (tail - sqHeadCache >= sqEntries) {
-                makeRoom();
+                makeRoom(1);
             }
         }
         long offset = (long) (tail & sqMask) << sqeShift;
@@ -363,17 +392,38 @@ public final class IoUring implements AutoCloseable {
         return offset;
     }
 
-    private void makeRoom() {
+    /**
+     * Submits to free {@code n} slots. The entries at the end of the queue that carry a link flag belong to a chain
+     * whose next entry is yet to be prepared: those stay queued, and only what precedes them is submitted (liburing
+     * publishes up to {@code sq.sqe_tail}, so the tail is pulled back to the chain's start for that one submission).
+     */
+    private void makeRoom(int n) {
+        int flushed = ring.get(ValueLayout.JAVA_INT, SQE_HEAD); // liburing: prepared entries from here are unpublished
+        int chainStart = sqeTail;
+        while (chainStart - flushed > 0 && (sqeFlagsAt(chainStart - 1) & LINKED) != 0) {
+            chainStart--;
+        }
+        if (sqeTail - chainStart + n > sqEntries) {
+            throw new IllegalStateException("a linked chain of " + (sqeTail - chainStart + n)
+                    + " entries does not fit in an SQ of " + sqEntries);
+        }
+        ring.set(ValueLayout.JAVA_INT, SQE_TAIL, chainStart);
         try {
             submit();
         } catch (NativeException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            ring.set(ValueLayout.JAVA_INT, SQE_TAIL, sqeTail);
         }
         sqHeadCache = (int) INT.getAcquire(sqHead, 0L);
-        if (sqeTail - sqHeadCache >= sqEntries) {
+        if (sqEntries - (sqeTail - sqHeadCache) < n) {
             throw new UncheckedIOException(new NativeException("io_uring_submit", null, Errno.EBUSY,
                     "io_uring_submit: submission queue full and the kernel accepted no entry"));
         }
+    }
+
+    private int sqeFlagsAt(int index) {
+        return sqes.get(ValueLayout.JAVA_BYTE, ((long) (index & sqMask) << sqeShift) + SQE_FLAGS);
     }
 
     /** Writes every field of the 64-byte SQE at {@code o}. */

@@ -280,6 +280,73 @@ class IoUringTest {
         }
     }
 
+    /**
+     * io_uring links only within one submission: a chain must reach the kernel whole. An eventfd read waits until
+     * the test writes the eventfd, so a write that was split from its read runs at once with the buffer's old
+     * contents, and its completion overtakes the read's.
+     */
+    @Test
+    void aLinkedChainIsNeverSplitWhateverTheFreeSlots() throws Exception {
+        chainAtEveryFreeSlotCount(false);
+    }
+
+    @Test
+    void aReservedChainIsNeverSplitWhateverTheFreeSlots() throws Exception {
+        chainAtEveryFreeSlotCount(true);
+    }
+
+    private void chainAtEveryFreeSlotCount(boolean reserve) throws Exception {
+        int efd = Libc.eventfd(0, Libc.EFD_CLOEXEC);
+        fds.add(efd);
+        Path p = dir.resolve("chain");
+        int out = open(p, Libc.O_RDWR | Libc.O_CREAT);
+        long marker = 0x5a5a5a5a5a5a5a5aL;
+        try (IoUring ring = IoUring.open(8)) {
+            MemorySegment buf = arena.allocate(8, 8);
+            for (int queued = 0; queued < ring.sqEntries(); queued++) {
+                buf.set(ValueLayout.JAVA_LONG, 0, marker);
+                Results r = new Results();
+                for (int i = 0; i < queued; i++) {
+                    ring.prepNop(100 + i);
+                }
+                if (reserve) {
+                    ring.reserve(2);
+                    assertTrue(ring.sqSpaceLeft() >= 2);
+                }
+                ring.prepRead(efd, buf.address(), 8, 0, 1);
+                ring.sqeFlags(IOSQE_IO_LINK);
+                ring.prepWrite(out, buf.address(), 8, queued * 8L, 2);
+                ring.submit();
+                while (r.res.size() < queued) {
+                    ring.submitAndWait(1);
+                    ring.reap(r);
+                }
+                ring.reap(r); // a write split from its read has completed inline by now
+                assertFalse(r.res.containsKey(2L), queued + " entries queued: the write ran before its read");
+                long value = 0x1000 + queued;
+                Libc.eventfdWrite(efd, value);
+                drain(ring, r, 2);
+                assertEquals(8, r.res.get(1L), "read, " + queued + " queued");
+                assertEquals(8, r.res.get(2L), "write, " + queued + " queued");
+                assertEquals(List.of(1L, 2L), r.order.subList(queued, queued + 2), "completion order");
+                ByteBuffer got = ByteBuffer.wrap(Files.readAllBytes(p), queued * 8, 8).order(java.nio.ByteOrder.nativeOrder());
+                assertEquals(value, got.getLong(), "data written by the chain, " + queued + " queued");
+            }
+        }
+    }
+
+    @Test
+    void aChainLongerThanTheSqIsRefused() throws Exception {
+        try (IoUring ring = IoUring.open(4)) {
+            assertThrows(IllegalArgumentException.class, () -> ring.reserve(5));
+            for (int i = 0; i < 4; i++) {
+                ring.prepNop(i);
+                ring.sqeFlags(IOSQE_IO_LINK);
+            }
+            assertThrows(IllegalStateException.class, () -> ring.prepNop(4));
+        }
+    }
+
     @Test
     void reapRespectsMaxAndLeavesTheRest() throws Exception {
         try (IoUring ring = IoUring.open(8)) {

@@ -91,6 +91,13 @@ public final class Main implements Runnable {
         return null;
     }
 
+    /** The whole command line, every subcommand registered: the model man pages and shell completion are made from. */
+    public static CommandLine fullCommandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        COMMANDS.forEach((name, command) -> cl.addSubcommand(name, command.get()));
+        return cl;
+    }
+
     /** Runs the command line and returns the exit code (no System.exit). */
     public static int execute(String... args) {
         return execute(null, null, args);

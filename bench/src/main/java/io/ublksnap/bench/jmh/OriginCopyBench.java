@@ -7,7 +7,7 @@ import io.ublksnap.engine.SnapshotTarget;
 import io.ublksnap.engine.store.StoreType;
 import io.ublksnap.ublkd.io.FileBacking;
 import io.ublksnap.ublkd.io.RingLoop;
-import io.ublksnap.ublkd.io.SegmentAllocator;
+import io.ublksnap.ublkd.io.NativeBufferAllocator;
 import io.ublksnap.ublkd.io.SegmentBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -83,7 +83,7 @@ public class OriginCopyBench {
         }
         loop = RingLoop.start("bench", 1024);
         originDev = FileBacking.open(o.toString());
-        origin = new Origin("o", originDev, SegmentAllocator.INSTANCE, Origin.Options.DEFAULT, m -> { });
+        origin = new Origin("o", originDev, NativeBufferAllocator.INSTANCE, Origin.Options.DEFAULT, m -> { });
         bufs = new SegmentBuffer[BATCH];
         Arena arena = Arena.ofAuto();
         for (int i = 0; i < BATCH; i++) {

@@ -4,7 +4,7 @@ import io.ublksnap.engine.SnapshotException;
 import io.ublksnap.engine.store.CowImage;
 import io.ublksnap.engine.store.PersistentStore;
 import io.ublksnap.ublkd.control.Wire;
-import io.ublksnap.ublkd.io.SegmentAllocator;
+import io.ublksnap.ublkd.io.NativeBufferAllocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -57,7 +57,7 @@ public final class CowCommand implements Callable<Integer> {
             try (ReadOnlyBacking b = ReadOnlyBacking.open(cow)) {
                 // The summary first (one pass), then the exceptions as they are read (a second pass): memory
                 // stays the same whatever the number of exceptions.
-                PersistentStore.CowInfo info = PersistentStore.inspect(b, SegmentAllocator.INSTANCE, (o, n) -> true);
+                PersistentStore.CowInfo info = PersistentStore.inspect(b, NativeBufferAllocator.INSTANCE, (o, n) -> true);
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("cow", b.name());
                 m.put("bytes", b.sizeBytes());
@@ -79,7 +79,7 @@ public final class CowCommand implements Callable<Integer> {
                     }
                     out.print(head.substring(0, head.length() - 1) + ",\"map\":[");
                     boolean[] first = {true};
-                    PersistentStore.inspect(b, SegmentAllocator.INSTANCE, (o, n) -> {
+                    PersistentStore.inspect(b, NativeBufferAllocator.INSTANCE, (o, n) -> {
                         out.print((first[0] ? "\"" : ",\"") + o + "->" + n + "\"");
                         first[0] = false;
                         return true;
@@ -94,7 +94,7 @@ public final class CowCommand implements Callable<Integer> {
                     out.println(b.name() + ": version " + info.version() + ", chunk " + info.chunkSectors() + " sectors, "
                             + (info.valid() ? "valid, " + info.exceptions() + " exceptions, status " + m.get("status") : "INVALID"));
                     if (listing) {
-                        PersistentStore.inspect(b, SegmentAllocator.INSTANCE, (o, n) -> {
+                        PersistentStore.inspect(b, NativeBufferAllocator.INSTANCE, (o, n) -> {
                             out.println("  " + o + " -> " + n);
                             return true;
                         });
@@ -131,7 +131,7 @@ public final class CowCommand implements Callable<Integer> {
                 CowImage.Result r;
                 long[] written = {0};
                 try (Output w = target.open()) {
-                    r = CowImage.export(o, c, SegmentAllocator.INSTANCE, (offset, data) ->
+                    r = CowImage.export(o, c, NativeBufferAllocator.INSTANCE, (offset, data) ->
                             written[0] += w.write(data.byteBuffer(), offset));
                     w.commit();
                 }

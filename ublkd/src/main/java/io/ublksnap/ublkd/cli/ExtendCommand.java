@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
                 "wait for it instead of invalidating the snapshot. A snapshot already invalid or overflowed stays so,",
                 "as in dm-snapshot. The COW stays one the kernel's dm-snapshot opens.",
                 "--autoextend-threshold and --autoextend-percent (both) become the snapshot's own, kept in the",
-                "configuration: once its COW is THRESHOLD % full, a COW file grows by PERCENT % of its size (as",
+                "configuration: once its COW is THRESHOLD %% full, a COW file grows by PERCENT %% of its size (as",
                 "lvm.conf's snapshot_autoextend_threshold and _percent; threshold 100 turns it off for this snapshot).",
                 "SIZE is " + Sizes.HELP + ".", "", "Examples:",
                 "  ublkd extend snap1 --size +1g",

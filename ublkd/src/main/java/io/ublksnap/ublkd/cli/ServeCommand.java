@@ -64,7 +64,7 @@ public final class ServeCommand implements Callable<Integer> {
     Path links = Path.of("/dev/ublksnap");
 
     @Option(names = "--fill-hook", paramLabel = "PROGRAM",
-            description = "Run PROGRAM EVENT NAME PERCENT (no shell; details in UBLKSNAP_* variables) when a COW passes 80, 85, 90 or 95 % full, grows, or a snapshot is invalidated or overflows.")
+            description = "Run PROGRAM EVENT NAME PERCENT (no shell; details in UBLKSNAP_* variables) when a COW passes 80, 85, 90 or 95 percent full, grows, or a snapshot is invalidated or overflows.")
     String fillHook;
 
     @Option(names = "--autoextend-threshold", paramLabel = "PERCENT",

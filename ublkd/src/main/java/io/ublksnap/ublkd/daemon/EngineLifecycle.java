@@ -14,7 +14,7 @@ import io.ublksnap.ublkd.control.DeviceInfo.Usage;
 import io.ublksnap.ublkd.control.MergeState;
 import io.ublksnap.ublkd.control.SnapshotState;
 import io.ublksnap.ublkd.io.RingLoop;
-import io.ublksnap.ublkd.io.SegmentAllocator;
+import io.ublksnap.ublkd.io.NativeBufferAllocator;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -40,7 +40,7 @@ final class EngineLifecycle implements Lifecycle {
 
     @Override
     public Origin newOrigin(String name, BackingDevice backing, Consumer<String> log) {
-        return new Origin(name, backing, SegmentAllocator.INSTANCE, options, log);
+        return new Origin(name, backing, NativeBufferAllocator.INSTANCE, options, log);
     }
 
     @Override

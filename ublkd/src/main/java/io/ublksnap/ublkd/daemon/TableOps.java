@@ -1,5 +1,7 @@
 package io.ublksnap.ublkd.daemon;
 
+import io.ublksnap.engine.ChunkSize;
+
 import io.ublksnap.engine.Origin;
 import io.ublksnap.engine.SnapshotConfig;
 import io.ublksnap.engine.SnapshotException;
@@ -170,7 +172,11 @@ final class TableOps {
                 }
                 SparseFiles.Created created = backings.createSparse(cowPath, createBytes);
                 try {
-                    SnapDev s = new SnapDev(new ConfigFile.SnapshotEntry(name, o.name, Registry.realPath(cowPath), store, chunkSectors, false,
+                    // Until the COW is open its chunk may be unknown (0: "the COW's own"): the entry
+                    // holds the default meanwhile, which a persistent COW's header overrides when it
+                    // comes back, as the kernel's store does. Saved again once the snapshot is up.
+                    int provisional = chunkSectors != 0 ? chunkSectors : ChunkSize.DEFAULT_SECTORS;
+                    SnapDev s = new SnapDev(new ConfigFile.SnapshotEntry(name, o.name, Registry.realPath(cowPath), store, provisional, false,
                             features, autoextend), o);
                     s.reason = "being created";
                     registry.add(s);
@@ -183,6 +189,7 @@ final class TableOps {
                         throw e;
                     }
                     s.reason = null;
+                    persistence.saveQuietly(registry); // the snapshot is up: a failure here is logged, not undone
                     return view.describe(s);
                 } catch (IOException | RuntimeException e) {
                     created.undo();

@@ -2,6 +2,7 @@ package io.ublksnap.ublkd.device;
 
 import io.ublksnap.engine.Target;
 import io.ublksnap.ffi.DevInfo;
+import io.ublksnap.ffi.Errno;
 import io.ublksnap.ffi.Libc;
 import io.ublksnap.ffi.NativeException;
 import io.ublksnap.ffi.UblkControl;
@@ -27,8 +28,9 @@ import static io.ublksnap.ffi.c.ublk_cmd_h.*;
  * tags), the queues end, DEL_DEV.
  */
 public final class UblkDevice {
-    /** How a device is laid out. */
     /**
+     * How a device is laid out.
+     *
      * @param pinLimit the most request-buffer memory a device may pin by registering it with its
      *                 rings as fixed buffers (queues x depth x maxIoBytes); above it, plain I/O
      */
@@ -204,7 +206,7 @@ public final class UblkDevice {
         stopped = true;
         control.stopDev(info.devId());
         for (UblkQueue q : queues) {
-            q.requestStop();
+            q.stopWhenRetired();
         }
     }
 
@@ -223,15 +225,39 @@ public final class UblkDevice {
         control.delDev(info.devId());
     }
 
+    /** Undoes a start that failed: the queues end at once (their rings closed, so the kernel cancels the fetches). */
     private void abandon() {
         for (UblkQueue q : queues) {
-            q.requestStop();
+            q.abandon();
+        }
+        for (UblkQueue q : queues) {
+            try {
+                q.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         try {
             Libc.close(charFd);
         } catch (NativeException ignored) {
             // failing already
         }
+    }
+
+    /**
+     * Why a queue of this device stopped serving on its own, or null while all serve. Such a queue
+     * has closed its ring, so the kernel fails the requests it would have served instead of letting
+     * them wait.
+     */
+    public String failure() {
+        for (UblkQueue q : queues) {
+            Throwable t = q.failure();
+            if (t != null) {
+                return "queue " + q + " stopped: " + t;
+            }
+        }
+        return null;
     }
 
     /**
@@ -283,7 +309,7 @@ public final class UblkDevice {
                 Libc.close(Libc.open("/dev/ublkc" + devId, Libc.O_RDWR | Libc.O_CLOEXEC));
                 return false;
             } catch (NativeException e) {
-                if (e.errno() != io.ublksnap.ffi.Errno.EBUSY) {
+                if (e.errno() != Errno.EBUSY) {
                     return false;
                 }
                 if (System.nanoTime() >= deadline) {

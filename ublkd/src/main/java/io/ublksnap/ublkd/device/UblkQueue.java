@@ -2,63 +2,92 @@ package io.ublksnap.ublkd.device;
 
 import io.ublksnap.engine.BlockRequest;
 import io.ublksnap.engine.Target;
-import io.ublksnap.engine.io.Errno;
 import io.ublksnap.engine.io.IoBuffer;
+import io.ublksnap.ffi.Errno;
 import io.ublksnap.ffi.IoUring;
-import io.ublksnap.ffi.Libc;
 import io.ublksnap.ffi.NativeException;
 import io.ublksnap.ffi.NativeMemory;
 import io.ublksnap.ffi.UblkCmdEncoding;
 import io.ublksnap.ffi.UblkIo;
-import io.ublksnap.ffi.c.io_uring_h;
 import io.ublksnap.ublkd.io.KernelBuffer;
 import io.ublksnap.ublkd.io.RingLoop;
 import io.ublksnap.ublkd.io.SegmentBuffer;
+import io.ublksnap.ublkd.io.UserData;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 
 import static io.ublksnap.ffi.c.ublk_cmd_h.*;
 
 /**
- * One ublk queue: a thread, its io_uring, and the queue's tags. Every tag is armed with FETCH_REQ;
- * when the kernel hands a request over, it goes to the device's current {@link Target} with this
- * queue as its {@link io.ublksnap.engine.io.IoQueue}, so the backing I/O it causes is submitted on
- * this same ring and completes on this thread; the answer goes back with COMMIT_AND_FETCH_REQ,
- * which re-arms the tag. The ring batches everything: commits, fetches and backing I/O of one loop
- * turn go to the kernel in one submit.
+ * One ublk queue: a {@link RingLoop} (a thread and its io_uring) serving the queue's tags. Every
+ * tag is armed with FETCH_REQ; when the kernel hands a request over, it goes to the device's
+ * current {@link Target} with the loop as its {@link io.ublksnap.engine.io.IoQueue}, so the
+ * backing I/O it causes is submitted on the same ring and completes on the same thread; the answer
+ * goes back with COMMIT_AND_FETCH_REQ, which re-arms the tag. The ring batches everything:
+ * commits, fetches and backing I/O of one loop turn go to the kernel in one submit. The tags'
+ * commands are a completion kind of their own on the loop ({@link RingLoop#register}), indexed by
+ * tag.
  *
  * <p>Copy mode (Linux 6.12): each tag has a buffer in an anonymous mapping, registered as the
  * ring's fixed buffer of the same index, which the driver copies request data to and from.
  * Zero copy (UBLK_F_AUTO_BUF_REG, Linux 6.16+): the driver registers the request's own pages at
  * the tag's index of a sparse buffer table, and backing I/O uses them directly.
+ *
+ * <p>A request whose submission to the engine throws is answered with EIO, and the queue goes on.
+ * The engine may still hold that request and use its buffer later, so the tag moves to a buffer of
+ * its own (a spare table index, or a fresh mapping) before it is re-armed, and a late completion
+ * of the failed request is ignored.
  */
-final class UblkQueue extends RingLoop {
-    static final long KIND_UBLK = 3L << KIND_SHIFT;
+final class UblkQueue {
+    /** How long a refused FETCH_REQ may take to come back when the tags are armed. */
+    private static final Duration REFUSAL_WAIT = Duration.ofMillis(200);
 
     private final UblkDevice device;
+    private final String name;
     private final int qid;
     private final int depth;
     private final int maxIoBytes;
     private final boolean zeroCopy;
     private final boolean pinBuffers;
     private final UblkCmdEncoding encoding;
+    /** The descriptors and tag buffers; unmapped in {@link #join()}, after the ring is closed. */
     private final Arena arena = Arena.ofShared();
+    private RingLoop loop;
+    private volatile Throwable failure;
+    private boolean joined;
+
+    // Owned by the loop thread from arm() on.
+    private IoUring ring;
+    private int tagKind;
     private MemorySegment descriptors;
+    /** Copy mode: each tag's buffer. */
     private SegmentBuffer[] tagBuffers;
+    /** Zero copy: the buffer table index the kernel registers each tag's request at. */
+    private int[] tagIndex;
+    /** Buffers (copy mode) or table indexes (zero copy) left to move a failed request's tag to. */
+    private int sparesLeft;
+    private int nextSpareIndex;
     /** The slice of each tag's buffer handed out last, reused while requests keep their size. */
     private IoBuffer[] lastSlice;
     private final BlockRequest[] requests;
+    /** Whether the tag's request is with the engine (handed over, not yet answered). */
+    private final boolean[] inEngine;
     private int liveTags;
-    /** Requests handed to the engine and not yet committed. */
+    /** Requests handed to the engine and not yet answered. */
     private int inService;
+    private boolean arming;
+    private int refusal;
+    private boolean stopping;
     private final BlockRequest.Completion completion = this::completed;
 
     UblkQueue(UblkDevice device, int qid, int depth, int maxIoBytes, boolean zeroCopy, boolean pinBuffers,
               UblkCmdEncoding encoding) {
-        super("ublk" + device.devId() + "q" + qid, Math.min(4096, Math.max(64, depth * 4)));
         this.device = device;
+        this.name = "ublk" + device.devId() + "q" + qid;
         this.qid = qid;
         this.depth = depth;
         this.maxIoBytes = maxIoBytes;
@@ -66,32 +95,48 @@ final class UblkQueue extends RingLoop {
         this.pinBuffers = pinBuffers;
         this.encoding = encoding;
         this.requests = new BlockRequest[depth];
+        this.inEngine = new boolean[depth];
         for (int t = 0; t < depth; t++) {
             requests[t] = new BlockRequest().attach(t);
         }
     }
 
+    /** SQ size for a queue of {@code depth} tags: a commit per tag and room for their backing I/O. */
+    static int ringEntries(int depth) {
+        return Math.min(4096, Math.max(64, depth * 4));
+    }
+
+    /** Starts the queue's loop and arms every tag; fails if the kernel refuses to arm them. */
     void start() throws NativeException {
-        startThread();
+        loop = RingLoop.start(name, ringEntries(depth));
+        loop.terminated().whenComplete((v, t) -> failure = t instanceof CompletionException c ? c.getCause() : t);
+        try {
+            loop.call(() -> {
+                arm();
+                return null;
+            });
+        } catch (NativeException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("arming " + name + " failed", e);
+        }
     }
 
-    @Override
-    protected IoUring createRing() throws NativeException {
-        // Completions of uring_cmd for ublk are delivered by task work: cooperative task running suits it.
-        return IoUring.builder().entries(Math.min(4096, Math.max(64, depth * 4)))
-                .prefer(io_uring_h.IORING_SETUP_SINGLE_ISSUER | io_uring_h.IORING_SETUP_COOP_TASKRUN
-                        | io_uring_h.IORING_SETUP_DEFER_TASKRUN)
-                .build();
-    }
-
-    @Override
-    protected void onStart() throws NativeException {
+    private void arm() throws NativeException {
+        ring = loop.ring();
+        tagKind = loop.register(this::tagCompleted);
         descriptors = UblkIo.mmapDescriptors(arena, device.charFd(), qid, depth);
-        tagBuffers = new SegmentBuffer[depth];
         lastSlice = new IoBuffer[depth];
+        sparesLeft = depth;
         if (zeroCopy) {
-            ring.registerBuffersSparse(depth);
+            tagIndex = new int[depth];
+            for (int t = 0; t < depth; t++) {
+                tagIndex[t] = t;
+            }
+            nextSpareIndex = depth;
+            ring.registerBuffersSparse(2 * depth);
         } else {
+            tagBuffers = new SegmentBuffer[depth];
             MemorySegment area = NativeMemory.mapAnonymous(arena, (long) depth * maxIoBytes, true);
             MemorySegment[] slices = new MemorySegment[depth];
             for (int t = 0; t < depth; t++) {
@@ -103,51 +148,62 @@ final class UblkQueue extends RingLoop {
                     ring.registerBuffers(slices);
                 } catch (NativeException e) {
                     fixed = false; // e.g. RLIMIT_MEMLOCK: plain READ/WRITE work as well, a little slower
-                    System.err.println("ublkd: " + name() + ": fixed buffers unavailable (" + e.getMessage() + "), using plain I/O");
+                    System.err.println("ublkd: " + name + ": fixed buffers unavailable (" + e.getMessage() + "), using plain I/O");
                 }
             }
             for (int t = 0; t < depth; t++) {
                 tagBuffers[t] = new SegmentBuffer(slices[t], fixed ? t : -1);
             }
         }
+        // A refused FETCH_REQ completes at once, an armed one stays pending. START_DEV waits for every
+        // tag to be armed, so a refusal must surface here or the device would never start.
+        arming = true;
         for (int t = 0; t < depth; t++) {
+            long ud = UserData.of(tagKind, t);
             if (zeroCopy) {
-                UblkIo.prepFetchAutoBufReg(ring, encoding, device.charFd(), qid, t, UblkIo.autoBufReg(t, 0), KIND_UBLK | t);
+                UblkIo.prepFetchAutoBufReg(ring, encoding, device.charFd(), qid, t, UblkIo.autoBufReg(tagIndex[t], 0), ud);
             } else {
-                UblkIo.prepFetch(ring, encoding, device.charFd(), qid, t, tagBuffers[t].address(), KIND_UBLK | t);
+                UblkIo.prepFetch(ring, encoding, device.charFd(), qid, t, tagBuffers[t].ringAddress(), ud);
             }
         }
         liveTags = depth;
-        ring.submit();
-        // A refused FETCH_REQ completes at once, an armed one stays pending. START_DEV waits for every
-        // tag to be armed, so a refusal must surface here or the device would never start.
-        if (ring.submitAndWait(1, Duration.ofMillis(200))) {
-            int[] refused = {0};
-            ring.reap((ud, res, fl) -> refused[0] = res != 0 ? res : refused[0]);
-            throw new NativeException("FETCH_REQ", "/dev/ublkc" + device.devId(), -refused[0],
-                    "the kernel refused to arm the tags of " + name() + " (" + io.ublksnap.ffi.Errno.format(refused[0]) + ")");
+        loop.awaitCompletions(REFUSAL_WAIT);
+        arming = false;
+        if (refusal != 0) {
+            throw new NativeException("FETCH_REQ", "/dev/ublkc" + device.devId(), -refusal,
+                    "the kernel refused to arm the tags of " + name + " (" + Errno.format(refusal) + ")");
         }
     }
 
-    @Override
-    protected void onOtherCompletion(long userData, int res, int flags) {
-        if ((userData & ~0xffffL) != KIND_UBLK) {
-            super.onOtherCompletion(userData, res, flags);
-            return;
-        }
-        int tag = (int) (userData & 0xffff);
+    private void tagCompleted(int tag, int res, int flags) {
         if (res == UBLK_IO_RES_OK) {
             serve(tag);
-        } else {
-            // UBLK_IO_RES_ABORT: the device is stopping and the tag is retired; anything else: same, with a note.
-            liveTags--;
-            if (res != UBLK_IO_RES_ABORT) {
-                System.err.println("ublkd: " + name() + ": tag " + tag + " retired with " + Errno.name(res));
+            return;
+        }
+        // UBLK_IO_RES_ABORT: the device is stopping and the tag is retired; anything else: same, with a note.
+        liveTags--;
+        if (arming) {
+            refusal = res;
+        } else if (res != UBLK_IO_RES_ABORT) {
+            System.err.println("ublkd: " + name + ": tag " + tag + " retired with " + Errno.name(res));
+        }
+        stopIfDone();
+    }
+
+    private void serve(int tag) {
+        long opsBefore = loop.operations();
+        try {
+            submit(tag);
+        } catch (RuntimeException e) {
+            System.err.println("ublkd: " + name + ": request of tag " + tag + " failed, answered with EIO: " + e);
+            e.printStackTrace();
+            if (inEngine[tag]) {
+                abandonRequest(tag, loop.operations() != opsBefore);
             }
         }
     }
 
-    private void serve(int tag) {
+    private void submit(int tag) {
         int op = UblkIo.op(descriptors, tag);
         int flags = UblkIo.flags(descriptors, tag);
         long sector = UblkIo.startSector(descriptors, tag);
@@ -168,55 +224,124 @@ final class UblkQueue extends RingLoop {
             long bytes = (long) sectors << 9;
             buf = lastSlice[tag];
             if (buf == null || buf.length() != bytes) {
-                buf = zeroCopy ? new KernelBuffer(tag, 0, bytes) : tagBuffers[tag].slice(0, bytes);
+                buf = zeroCopy ? new KernelBuffer(tagIndex[tag], 0, bytes) : tagBuffers[tag].slice(0, bytes);
                 lastSlice[tag] = buf;
             }
         }
-        BlockRequest r = requests[tag].set(o, sector, sectors, buf, (flags & UBLK_IO_F_FUA) != 0, this, completion);
+        BlockRequest r = requests[tag].set(o, sector, sectors, buf, (flags & UBLK_IO_F_FUA) != 0, loop, completion);
         Target target = device.target();
+        inEngine[tag] = true;
         inService++;
         target.submit(r);
     }
 
-    private void completed(BlockRequest r, int result) {
+    /**
+     * Answers a request the engine failed on with EIO. If the engine started backing I/O for it, it
+     * may still be using the request's buffer: the tag then moves to a buffer of its own first.
+     */
+    private void abandonRequest(int tag, boolean ioStarted) {
+        inEngine[tag] = false;
         inService--;
+        requests[tag] = new BlockRequest().attach(tag); // the old one may still complete: that is ignored
+        if (ioStarted) {
+            moveTagBuffer(tag);
+        }
+        commit(tag, -Errno.EIO);
+        stopIfDone();
+    }
+
+    private void moveTagBuffer(int tag) {
+        if (sparesLeft == 0) {
+            System.err.println("ublkd: " + name + ": no spare buffer left for tag " + tag
+                    + ": it keeps its buffer, which the failed request may still use");
+            return;
+        }
+        try {
+            if (zeroCopy) {
+                tagIndex[tag] = nextSpareIndex++;
+            } else {
+                tagBuffers[tag] = new SegmentBuffer(NativeMemory.mapAnonymous(arena, maxIoBytes, true), -1);
+            }
+            sparesLeft--;
+            lastSlice[tag] = null;
+        } catch (NativeException e) {
+            System.err.println("ublkd: " + name + ": no spare buffer for tag " + tag + ": " + e.getMessage());
+        }
+    }
+
+    private void completed(BlockRequest r, int result) {
         int tag = (Integer) r.attachment();
+        if (requests[tag] != r || !inEngine[tag]) {
+            System.err.println("ublkd: " + name + ": late completion of a request that was answered already (tag "
+                    + tag + ", " + r + "): ignored");
+            return;
+        }
+        inEngine[tag] = false;
+        inService--;
         int res = result;
         if (result >= 0 && (r.op() == BlockRequest.Op.READ || r.op() == BlockRequest.Op.WRITE)) {
             res = r.sectors() << 9;
         }
         commit(tag, res);
+        stopIfDone();
     }
 
     private void commit(int tag, int res) {
+        long ud = UserData.of(tagKind, tag);
         if (zeroCopy) {
-            UblkIo.prepCommitAndFetchAutoBufReg(ring, encoding, device.charFd(), qid, tag, res, UblkIo.autoBufReg(tag, 0), KIND_UBLK | tag);
+            UblkIo.prepCommitAndFetchAutoBufReg(ring, encoding, device.charFd(), qid, tag, res,
+                    UblkIo.autoBufReg(tagIndex[tag], 0), ud);
         } else {
-            UblkIo.prepCommitAndFetch(ring, encoding, device.charFd(), qid, tag, res, tagBuffers[tag].address(), KIND_UBLK | tag);
+            UblkIo.prepCommitAndFetch(ring, encoding, device.charFd(), qid, tag, res, tagBuffers[tag].ringAddress(), ud);
         }
     }
 
-    @Override
-    protected boolean busy() {
-        return liveTags > 0 || inService > 0;
+    private void stopIfDone() {
+        if (stopping && liveTags == 0 && inService == 0) {
+            loop.requestStop();
+        }
     }
 
-    @Override
-    protected void onStop() {
+    /** After STOP_DEV: the loop ends once every tag has retired and every request has been answered. */
+    void stopWhenRetired() {
+        if (loop == null) {
+            return;
+        }
         try {
-            if (descriptors != null) {
-                arena.close();
-            }
-        } catch (RuntimeException e) {
-            System.err.println("ublkd: " + name() + ": " + e);
+            loop.execute(() -> {
+                stopping = true;
+                stopIfDone();
+            });
+        } catch (RejectedExecutionException e) {
+            // the loop has ended already
         }
     }
 
-    int qid() {
-        return qid;
+    /** For a device that never started: ends the loop now; closing its ring cancels the fetches. */
+    void abandon() {
+        if (loop != null) {
+            loop.requestStop();
+        }
     }
 
-    static int pid() {
-        return Libc.getpid();
+    /** Waits for the loop to end (its ring closed), then unmaps the descriptors and tag buffers. */
+    void join() throws InterruptedException {
+        if (loop != null) {
+            loop.join();
+        }
+        if (!joined) {
+            joined = true;
+            arena.close();
+        }
+    }
+
+    /** Why the queue stopped serving before it was asked to, or null. */
+    Throwable failure() {
+        return failure;
+    }
+
+    @Override
+    public String toString() {
+        return name;
     }
 }

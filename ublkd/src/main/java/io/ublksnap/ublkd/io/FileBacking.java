@@ -131,6 +131,20 @@ public final class FileBacking implements BackingDevice, AutoCloseable {
         }
     }
 
+    /**
+     * The device the engine handed back: ublkd gives the engine only devices it opened here, so
+     * anything else is a wiring mistake.
+     *
+     * @throws IllegalArgumentException for a device that ublkd did not open
+     */
+    public static FileBacking of(BackingDevice dev) {
+        if (dev instanceof FileBacking f) {
+            return f;
+        }
+        throw new IllegalArgumentException("not a device ublkd opened (" + dev + "): io_uring has no descriptor for it");
+    }
+
+    /** The descriptor that backing I/O on a {@link RingLoop} uses. */
     public int fd() {
         return fd;
     }
@@ -229,10 +243,10 @@ public final class FileBacking implements BackingDevice, AutoCloseable {
     }
 
     private static MemorySegment segment(IoBuffer buf) {
-        if (buf instanceof SegmentBuffer s) {
-            return s.segment();
-        }
-        throw new IllegalArgumentException("control-path I/O needs host memory, not " + buf);
+        return switch (NativeBuffer.of(buf)) {
+            case SegmentBuffer s -> s.segment();
+            case KernelBuffer k -> throw new IllegalArgumentException("control-path I/O needs host memory, not " + k);
+        };
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.ublksnap.ublkd.io;
 
-import io.ublksnap.engine.io.IoBuffer;
-
 import java.nio.ByteBuffer;
 
 /**
@@ -9,7 +7,12 @@ import java.nio.ByteBuffer;
  * (UBLK_F_AUTO_BUF_REG, zero copy): backing I/O reads into and writes from them with
  * READ_FIXED/WRITE_FIXED, addressing bytes by their offset from 0. The CPU cannot see them.
  */
-public record KernelBuffer(int fixedIndex, long offset, long length) implements IoBuffer {
+public record KernelBuffer(int fixedIndex, long offset, long length) implements NativeBuffer {
+
+    @Override
+    public long ringAddress() {
+        return offset;
+    }
 
     @Override
     public KernelBuffer slice(long off, long len) {

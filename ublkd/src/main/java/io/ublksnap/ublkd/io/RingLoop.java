@@ -1,10 +1,11 @@
 package io.ublksnap.ublkd.io;
 
 import io.ublksnap.engine.io.BackingDevice;
-import io.ublksnap.engine.io.Errno;
 import io.ublksnap.engine.io.IoBuffer;
 import io.ublksnap.engine.io.IoCallback;
 import io.ublksnap.engine.io.IoQueue;
+import io.ublksnap.ffi.CompletionHandler;
+import io.ublksnap.ffi.Errno;
 import io.ublksnap.ffi.IoUring;
 import io.ublksnap.ffi.Libc;
 import io.ublksnap.ffi.NativeException;
@@ -12,51 +13,95 @@ import io.ublksnap.ffi.c.io_uring_h;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
  * One I/O thread with its own io_uring: the engine's {@link IoQueue} on real devices.
  *
- * <p>The thread owns the ring (it creates it, so single-issuer rings work): it prepares SQEs for
- * backing I/O directly in the ring, submits them in batches (once per loop turn, or when the SQ is
- * full) and dispatches completions to their callbacks. Tasks from other threads arrive through a
- * queue and an eventfd that the ring keeps a read armed on. Subclasses (a ublk queue) add their own
- * kinds of completions through {@link #onOtherCompletion}.
+ * <p><b>Thread and ring.</b> The thread owns the ring (it creates it, so single-issuer rings work):
+ * it prepares SQEs for backing I/O directly in the ring, submits them once per loop turn, and
+ * dispatches completions. Tasks from other threads arrive through a queue and an eventfd that the
+ * ring keeps a read armed on. Code that composes a loop with work of its own (a ublk queue) runs on
+ * the thread through {@link #call}, prepares its SQEs on {@link #ring()} and gets its completions
+ * through a {@link Handler} it {@link #register registered}; {@link UserData} is the one encoding
+ * of {@code user_data} for all of them.
  *
- * <p>{@code user_data}: the top byte says what completed ({@link #KIND_IO}, {@link #KIND_WAKE}, or a
- * subclass's kind), the rest indexes a slot. Short reads and writes are resumed until done.
+ * <p><b>Operations.</b> Every SQE the loop submits for backing I/O has a slot of its own, which
+ * keeps the operation's buffer until that SQE's own completion: nothing the kernel may still read
+ * or write is handed back early. Short reads and writes are resumed until done. A read linked to a
+ * write (a chunk copy) and an fdatasync linked to a write (a metadata commit) are chains of two
+ * slots with one callback: the ring reserves room for both before the first, so the chain reaches
+ * the kernel in one submission; the callback runs once both have completed, with the first error,
+ * or the write's byte count. When the first operation came up short, the kernel cancelled the
+ * second; the first is resumed and the second issued again after it.
+ *
+ * <p><b>Failures.</b> An exception thrown by a completion's callback, a handler or a task is
+ * reported and confined to that completion or task: the loop goes on serving. An {@link Error}
+ * (out of memory, a stack overflow) ends the loop: what it left half done cannot be trusted. The
+ * ring is closed then, so the kernel cancels everything still queued on it (a ublk device fails
+ * its requests instead of waiting for answers that will never come), waiting {@link #call}s fail,
+ * and {@link #terminated()} completes with the error.
  */
-public class RingLoop implements IoQueue {
-    public static final long KIND_SHIFT = 56;
-    public static final long KIND_IO = 1L << KIND_SHIFT;
-    public static final long KIND_WAKE = 2L << KIND_SHIFT;
-    /** First operations of linked chains: a failure shows as -ECANCELED on the operation they lead to. */
-    public static final long KIND_IGNORE = 4L << KIND_SHIFT;
-    private static final long KIND_MASK = 0xffL << KIND_SHIFT;
+public final class RingLoop implements IoQueue {
+
+    /**
+     * System property: SQ entries of every loop's ring, in place of what its owner asks for (a power
+     * of two up to 32768). Tests set it small to put linked chains under pressure.
+     */
+    public static final String ENTRIES_PROPERTY = "ublkd.ringEntries";
+
+    /** Receives the completions of one kind of work {@link #register registered} with a loop. */
+    @FunctionalInterface
+    public interface Handler {
+        /** On the loop thread: the SQE with {@code UserData.of(kind, index)} completed with {@code res}. */
+        void complete(int index, int res, int flags);
+    }
 
     private static final int OP_READ = 0, OP_WRITE = 1, OP_FSYNC = 2, OP_DISCARD = 3;
+    private static final int PENDING = Integer.MIN_VALUE;
+    private static final int NO_SLOT = -1;
 
     private final String name;
     private final int entries;
     private final Thread thread;
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile Throwable startFailure;
-    protected IoUring ring;
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private IoUring ring;
+    private final CompletionHandler dispatcher = this::dispatch;
+    private final Handler[] handlers = new Handler[UserData.KINDS];
+    private int nextKind = UserData.FIRST_REGISTERED;
 
-    // Backing I/O slots (owned by the loop thread).
-    private IoCallback[] callbacks = new IoCallback[64];
+    // Operation slots, owned by the loop thread. One slot per SQE of backing I/O.
     private int[] slotOp = new int[64];
     private int[] slotFd = new int[64];
+    /** Where the data is ({@link NativeBuffer#ringAddress()}); for a discard, its length. */
     private long[] slotAddr = new long[64];
     private int[] slotLen = new int[64];
     private long[] slotOff = new long[64];
     private int[] slotBuf = new int[64];
-    private int[] slotFlags = new int[64];
+    private int[] slotRw = new int[64];
+    /** Bytes transferred so far (short transfers are resumed). */
     private int[] slotDone = new int[64];
+    /** The final result, or {@link #PENDING}. */
+    private int[] slotResult = new int[64];
+    /** The slot linked after this one in its chain, or {@link #NO_SLOT}. */
+    private int[] slotNext = new int[64];
+    /** The chain's first slot, which holds its callback and how many of its slots are pending. */
+    private int[] slotHead = new int[64];
+    private int[] chainPending = new int[64];
+    private IoCallback[] callbacks = new IoCallback[64];
+    /** The buffer the slot's SQE reads into or writes from, held until its completion. */
+    private NativeBuffer[] buffers = new NativeBuffer[64];
     private int[] free = new int[64];
     private int freeTop;
     private int inflight;
@@ -66,114 +111,190 @@ public class RingLoop implements IoQueue {
 
     private final ArrayDeque<Runnable> local = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<Runnable> remote = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean wakePending = new AtomicBoolean();
+    /** Guards {@link #ended}, {@link #wakePending} and writes to the eventfd. */
+    private final Object gate = new Object();
+    private boolean ended;
+    private boolean wakePending;
     private int eventFd = -1;
+    /** Whether the read on the eventfd is queued or in flight (loop thread). */
+    private boolean wakeArmed;
     private MemorySegment eventBuf;
     private volatile boolean stopRequested;
     private final Arena arena = Arena.ofShared();
-    private final io.ublksnap.ffi.CompletionHandler handler = this::onCompletion;
 
-    protected RingLoop(String name, int entries) {
+    private RingLoop(String name, int entries) {
         this.name = name;
-        this.entries = entries;
+        this.entries = Integer.getInteger(ENTRIES_PROPERTY, entries);
         for (int i = 0; i < free.length; i++) {
             free[i] = free.length - 1 - i;
         }
         freeTop = free.length;
-        this.thread = Thread.ofPlatform().name(name).unstarted(this::loop);
+        this.thread = Thread.ofPlatform().name(name).unstarted(this::run);
     }
 
-    /** Starts a plain loop (no ublk) and waits until its ring is up. */
+    /**
+     * Starts a loop whose ring has {@code entries} SQ slots (or what {@link #ENTRIES_PROPERTY} says)
+     * and waits until the ring is up.
+     */
     public static RingLoop start(String name, int entries) throws NativeException {
         RingLoop l = new RingLoop(name, entries);
-        l.startThread();
-        return l;
-    }
-
-    protected final void startThread() throws NativeException {
-        thread.start();
+        l.thread.start();
         try {
-            ready.await();
+            l.ready.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new NativeException("io_uring_queue_init_params", null, io.ublksnap.ffi.Errno.EINTR, "interrupted while starting " + name);
+            l.requestStop();
+            throw new NativeException("io_uring_queue_init_params", null, Errno.EINTR, "interrupted while starting " + name);
         }
-        if (startFailure instanceof NativeException n) {
+        if (l.startFailure instanceof NativeException n) {
             throw n;
         }
-        if (startFailure != null) {
-            throw new IllegalStateException("starting " + name + " failed", startFailure);
+        if (l.startFailure != null) {
+            throw new IllegalStateException("starting " + name + " failed", l.startFailure);
         }
+        return l;
     }
 
     public String name() {
         return name;
     }
 
-    /** Builds the ring; runs on the loop thread. Subclasses may register buffers and files here. */
-    protected IoUring createRing() throws NativeException {
+    /** The ring; only for code running on the loop thread. */
+    public IoUring ring() {
+        checkLoopThread();
+        return ring;
+    }
+
+    /**
+     * Sends completions of a new kind to {@code handler}; returns the kind for {@link UserData#of}.
+     * On the loop thread.
+     */
+    public int register(Handler handler) {
+        checkLoopThread();
+        if (nextKind == UserData.KINDS) {
+            throw new IllegalStateException(name + ": no completion kind left");
+        }
+        handlers[nextKind] = handler;
+        return nextKind++;
+    }
+
+    /**
+     * On the loop thread, outside the loop's own turn (in a task): submits what is prepared, waits up
+     * to {@code timeout} for a completion and dispatches every completion that has arrived. Returns
+     * how many.
+     */
+    public int awaitCompletions(Duration timeout) throws NativeException {
+        checkLoopThread();
+        ring.submitAndWait(1, timeout);
+        return ring.reap(dispatcher);
+    }
+
+    private void checkLoopThread() {
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException(name + "'s ring belongs to its own thread, not " + Thread.currentThread().getName());
+        }
+    }
+
+    /** Sets the ring up the one way every loop has it; runs on the loop thread. */
+    private IoUring createRing() throws NativeException {
+        // Completions of ublk's uring_cmd arrive by task work: cooperative task running suits them.
         return IoUring.builder().entries(entries)
                 .prefer(io_uring_h.IORING_SETUP_SINGLE_ISSUER | io_uring_h.IORING_SETUP_COOP_TASKRUN
                         | io_uring_h.IORING_SETUP_DEFER_TASKRUN)
                 .build();
     }
 
-    /** Called on the loop thread once the ring exists, before the loop runs. */
-    protected void onStart() throws NativeException {
-    }
-
-    /** Called on the loop thread for completions whose kind is not the loop's own. */
-    protected void onOtherCompletion(long userData, int res, int flags) {
-        throw new IllegalStateException(name + ": completion of unknown kind " + Long.toHexString(userData));
-    }
-
-    /** Whether the subclass still has work that keeps the loop alive after a stop request. */
-    protected boolean busy() {
-        return false;
-    }
-
-    /** Called on the loop thread after the loop ended, before the ring closes. */
-    protected void onStop() {
-    }
-
-    private void loop() {
+    private void run() {
         try {
             ring = createRing();
             eventFd = Libc.eventfd(0, Libc.EFD_CLOEXEC);
             eventBuf = arena.allocate(8, 8);
             armWake();
-            onStart();
         } catch (Throwable t) {
             startFailure = t;
+            shutDown(t);
             ready.countDown();
             return;
         }
         ready.countDown();
+        Throwable fatal = null;
         try {
             while (true) {
-                int n = ring.reap(handler);
+                int n = ring.reap(dispatcher);
                 runTasks();
-                if (stopRequested && inflight == 0 && local.isEmpty() && remote.isEmpty() && !busy()) {
+                if (stopRequested && inflight == 0 && local.isEmpty() && ring.sqPending() == 0 && endIfNoTasks()) {
                     break;
                 }
-                if (n == 0 && local.isEmpty()) {
-                    ring.submitAndWait(1);
-                } else {
-                    ring.submit();
+                if (!wakeArmed) {
+                    armWake();
+                }
+                try {
+                    if (n == 0 && local.isEmpty()) {
+                        ring.submitAndWait(1);
+                    } else {
+                        ring.submit();
+                    }
+                } catch (NativeException e) {
+                    if (e.errno() != Errno.EAGAIN && e.errno() != Errno.EBUSY) {
+                        throw e;
+                    }
+                    // the kernel is short of request memory or completion room for now: reap, then submit again
                 }
             }
         } catch (Throwable t) {
-            System.err.println("ublkd: " + name + " stopped on an error: " + t);
+            fatal = t;
+            System.err.println("ublkd: " + name + " stopped on an error; what it served fails from now on: " + t);
             t.printStackTrace();
         } finally {
-            onStop();
+            shutDown(fatal);
+        }
+    }
+
+    /** Whether no task came in meanwhile; if so, no task can come in any more. */
+    private boolean endIfNoTasks() {
+        synchronized (gate) {
+            if (!remote.isEmpty()) {
+                return false;
+            }
+            ended = true;
+            return true;
+        }
+    }
+
+    /**
+     * The ring first: closing it makes the kernel cancel what is still queued on it, and only then
+     * are the eventfd and the memory the ring pointed at released.
+     */
+    private void shutDown(Throwable fatal) {
+        synchronized (gate) {
+            ended = true;
+        }
+        if (ring != null) {
+            ring.close();
+        }
+        if (eventFd >= 0) {
             try {
-                ring.close();
                 Libc.close(eventFd);
             } catch (NativeException ignored) {
-                // shutting down
+                // nothing left to do with it
             }
-            arena.close();
+        }
+        arena.close();
+        Runnable r;
+        int dropped = 0;
+        while ((r = local.poll()) != null || (r = remote.poll()) != null) {
+            dropped++;
+            if (r instanceof Call<?> c) {
+                c.abandon(fatal);
+            }
+        }
+        if (dropped > 0) {
+            System.err.println("ublkd: " + name + ": " + dropped + " task(s) dropped as the loop ended");
+        }
+        if (fatal != null) {
+            terminated.completeExceptionally(fatal);
+        } else {
+            terminated.complete(null);
         }
     }
 
@@ -186,40 +307,64 @@ public class RingLoop implements IoQueue {
         while (budget-- > 0 && (r = local.poll()) != null) {
             try {
                 r.run();
-            } catch (RuntimeException e) {
-                System.err.println("ublkd: " + name + ": task failed: " + e);
-                e.printStackTrace();
+            } catch (Exception e) {
+                report("a task failed", e);
             }
         }
     }
 
-    private void armWake() {
-        ring.prepRead(eventFd, eventBuf.address(), 8, 0, KIND_WAKE);
+    private void report(String what, Exception e) {
+        System.err.println("ublkd: " + name + ": " + what + ", the loop goes on: " + e);
+        e.printStackTrace();
     }
 
-    private void onCompletion(long userData, int res, int flags) {
-        long kind = userData & KIND_MASK;
-        if (kind == KIND_IO) {
-            ioDone((int) userData, res);
-        } else if (kind == KIND_WAKE) {
-            wakePending.set(false);
-            armWake();
-        } else if (kind == KIND_IGNORE) {
-            // the linked operation that follows reports for both
-        } else {
-            onOtherCompletion(userData, res, flags);
+    private void armWake() {
+        ring.prepRead(eventFd, eventBuf.address(), 8, 0, UserData.of(UserData.WAKE, 0));
+        wakeArmed = true;
+    }
+
+    /** Every completion, one at a time; an exception stays with the completion that raised it. */
+    private void dispatch(long userData, int res, int flags) {
+        int kind = UserData.kind(userData);
+        int index = UserData.index(userData);
+        try {
+            if (kind == UserData.OP) {
+                opCompleted(index, res);
+            } else if (kind == UserData.WAKE) {
+                synchronized (gate) {
+                    wakePending = false;
+                }
+                wakeArmed = false;
+                armWake(); // if the ring refuses it now, the next turn arms it again
+            } else {
+                Handler h = handlers[kind];
+                if (h == null) {
+                    throw new IllegalStateException("completion of unknown kind " + kind + " (index " + index + ")");
+                }
+                h.complete(index, res, flags);
+            }
+        } catch (Exception e) {
+            report("a completion's callback failed", e);
         }
     }
 
-    /** Asks the loop to end once it has no work left. */
+    /** Asks the loop to end once no backing I/O is in flight and no task is queued. */
     public void requestStop() {
         stopRequested = true;
         wake();
     }
 
-    /** Waits for the loop thread to end. */
+    /** Waits for the loop thread to end; its ring is closed by then. */
     public void join() throws InterruptedException {
         thread.join();
+    }
+
+    /**
+     * Completes once the loop has ended and closed its ring: normally after {@link #requestStop()},
+     * exceptionally with the {@link Error} that ended it.
+     */
+    public CompletableFuture<Void> terminated() {
+        return terminated.copy();
     }
 
     public boolean onLoopThread() {
@@ -236,12 +381,12 @@ public class RingLoop implements IoQueue {
         return bytesWritten;
     }
 
-    /** Backing I/O operations submitted through this ring. */
+    /** SQEs of backing I/O submitted through this ring (a chunk copy is two, a resumed transfer one more). */
     public long operations() {
         return operations;
     }
 
-    /** Backing I/O operations in flight on this ring. */
+    /** SQEs of backing I/O in flight on this ring. */
     public int inflight() {
         return inflight;
     }
@@ -249,108 +394,170 @@ public class RingLoop implements IoQueue {
     // ---------------------------------------------------------------------------------------
     // IoQueue
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws RejectedExecutionException once the loop has ended
+     */
     @Override
     public void execute(Runnable task) {
         if (Thread.currentThread() == thread) {
             local.add(task);
             return;
         }
-        remote.add(task);
-        wake();
-    }
-
-    private void wake() {
-        if (wakePending.compareAndSet(false, true)) {
-            try {
-                Libc.eventfdWrite(eventFd, 1);
-            } catch (NativeException e) {
-                throw new IllegalStateException("cannot wake " + name, e);
+        synchronized (gate) {
+            if (ended) {
+                throw new RejectedExecutionException(name + " has stopped");
             }
+            remote.add(task);
+            wakeLocked();
         }
     }
 
-    private int slot(IoCallback cb) {
-        operations++;
+    private void wake() {
+        synchronized (gate) {
+            wakeLocked();
+        }
+    }
+
+    /** Writes the eventfd unless a wake is already on its way, or the loop ended (and the descriptor is closed). */
+    private void wakeLocked() {
+        if (wakePending || ended) {
+            return;
+        }
+        wakePending = true;
+        try {
+            Libc.eventfdWrite(eventFd, 1);
+        } catch (NativeException e) {
+            throw new IllegalStateException("cannot wake " + name, e);
+        }
+    }
+
+    private int newSlot(int op, int fd, long addr, int len, long off, int bufIndex, int rwFlags, NativeBuffer buf) {
         if (freeTop == 0) {
             grow();
         }
         int s = free[--freeTop];
-        callbacks[s] = cb;
+        slotOp[s] = op;
+        slotFd[s] = fd;
+        slotAddr[s] = addr;
+        slotLen[s] = len;
+        slotOff[s] = off;
+        slotBuf[s] = bufIndex;
+        slotRw[s] = rwFlags;
+        slotDone[s] = 0;
+        slotResult[s] = PENDING;
+        slotNext[s] = NO_SLOT;
+        slotHead[s] = s;
+        buffers[s] = buf;
         inflight++;
         return s;
     }
 
+    private int transfer(int op, int fd, long offset, NativeBuffer buf, int rwFlags) {
+        return newSlot(op, fd, buf.ringAddress(), Math.toIntExact(buf.length()), offset, buf.fixedIndex(), rwFlags, buf);
+    }
+
     private void grow() {
-        int n = callbacks.length;
+        int n = slotOp.length;
         int m = n * 2;
-        callbacks = java.util.Arrays.copyOf(callbacks, m);
-        slotOp = java.util.Arrays.copyOf(slotOp, m);
-        slotFd = java.util.Arrays.copyOf(slotFd, m);
-        slotAddr = java.util.Arrays.copyOf(slotAddr, m);
-        slotLen = java.util.Arrays.copyOf(slotLen, m);
-        slotOff = java.util.Arrays.copyOf(slotOff, m);
-        slotBuf = java.util.Arrays.copyOf(slotBuf, m);
-        slotFlags = java.util.Arrays.copyOf(slotFlags, m);
-        slotDone = java.util.Arrays.copyOf(slotDone, m);
-        free = java.util.Arrays.copyOf(free, m);
-        for (int i = n; i < m; i++) {
+        slotOp = Arrays.copyOf(slotOp, m);
+        slotFd = Arrays.copyOf(slotFd, m);
+        slotAddr = Arrays.copyOf(slotAddr, m);
+        slotLen = Arrays.copyOf(slotLen, m);
+        slotOff = Arrays.copyOf(slotOff, m);
+        slotBuf = Arrays.copyOf(slotBuf, m);
+        slotRw = Arrays.copyOf(slotRw, m);
+        slotDone = Arrays.copyOf(slotDone, m);
+        slotResult = Arrays.copyOf(slotResult, m);
+        slotNext = Arrays.copyOf(slotNext, m);
+        slotHead = Arrays.copyOf(slotHead, m);
+        chainPending = Arrays.copyOf(chainPending, m);
+        callbacks = Arrays.copyOf(callbacks, m);
+        buffers = Arrays.copyOf(buffers, m);
+        free = Arrays.copyOf(free, m);
+        for (int i = m - 1; i >= n; i--) {
             free[freeTop++] = i;
         }
     }
 
-    private static int fdOf(BackingDevice dev) {
-        return ((FileBacking) dev).fd();
-    }
-
-    private void start(int s, int op, int fd, IoBuffer buf, long offset, int flags) {
-        slotOp[s] = op;
-        slotFd[s] = fd;
-        slotOff[s] = offset;
-        slotFlags[s] = flags;
-        slotDone[s] = 0;
-        if (buf instanceof SegmentBuffer sb) {
-            slotAddr[s] = sb.address();
-            slotLen[s] = (int) sb.length();
-            slotBuf[s] = sb.fixedIndex();
-        } else if (buf instanceof KernelBuffer kb) {
-            slotAddr[s] = kb.offset();
-            slotLen[s] = (int) kb.length();
-            slotBuf[s] = kb.fixedIndex();
-        } else {
-            throw new IllegalArgumentException("unsupported buffer " + buf);
-        }
-        issue(s);
-    }
-
-    /** A READ, or a READ_FIXED when the buffer is registered ({@code bufIndex >= 0}). */
-    private void prepRead(int fd, long addr, int len, long offset, int bufIndex, long userData) {
-        if (bufIndex >= 0) {
-            ring.prepReadFixed(fd, addr, len, offset, bufIndex, userData);
-        } else {
-            ring.prepRead(fd, addr, len, offset, userData);
+    /** Submits slot {@code s} alone; {@code callback} gets its result. */
+    private void single(int s, IoCallback callback) {
+        callbacks[s] = callback;
+        chainPending[s] = 1;
+        try {
+            issue(s, false);
+        } catch (RuntimeException e) {
+            notQueued(s, e);
         }
     }
 
-    private void issue(int s) {
-        long ud = KIND_IO | s;
+    /** Submits {@code first} linked to {@code second}, in one submission; {@code callback} gets the chain's result. */
+    private void linked(int first, int second, IoCallback callback) {
+        slotNext[first] = second;
+        slotHead[second] = first;
+        callbacks[first] = callback;
+        chainPending[first] = 2;
+        try {
+            ring.reserve(2);
+        } catch (RuntimeException e) {
+            notQueued(first, e);
+            return;
+        }
+        issue(first, true); // room is reserved: neither can fail now
+        issue(second, false);
+    }
+
+    /**
+     * The ring took no SQE of the chain (it is full and the kernel accepts nothing): the chain fails
+     * with EIO, its callback running later, as for any completion.
+     */
+    private void notQueued(int head, RuntimeException e) {
+        report("cannot queue an operation, it fails with EIO", e);
+        for (int s = head; s != NO_SLOT; s = slotNext[s]) {
+            slotResult[s] = -Errno.EIO;
+        }
+        chainPending[head] = 0;
+        local.add(() -> chainDone(head));
+    }
+
+    /** Prepares the SQE for what is left of slot {@code s}'s operation, linked to the next SQE if {@code link}. */
+    private void issue(int s, boolean link) {
+        long ud = UserData.of(UserData.OP, s);
         int done = slotDone[s];
         long addr = slotAddr[s] + done;
         int len = slotLen[s] - done;
         long off = slotOff[s] + done;
+        int fd = slotFd[s];
         int bi = slotBuf[s];
-        if (slotOp[s] == OP_READ) {
-            prepRead(slotFd[s], addr, len, off, bi, ud);
-        } else {
-            int rw = (slotFlags[s] & FUA) != 0 ? Libc.RWF_DSYNC : 0;
-            if (bi >= 0) {
-                ring.prepWriteFixed(slotFd[s], addr, len, off, bi, rw, ud);
-            } else {
-                ring.prepWrite(slotFd[s], addr, len, off, rw, ud);
+        switch (slotOp[s]) {
+            case OP_READ -> {
+                if (bi >= 0) {
+                    ring.prepReadFixed(fd, addr, len, off, bi, ud);
+                } else {
+                    ring.prepRead(fd, addr, len, off, ud);
+                }
             }
+            case OP_WRITE -> {
+                int rw = (slotRw[s] & FUA) != 0 ? Libc.RWF_DSYNC : 0;
+                if (bi >= 0) {
+                    ring.prepWriteFixed(fd, addr, len, off, bi, rw, ud);
+                } else {
+                    ring.prepWrite(fd, addr, len, off, rw, ud);
+                }
+            }
+            case OP_FSYNC -> ring.prepFsync(fd, io_uring_h.IORING_FSYNC_DATASYNC, ud);
+            case OP_DISCARD -> ring.prepFallocate(fd, Libc.FALLOC_FL_PUNCH_HOLE | Libc.FALLOC_FL_KEEP_SIZE, off,
+                    slotAddr[s], ud);
+            default -> throw new IllegalStateException("slot " + s + " has no operation");
         }
+        if (link) {
+            ring.sqeFlags(io_uring_h.IOSQE_IO_LINK);
+        }
+        operations++;
     }
 
-    private void ioDone(int s, int res) {
+    private void opCompleted(int s, int res) {
         int op = slotOp[s];
         if (res > 0) {
             if (op == OP_READ) {
@@ -362,89 +569,167 @@ public class RingLoop implements IoQueue {
         if ((op == OP_READ || op == OP_WRITE) && res >= 0) {
             int done = slotDone[s] + res;
             if (res > 0 && done < slotLen[s]) {
-                slotDone[s] = done; // short transfer: go on with the rest
-                issue(s);
+                slotDone[s] = done; // short transfer: go on with the rest (its successor, if any, was cancelled)
+                if (resumed(s)) {
+                    return;
+                }
+            }
+            res = done < slotLen[s] ? -Errno.EIO : done; // nothing more at all: the end of the device
+        }
+        slotResult[s] = res;
+        int head = slotHead[s];
+        if (--chainPending[head] == 0) {
+            chainDone(head);
+        }
+    }
+
+    private boolean resumed(int s) {
+        try {
+            issue(s, false);
+            return true;
+        } catch (RuntimeException e) {
+            report("cannot queue the rest of a short transfer, it fails with EIO", e);
+            return false;
+        }
+    }
+
+    /**
+     * Every slot of the chain has its final result. An operation the kernel cancelled because the
+     * one before it came up short, which has been completed since, is issued again; otherwise the
+     * chain is over: its slots are freed, then its callback runs.
+     */
+    private void chainDone(int head) {
+        int result = 0;
+        int prev = NO_SLOT;
+        for (int s = head; s != NO_SLOT; s = slotNext[s]) {
+            int r = slotResult[s];
+            if (r == -Errno.ECANCELED && prev != NO_SLOT && slotResult[prev] >= 0 && result >= 0) {
+                reissueFrom(head, s);
                 return;
             }
-            if (res == 0 && done < slotLen[s]) {
-                res = -Errno.EIO; // end of device
-            } else {
-                res = done;
+            if (result >= 0) {
+                result = r;
             }
+            prev = s;
         }
-        IoCallback cb = callbacks[s];
-        callbacks[s] = null;
-        free[freeTop++] = s;
-        inflight--;
-        cb.done(res);
+        IoCallback cb = callbacks[head];
+        for (int s = head, next; s != NO_SLOT; s = next) {
+            next = slotNext[s];
+            callbacks[s] = null;
+            buffers[s] = null;
+            slotOp[s] = -1;
+            free[freeTop++] = s;
+            inflight--;
+        }
+        cb.done(result);
+    }
+
+    private void reissueFrom(int head, int from) {
+        int n = 0;
+        for (int s = from; s != NO_SLOT; s = slotNext[s]) {
+            slotDone[s] = 0;
+            slotResult[s] = PENDING;
+            n++;
+        }
+        try {
+            ring.reserve(n);
+        } catch (RuntimeException e) {
+            report("cannot queue the rest of a chain, it fails with EIO", e);
+            for (int s = from; s != NO_SLOT; s = slotNext[s]) {
+                slotResult[s] = -Errno.EIO;
+            }
+            chainDone(head);
+            return;
+        }
+        chainPending[head] = n;
+        for (int s = from; s != NO_SLOT; s = slotNext[s]) {
+            issue(s, slotNext[s] != NO_SLOT);
+        }
     }
 
     @Override
     public void read(BackingDevice dev, long offset, IoBuffer buf, IoCallback callback) {
-        start(slot(callback), OP_READ, fdOf(dev), buf, offset, 0);
+        single(transfer(OP_READ, FileBacking.of(dev).fd(), offset, NativeBuffer.of(buf), 0), callback);
     }
 
+    /**
+     * {@inheritDoc} With {@link #PREFLUSH}, an fdatasync linked to the write: one submission, one
+     * callback, with the fdatasync's error if it failed.
+     */
     @Override
     public void write(BackingDevice dev, long offset, IoBuffer buf, int flags, IoCallback callback) {
-        int s = slot(callback);
+        int fd = FileBacking.of(dev).fd();
+        NativeBuffer b = NativeBuffer.of(buf);
         if ((flags & PREFLUSH) != 0) {
-            // fdatasync, then the write, chained in the kernel: one submission, one completion to wait for
-            ring.prepFsync(fdOf(dev), io_uring_h.IORING_FSYNC_DATASYNC, KIND_IGNORE);
-            ring.sqeFlags(io_uring_h.IOSQE_IO_LINK);
+            linked(newSlot(OP_FSYNC, fd, 0, 0, 0, -1, 0, null), transfer(OP_WRITE, fd, offset, b, flags), callback);
+        } else {
+            single(transfer(OP_WRITE, fd, offset, b, flags), callback);
         }
-        start(s, OP_WRITE, fdOf(dev), buf, offset, flags);
     }
 
     /** A chunk copy as a read linked to a write: the kernel starts the write when the read is done. */
     @Override
     public void copy(BackingDevice src, long srcOffset, BackingDevice dst, long dstOffset, IoBuffer buf, IoCallback callback) {
-        IoCallback afterWrite = res -> {
-            if (res >= 0) {
-                bytesRead += buf.length(); // the linked read completed in full (else the write was cancelled)
-            }
-            if (res == -io.ublksnap.ffi.Errno.ECANCELED) {
-                // the read failed or came up short and cancelled the write: do it step by step
-                IoQueue.super.copy(src, srcOffset, dst, dstOffset, buf, callback);
-            } else {
-                callback.done(res);
-            }
-        };
-        SegmentBuffer sb = (SegmentBuffer) buf;
-        prepRead(fdOf(src), sb.address(), (int) sb.length(), srcOffset, sb.fixedIndex(), KIND_IGNORE);
-        ring.sqeFlags(io_uring_h.IOSQE_IO_LINK);
-        start(slot(afterWrite), OP_WRITE, fdOf(dst), buf, dstOffset, 0);
+        int from = FileBacking.of(src).fd();
+        int to = FileBacking.of(dst).fd();
+        NativeBuffer b = NativeBuffer.of(buf);
+        linked(transfer(OP_READ, from, srcOffset, b, 0), transfer(OP_WRITE, to, dstOffset, b, 0), callback);
     }
 
     @Override
     public void flush(BackingDevice dev, IoCallback callback) {
-        int s = slot(callback);
-        slotOp[s] = OP_FSYNC;
-        ring.prepFsync(fdOf(dev), io_uring_h.IORING_FSYNC_DATASYNC, KIND_IO | s);
+        single(newSlot(OP_FSYNC, FileBacking.of(dev).fd(), 0, 0, 0, -1, 0, null), callback);
     }
 
     @Override
     public void discard(BackingDevice dev, long offset, long length, IoCallback callback) {
-        int s = slot(callback);
-        slotOp[s] = OP_DISCARD;
-        ring.prepFallocate(fdOf(dev), Libc.FALLOC_FL_PUNCH_HOLE | Libc.FALLOC_FL_KEEP_SIZE, offset, length, KIND_IO | s);
+        single(newSlot(OP_DISCARD, FileBacking.of(dev).fd(), length, 0, offset, -1, 0, null), callback);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Control-path helpers
+
+    /** A task whose caller waits on a future: failed rather than forgotten if the loop ends first. */
+    private static final class Call<T> implements Runnable {
+        final CompletableFuture<T> future = new CompletableFuture<>();
+        final Consumer<CompletableFuture<T>> work;
+
+        Call(Consumer<CompletableFuture<T>> work) {
+            this.work = work;
+        }
+
+        @Override
+        public void run() {
+            try {
+                work.accept(future);
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+                if (t instanceof Error e) {
+                    throw e;
+                }
+            }
+        }
+
+        void abandon(Throwable why) {
+            future.completeExceptionally(new RejectedExecutionException("the loop ended before running this task", why));
+        }
     }
 
     /** Runs {@code task} on the loop and waits for it; for control-path work from other threads. */
-    public <T> T call(java.util.concurrent.Callable<T> task) throws Exception {
+    public <T> T call(Callable<T> task) throws Exception {
         if (onLoopThread()) {
             return task.call();
         }
-        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
-        execute(() -> {
+        CompletableFuture<T> f = async(future -> {
             try {
-                f.complete(task.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
+                future.complete(task.call());
+            } catch (Exception e) {
+                future.completeExceptionally(e);
             }
         });
         try {
             return f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof Exception ex) {
                 throw ex;
             }
@@ -452,17 +737,18 @@ public class RingLoop implements IoQueue {
         }
     }
 
-    /** Starts {@code work} on the loop; {@code work} calls the consumer it gets when done, from the loop. */
-    public <T> java.util.concurrent.CompletableFuture<T> async(Consumer<java.util.concurrent.CompletableFuture<T>> work) {
-        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
-        execute(() -> {
-            try {
-                work.accept(f);
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f;
+    /**
+     * Starts {@code work} on the loop; {@code work} completes the future it gets, from the loop. The
+     * future fails if {@code work} throws, or if the loop ends before running it.
+     */
+    public <T> CompletableFuture<T> async(Consumer<CompletableFuture<T>> work) {
+        Call<T> c = new Call<>(work);
+        try {
+            execute(c);
+        } catch (RejectedExecutionException e) {
+            c.future.completeExceptionally(e);
+        }
+        return c.future;
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.ublksnap.ublkd.io;
 
-import io.ublksnap.engine.io.IoBuffer;
-
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,9 +9,10 @@ import java.nio.ByteOrder;
  * fixed buffer it lies in (or -1 when it is not registered). Slices keep the index: a slice lies
  * inside the same registered buffer, so READ_FIXED/WRITE_FIXED still apply.
  */
-public record SegmentBuffer(MemorySegment segment, int fixedIndex) implements IoBuffer {
+public record SegmentBuffer(MemorySegment segment, int fixedIndex) implements NativeBuffer {
 
-    public long address() {
+    @Override
+    public long ringAddress() {
         return segment.address();
     }
 

@@ -218,4 +218,20 @@ class DaemonTest {
         refused(d, new Request.CreateSnapshot("s2", "base", dir.resolve("new/tiny.cow").toString(), StoreType.PERSISTENT, 8, 4096, false));
         assertFalse(Files.exists(dir.resolve("new")), "a refused request left files behind");
     }
+
+    /** Found by CliVmTest in CI: the entry saved before activation held the request's chunk 0 ("the COW's own"). */
+    @Test
+    void theSavedEntryIsTheSnapshotAsItCameUpAndReadsBack() throws Exception {
+        Daemon d = daemon();
+        ask(d, new Request.CreateOrigin("base", sparse("base.img", 16 << 20).toString(), 0));
+        Path cow = sparse("s.cow", 8 << 20);
+        ask(d, new Request.CreateSnapshot("s1", "base", cow.toString(), StoreType.PERSISTENT, 0, 0, false));
+        int chunk = ((SnapshotInfo) d.describe("s1")).chunkSectors();
+        String saved = Files.readString(dir.resolve("devices.conf"));
+        assertTrue(saved.contains("snapshot s1 base " + cow.toRealPath() + " P " + chunk + "\n"), saved);
+        ask(d, new Request.CreateSnapshot("s2", "base", sparse("s2.cow", 8 << 20).toString(), StoreType.PERSISTENT, 16, 0, false));
+        ask(d, new Request.Remove("s2"));
+        assertEquals(saved, Files.readString(dir.resolve("devices.conf")), "adding and removing another snapshot changed s1's entry");
+        ConfigFile.read(dir.resolve("devices.conf"));
+    }
 }

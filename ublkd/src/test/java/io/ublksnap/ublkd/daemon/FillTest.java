@@ -10,7 +10,7 @@ import io.ublksnap.ublkd.control.Autoextend;
 import io.ublksnap.ublkd.control.DeviceInfo.SnapshotInfo;
 import io.ublksnap.ublkd.control.Request;
 import io.ublksnap.ublkd.io.RingLoop;
-import io.ublksnap.ublkd.io.SegmentAllocator;
+import io.ublksnap.ublkd.io.NativeBufferAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,7 +86,7 @@ class FillTest {
             CompletableFuture<Integer> done = new CompletableFuture<>();
             long sector = c * (CHUNK / 512);
             loop.execute(() -> t.submit(new BlockRequest().set(BlockRequest.Op.WRITE, sector, (int) (CHUNK / 512),
-                    SegmentAllocator.INSTANCE.allocate((int) CHUNK), false, loop, (r, rc) -> done.complete(rc))));
+                    NativeBufferAllocator.INSTANCE.allocate((int) CHUNK), false, loop, (r, rc) -> done.complete(rc))));
             assertEquals(0, done.get(30, TimeUnit.SECONDS), "origin write of chunk " + c);
         }
     }

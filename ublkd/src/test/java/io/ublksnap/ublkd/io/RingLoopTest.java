@@ -1,5 +1,6 @@
 package io.ublksnap.ublkd.io;
 
+import io.ublksnap.ffi.Libc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -9,13 +10,24 @@ import java.io.RandomAccessFile;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The engine's I/O queue on io_uring, on files: reads, writes with preflush and FUA, chained copies. */
+/**
+ * The engine's I/O queue on io_uring, on files: reads, writes with preflush and FUA, chained copies
+ * under a full SQ, failures confined to their completion, and what a stopped loop leaves behind.
+ */
 class RingLoopTest {
     @TempDir
     Path dir;
@@ -66,6 +78,194 @@ class RingLoopTest {
         System.arraycopy(got, 65536, at, 0, 8192);
         assertArrayEquals(want, at, "copied data");
         assertTrue(loop.call(loop::bytesRead) >= 8192);
+    }
+
+    /**
+     * A chunk copy (a read linked to a write) and a metadata commit (an fsync linked to a write) prepared when the
+     * SQ has every possible number of free slots: each chain must reach the kernel in one submission, or its write
+     * runs before its read and copies the buffer's old contents.
+     */
+    @Test
+    void chainsPreparedAtEveryFreeSlotCountKeepTheirOrder() throws Exception {
+        RingLoop small = RingLoop.start("small", 8);
+        try {
+            int chunk = 256 << 10;
+            Arena arena = Arena.ofAuto();
+            SegmentBuffer src = new SegmentBuffer(arena.allocate(chunk, 4096), -1);
+            for (int round = 0; round < 4; round++) {
+                for (int queued = 0; queued < 8; queued++) {
+                    int seed = round * 8 + queued;
+                    for (int i = 0; i < chunk; i += 8) {
+                        src.segment().set(java.lang.foreign.ValueLayout.JAVA_LONG, i, seed * 0x1_0000_0001L + i);
+                    }
+                    assertEquals(chunk, call(small, f -> small.write(a, 0, src, 0, f::complete)));
+                    SegmentBuffer buf = new SegmentBuffer(arena.allocate(chunk, 4096), -1);
+                    buf.segment().fill((byte) 0x5a);
+                    SegmentBuffer meta = new SegmentBuffer(arena.allocate(4096, 4096), -1);
+                    meta.segment().fill((byte) seed);
+                    SegmentBuffer[] fill = new SegmentBuffer[queued];
+                    int q = queued;
+                    int[] results = call3(small, (copied, committed, others) -> {
+                        for (int i = 0; i < q; i++) {
+                            fill[i] = new SegmentBuffer(arena.allocate(4096, 4096), -1);
+                            small.read(b, 4096L * (i + 1), fill[i], others);
+                        }
+                        small.copy(a, 0, b, 1 << 19, buf, copied);
+                        small.write(b, 0, meta, RingLoop.PREFLUSH | RingLoop.FUA, committed);
+                    }, queued);
+                    assertEquals(chunk, results[0], "copy with " + queued + " entries queued");
+                    assertEquals(4096, results[1], "commit with " + queued + " entries queued");
+                    byte[] got = new byte[chunk];
+                    try (RandomAccessFile f = new RandomAccessFile(dir.resolve("b").toFile(), "r")) {
+                        f.seek(1 << 19);
+                        f.readFully(got);
+                    }
+                    byte[] want = new byte[chunk];
+                    src.segment().asByteBuffer().get(want);
+                    assertArrayEquals(want, got, "copied data, round " + round + ", " + queued + " entries queued");
+                    assertEquals(0, (int) small.call(small::inflight), "operations left in flight");
+                }
+            }
+        } finally {
+            small.requestStop();
+            small.join();
+        }
+    }
+
+    interface ThreeOps {
+        void start(io.ublksnap.engine.io.IoCallback first, io.ublksnap.engine.io.IoCallback second,
+                   io.ublksnap.engine.io.IoCallback others);
+    }
+
+    /** Runs {@code ops} on the loop; waits for the first two callbacks and {@code others} calls of the third. */
+    private static int[] call3(RingLoop l, ThreeOps ops, int others) throws Exception {
+        int[] results = new int[2];
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(2 + others);
+        l.execute(() -> ops.start(r -> {
+            results[0] = r;
+            done.countDown();
+        }, r -> {
+            results[1] = r;
+            done.countDown();
+        }, r -> done.countDown()));
+        done.await();
+        return results;
+    }
+
+    private static int call(RingLoop l, java.util.function.Consumer<CompletableFuture<Integer>> op) throws Exception {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        l.execute(() -> op.accept(f));
+        return f.get();
+    }
+
+    @Test
+    void theEntriesPropertyOverridesWhatTheOwnerAsksFor() throws Exception {
+        System.setProperty(RingLoop.ENTRIES_PROPERTY, "8");
+        RingLoop l;
+        try {
+            l = RingLoop.start("property", 256);
+        } finally {
+            System.clearProperty(RingLoop.ENTRIES_PROPERTY);
+        }
+        try {
+            assertEquals(8, (int) l.call(() -> l.ring().sqEntries()));
+        } finally {
+            l.requestStop();
+            l.join();
+        }
+    }
+
+    /** Hang guard for waits that the old loop never ended: not a measure of time. */
+    private static final long PATIENCE_SECONDS = 60;
+
+    @Test
+    void aCallbackThatThrowsFailsAloneAndTheLoopGoesOn() throws Exception {
+        Arena arena = Arena.ofAuto();
+        SegmentBuffer one = new SegmentBuffer(arena.allocate(4096, 4096), -1);
+        SegmentBuffer two = new SegmentBuffer(arena.allocate(4096, 4096), -1);
+        CompletableFuture<Integer> next = new CompletableFuture<>();
+        loop.execute(() -> {
+            loop.read(a, 0, one, r -> {
+                throw new IllegalStateException("a failing callback (the test expects this stack trace)");
+            });
+            loop.read(a, 4096, two, next::complete);
+        });
+        assertEquals(4096, next.get(PATIENCE_SECONDS, TimeUnit.SECONDS), "the completion after the failing one");
+        assertEquals(4096, run(f -> loop.read(b, 0, one, f::complete)), "new work after the failure");
+        int kind = loop.call(() -> loop.register((index, res, flags) -> {
+            throw new IllegalStateException("a failing handler (the test expects this stack trace)");
+        }));
+        loop.call(() -> {
+            loop.ring().prepNop(UserData.of(kind, 7));
+            return null;
+        });
+        assertEquals(4096, run(f -> loop.read(b, 0, one, f::complete)), "new work after a failing handler");
+        assertEquals(0, (int) loop.call(loop::inflight));
+        assertFalse(loop.terminated().isDone());
+    }
+
+    @Test
+    void anErrorEndsTheLoopAndNoCallerIsLeftWaiting() throws Exception {
+        RingLoop l = RingLoop.start("fatal", 8);
+        l.execute(() -> {
+            throw new OutOfMemoryError("simulated (the test expects this stack trace)");
+        });
+        CompletableFuture<Integer> queued = l.async(f -> f.complete(1));
+        ExecutionException why = assertThrows(ExecutionException.class,
+                () -> l.terminated().get(PATIENCE_SECONDS, TimeUnit.SECONDS));
+        assertInstanceOf(OutOfMemoryError.class, why.getCause());
+        l.join();
+        assertThrows(ExecutionException.class, () -> queued.get(PATIENCE_SECONDS, TimeUnit.SECONDS),
+                "a task queued behind the error fails instead of waiting forever");
+        assertThrows(RejectedExecutionException.class, () -> l.execute(() -> { }));
+        assertThrows(RejectedExecutionException.class, () -> l.call(() -> 1));
+    }
+
+    /**
+     * A stopped loop has closed its eventfd, whose number the next open reuses: waking the loop then
+     * must not write 8 bytes into whatever file now has that number.
+     */
+    @Test
+    void aStoppedLoopRefusesTasksAndWritesToNoDescriptor() throws Exception {
+        RingLoop l = RingLoop.start("late", 8);
+        Thread.sleep(300); // not a measure: lets the loop wait, so it consumes the stop's wake and could be woken again
+        l.requestStop();
+        l.join();
+        Path victim = dir.resolve("victim");
+        Files.createFile(victim);
+        List<Integer> fds = new ArrayList<>();
+        try {
+            for (int i = 0; i < 64; i++) { // the lowest free numbers, the loop's old ones among them
+                fds.add(Libc.open(victim.toString(), Libc.O_RDWR | Libc.O_CLOEXEC));
+            }
+            assertThrows(RejectedExecutionException.class, () -> l.execute(() -> { }));
+            l.requestStop();
+            assertEquals(0, Files.size(victim), "a stopped loop wrote into a descriptor it no longer owns");
+        } finally {
+            for (int fd : fds) {
+                Libc.close(fd);
+            }
+        }
+    }
+
+    /** What a loop's owner frees once the loop has ended (buffers the ring pointed at) is no longer the ring's. */
+    @Test
+    void theRingIsClosedWhenTheLoopHasEnded() throws Exception {
+        RingLoop l = RingLoop.start("closing", 8);
+        int ringFd = l.call(() -> l.ring().fd());
+        assertTrue(isIoUring(ringFd));
+        l.requestStop();
+        l.terminated().get(PATIENCE_SECONDS, TimeUnit.SECONDS);
+        assertFalse(isIoUring(ringFd), "the ring is still open when the loop says it has ended");
+        l.join();
+    }
+
+    private static boolean isIoUring(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString().contains("io_uring");
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     @Test
