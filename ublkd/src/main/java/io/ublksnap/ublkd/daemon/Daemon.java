@@ -89,15 +89,19 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
 
     Daemon(DeviceHost host, Lifecycle engine, Backings backings, Path configFile, Path linkDir, Consumer<String> log, Options options,
            FillSettings fillSettings) {
+        this(host, engine, backings, configFile, linkDir, log, options, new FillMonitor.Settings(fillSettings.hook(),
+                fillSettings.autoextend(), FillMonitor.Settings.NONE.hookTimeout(), FillMonitor.Settings.NONE.growthTimeout()));
+    }
+
+    Daemon(DeviceHost host, Lifecycle engine, Backings backings, Path configFile, Path linkDir, Consumer<String> log, Options options,
+           FillMonitor.Settings fillSettings) {
         this.host = host;
         this.engine = engine;
         this.log = log;
         this.options = options;
         this.persistence = new Persistence(configFile, log);
         this.links = new Links(linkDir, log);
-        FillMonitor.Settings fs = FillMonitor.Settings.NONE;
-        this.fill = new FillMonitor(registry, engine, new FillMonitor.Settings(fillSettings.hook(), fillSettings.autoextend(),
-                fs.hookTimeout(), fs.growthTimeout()), log);
+        this.fill = new FillMonitor(registry, engine, backings, fillSettings, log);
         this.view = new StatusView(registry, engine, fill::effective);
         this.ops = new TableOps(registry, engine, host, persistence, links, backings, view, log, options.laneWait(), fill);
     }

@@ -15,10 +15,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +40,7 @@ import java.util.function.Consumer;
  * <li>the operator's {@code extend} ({@link #extend}).</li>
  * </ul>
  * The engine's news arrives on the data path ({@link #listener()}) and is only queued there; it is
- * handled on the monitor's thread, and growths on a thread of their own, one at a time. The
+ * handled on the monitor's thread, and each growth on a thread of its own. The
  * monitor's log lines go through {@link #warn} and {@link #info} only.
  */
 final class FillMonitor implements AutoCloseable {
@@ -64,27 +67,32 @@ final class FillMonitor implements AutoCloseable {
 
     private final Registry registry;
     private final Lifecycle engine;
+    private final Backings backings;
     private final Settings settings;
     private final Consumer<String> log;
     private final FillHook hook;
     private final BlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
     private final Thread thread;
     /**
-     * Grows COWs, one at a time, on a platform thread of its own: one hop from the data path, and
-     * nothing else to wait for (requests may be waiting for the growth).
+     * Grows COWs, each growth on a platform thread of its own (a blocking fallocate would pin a
+     * virtual thread's carrier): one hop from the data path, and a growth that hangs holds up no
+     * other.
      */
-    private final ExecutorService growers = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon()
-            .name("ublkd-autoextend").unstarted(r));
+    private final ExecutorService growers = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon()
+            .name("ublkd-autoextend-", 0).factory());
     /** Ends a growth that takes too long (a hung file system), so the requests waiting for it go on. */
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
             .daemon().name("ublkd-autoextend-deadline").unstarted(r));
+    /** The COWs (by name) a growth thread is growing now, ended or not: at most one thread each. */
+    private final Set<String> growing = ConcurrentHashMap.newKeySet();
     /** Per snapshot: the warning level last crossed (0: none). Monitor thread only. */
     private final Map<String, Integer> warned = new HashMap<>();
     private volatile boolean closed;
 
-    FillMonitor(Registry registry, Lifecycle engine, Settings settings, Consumer<String> log) {
+    FillMonitor(Registry registry, Lifecycle engine, Backings backings, Settings settings, Consumer<String> log) {
         this.registry = registry;
         this.engine = engine;
+        this.backings = backings;
         this.settings = settings;
         this.log = log;
         this.hook = settings.hook() == null ? null : FillHook.start(settings.hook(), settings.hookTimeout(), log);
@@ -101,7 +109,20 @@ final class FillMonitor implements AutoCloseable {
 
             @Override
             public void growthNeeded(CowGrowth growth) {
-                growers.execute(() -> autoextend(growth)); // queued: never blocks
+                try {
+                    // its deadline counts from now, whatever becomes of the thread that grows it
+                    ScheduledFuture<?> deadline = deadlines.schedule(() -> timedOut(growth), settings.growthTimeout().toMillis(),
+                            TimeUnit.MILLISECONDS);
+                    growers.execute(() -> {
+                        try {
+                            autoextend(growth);
+                        } finally {
+                            deadline.cancel(false);
+                        }
+                    });
+                } catch (RejectedExecutionException e) { // closed: ended all the same, never from inside this call
+                    Thread.ofPlatform().daemon().start(() -> growth.failed("ublkd is stopping"));
+                }
             }
 
             @Override
@@ -186,7 +207,7 @@ final class FillMonitor implements AutoCloseable {
         return Math.max(want, (bytes + chunk) / chunk * chunk);
     }
 
-    /** An autoextend the engine asked for: grows the file, or fails, within growthTimeout. */
+    /** An autoextend the engine asked for: grows the file, or fails. Its deadline ends it if it takes too long. */
     private void autoextend(CowGrowth g) {
         SnapDev s = registry.get(g.snapshot()) instanceof SnapDev x ? x : null;
         FileBacking cow = s == null ? null : s.cow;
@@ -195,25 +216,35 @@ final class FillMonitor implements AutoCloseable {
             fail(g, "autoextend of snapshot " + g.snapshot() + ": not a snapshot with a COW file and autoextend on");
             return;
         }
-        if (!g.pending()) { // the operator's extend ended it first
+        if (!g.pending()) { // the operator's extend, or the deadline, ended it first
             return;
         }
-        StoreUsage before = g.usage();
-        long want = Math.max(grownSize(before.totalSectors() << 9, a.percent(), g.chunkSectors()), cow.sizeBytes());
-        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
-            if (g.pending()) {
-                fail(g, "autoextend of snapshot " + g.snapshot() + " did not finish within " + settings.growthTimeout().toSeconds()
-                        + " s (growing " + cow.name() + " to " + want + " bytes)");
-            }
-        }, settings.growthTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        if (!growing.add(cow.name())) {
+            fail(g, "autoextend of snapshot " + g.snapshot() + ": an earlier growth of " + cow.name() + " has not returned"
+                    + " (a file system that does not answer?)");
+            return;
+        }
         try {
-            cow.grow(want);
+            StoreUsage before = g.usage();
+            long want = Math.max(grownSize(before.totalSectors() << 9, a.percent(), g.chunkSectors()), cow.sizeBytes());
+            backings.grow(cow, want);
+            if (!g.pending()) {
+                info("autoextend of snapshot " + g.snapshot() + " finished after its deadline: " + cow.name() + " is now " + want
+                        + " bytes, taken at the next growth or 'ublkd extend " + g.snapshot() + "'");
+                return;
+            }
             StoreUsage after = g.grown();
             grew(g.snapshot(), cow, before, after, "autoextended");
         } catch (IOException | RuntimeException e) {
             fail(g, "autoextend of snapshot " + g.snapshot() + " failed: " + TableOps.message(e));
         } finally {
-            deadline.cancel(false);
+            growing.remove(cow.name());
+        }
+    }
+
+    private void timedOut(CowGrowth g) {
+        if (g.pending()) {
+            fail(g, "autoextend of snapshot " + g.snapshot() + " did not finish within " + settings.growthTimeout().toSeconds() + " s");
         }
     }
 
@@ -253,7 +284,7 @@ final class FillMonitor implements AutoCloseable {
         StoreUsage after;
         try {
             if (wantBytes > now) {
-                cow.grow(wantBytes);
+                backings.grow(cow, wantBytes);
             } else {
                 cow.refreshSize();
             }

@@ -437,6 +437,10 @@ final class TableOps {
                 throw new SnapshotException("autoextend grows COW files only, and the COW of " + name + " is the block device "
                         + cow.name() + ": grow it yourself (lvextend, 'losetup -c') and run 'ublkd extend " + name + "'");
             }
+            if (sizeBytes < 0) { // 0 is "no size": take the COW at the size it has now
+                throw new SnapshotException("bad size " + sizeBytes + " for the COW of " + name + ": a COW never shrinks; give its new"
+                        + " size or +SIZE to add");
+            }
             if (sizeBytes > MAX_COW_BYTES) {
                 throw new SnapshotException("bad size " + sizeBytes + ": at most " + MAX_COW_BYTES + " bytes (1 EiB)");
             }

@@ -26,6 +26,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -71,6 +72,13 @@ class FillTest {
         return d;
     }
 
+    Daemon daemon(Backings backings, FillMonitor.Settings fill) throws Exception {
+        Daemon d = new Daemon(host, new SlowEngine(new EngineLifecycle(Origin.Options.DEFAULT)), backings,
+                dir.resolve("devices.conf"), null, log::add, Daemon.Options.DEFAULT, fill);
+        daemons.add(d);
+        return d;
+    }
+
     Path sparse(String name, long bytes) throws IOException {
         Path p = dir.resolve(name);
         try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
@@ -93,6 +101,17 @@ class FillTest {
 
     static SnapshotInfo info(Daemon d, String name) throws Exception {
         return (SnapshotInfo) d.handle(new Request.Status(name));
+    }
+
+    /**
+     * The log's lines with {@code text}, once there are at least {@code atLeast} (the monitor logs
+     * on a thread of its own, after the request that caused it has answered), or after 30 s.
+     */
+    long lines(String text, long atLeast) throws InterruptedException {
+        for (int i = 0; i < 600 && lines(text) < atLeast; i++) {
+            Thread.sleep(50);
+        }
+        return lines(text);
     }
 
     long lines(String text) {
@@ -131,9 +150,9 @@ class FillTest {
         d.handle(new Request.CreateSnapshot("s", "base", sparse("s.cow", 80 * CHUNK).toString(), StoreType.PERSISTENT, 8, 0, false));
         writeOrigin("base", 0, 76);
         for (int level : FillMonitor.WARN_AT) {
-            assertEquals(1, lines("warning: snapshot s is now " + level), level + " %: " + log);
+            assertEquals(1, lines("warning: snapshot s is now " + level, 1), level + " %: " + log);
         }
-        assertEquals(4, lines("warning: snapshot s is now"), log.toString());
+        assertEquals(4, lines("warning: snapshot s is now", 4), log.toString());
         SnapshotInfo before = info(d, "s");
         assertTrue(before.valid());
 
@@ -142,8 +161,8 @@ class FillTest {
         assertEquals(160 * CHUNK / 512, info(d, "s").usage().totalSectors(), "the store uses the grown COW");
         assertEquals(1, lines("grown from " + 80 * CHUNK + " to " + 160 * CHUNK), log.toString());
         writeOrigin("base", 76, 52); // (2 + 128) / 160 = 81 %
-        assertEquals(5, lines("warning: snapshot s is now"), "80 % crossed again after the growth: " + log);
-        assertEquals(1, lines("is now 80 % full (1024 of 1280 sectors"), log.toString());
+        assertEquals(5, lines("warning: snapshot s is now", 5), "80 % crossed again after the growth: " + log);
+        assertEquals(1, lines("is now 80 % full (1024 of 1280 sectors", 1), log.toString());
         List<String> h = hookLines(out, 6);
         assertEquals(6, h.size(), h.toString());
         assertEquals(5, h.stream().filter(l -> l.startsWith("warning s ")).count(), h.toString());
@@ -162,7 +181,7 @@ class FillTest {
         assertTrue(s.valid(), s.toString());
         assertEquals(200, s.exceptions());
         assertTrue(Files.size(dir.resolve("s.cow")) > 200 * CHUNK, "grown: " + Files.size(dir.resolve("s.cow")));
-        assertTrue(lines("autoextended from") >= 5, log.toString());
+        assertTrue(lines("autoextended from", 5) >= 5, log.toString());
         assertEquals(new Autoextend(70, 20), s.autoextend());
         String conf = Files.readString(dir.resolve("devices.conf"));
         assertTrue(conf.contains(" autoextend_threshold=70 autoextend_percent=20"), conf);
@@ -190,7 +209,7 @@ class FillTest {
         writeOrigin("base", 0, 60);
         assertTrue(info(d, "a").valid());
         assertFalse(info(d, "b").valid(), "no autoextend: it filled up");
-        assertEquals(1, lines("warning: snapshot b is invalid"), log.toString());
+        assertEquals(1, lines("warning: snapshot b is invalid", 1), log.toString());
         // the operator turns it on for b: too late, b stays invalid; on a it changes the setting
         SnapshotException e = assertThrows(SnapshotException.class, () -> d.handle(new Request.Extend("b", 0, false, null)));
         assertTrue(e.getMessage().contains("invalid"), e.getMessage());
@@ -208,6 +227,8 @@ class FillTest {
         assertTrue(conf.contains(" P 8 discard_zeroes_cow\n"), conf);
         for (Request<?> bad : List.of(new Request.Extend("s", 32 * CHUNK, false, null), new Request.Extend("s", 1000 + 64 * CHUNK, false, null),
                 new Request.Extend("nope", CHUNK, true, null), new Request.Extend("s", 1L << 62, true, null),
+                new Request.Extend("s", -CHUNK, false, null), new Request.Extend("s", -CHUNK, true, null),
+                new Request.Extend("s", Long.MIN_VALUE, true, new Autoextend(70, 20)),
                 new Request.Reload("s", "snapshot " + dir.resolve("base.img") + " " + dir.resolve("s.cow") + " P 8"))) {
             SnapshotException e = assertThrows(SnapshotException.class, () -> d.handle(bad), bad.toString());
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
@@ -222,5 +243,50 @@ class FillTest {
         d.handle(new Request.Extend("s", 0, false, null));
         assertEquals(100 * CHUNK / 512, info(d, "s").usage().totalSectors());
         assertNotNull(info(d, "s").features());
+    }
+
+    /**
+     * A growth that hangs (a file system that stops answering) holds up no other snapshot's
+     * growth, and ends at its deadline: the requests waiting for it go on (and, without room,
+     * invalidate their snapshot) instead of waiting for ever.
+     */
+    @Test
+    void aGrowthThatHangsEndsAtItsDeadlineAndHoldsUpNoOtherGrowth() throws Exception {
+        CompletableFuture<Void> unblock = new CompletableFuture<>();
+        Backings hangsOnA = new Backings() {
+            @Override
+            public io.ublksnap.ublkd.io.FileBacking open(String path) throws IOException {
+                return Backings.SYSTEM.open(path);
+            }
+
+            @Override
+            public SparseFiles.Created createSparse(String path, long bytes) throws IOException {
+                return Backings.SYSTEM.createSparse(path, bytes);
+            }
+
+            @Override
+            public long grow(io.ublksnap.ublkd.io.FileBacking cow, long bytes) throws IOException {
+                if (cow.name().endsWith("/a.cow")) {
+                    unblock.join();
+                }
+                return Backings.SYSTEM.grow(cow, bytes);
+            }
+        };
+        Daemon d = daemon(hangsOnA, new FillMonitor.Settings(null, new Autoextend(70, 50), Duration.ofSeconds(10), Duration.ofSeconds(2)));
+        try {
+            d.handle(new Request.CreateOrigin("base1", sparse("base1.img", 4 << 20).toString(), 0));
+            d.handle(new Request.CreateOrigin("base2", sparse("base2.img", 4 << 20).toString(), 0));
+            d.handle(new Request.CreateSnapshot("a", "base1", sparse("a.cow", 40 * CHUNK).toString(), StoreType.PERSISTENT, 8, 0, false));
+            d.handle(new Request.CreateSnapshot("b", "base2", sparse("b.cow", 40 * CHUNK).toString(), StoreType.PERSISTENT, 8, 0, false));
+            writeOrigin("base1", 0, 30); // a asks for a growth at 70 %: it hangs
+            writeOrigin("base2", 0, 60); // b grows meanwhile
+            assertTrue(info(d, "b").valid(), info(d, "b").toString());
+            assertTrue(Files.size(dir.resolve("b.cow")) > 60 * CHUNK, "b grown: " + Files.size(dir.resolve("b.cow")));
+            writeOrigin("base1", 30, 60); // a fills up: its requests wait for the hung growth, until its deadline
+            assertFalse(info(d, "a").valid(), "no room without the growth: " + info(d, "a"));
+            assertTrue(lines("autoextend of snapshot a did not finish within 2 s", 1) >= 1, log.toString());
+        } finally {
+            unblock.complete(null);
+        }
     }
 }
