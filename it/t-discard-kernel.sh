@@ -3,6 +3,7 @@
 # discard_zeroes_cow + discard_passdown_origin, discard_zeroes_cow alone, and no feature: the same
 # images (origin and snapshots), the same table lines and COW usage; the origin and the snapshot
 # without features take no discard on either; a COW ublkd wrote opens in the kernel with the same image.
+# it-scope: every-kernel (dm-snapshot's discards and the way ublk hands discards to its server vary by kernel)
 . it/lib.sh
 set -e
 T0=$(date +%s)

@@ -224,21 +224,31 @@ final class FillMonitor implements AutoCloseable {
                     + " (a file system that does not answer?)");
             return;
         }
+        StoreUsage before = g.usage();
+        long want = Math.max(grownSize(before.totalSectors() << 9, a.percent(), g.chunkSectors()), cow.sizeBytes());
+        Exception error = null;
         try {
-            StoreUsage before = g.usage();
-            long want = Math.max(grownSize(before.totalSectors() << 9, a.percent(), g.chunkSectors()), cow.sizeBytes());
             backings.grow(cow, want);
-            if (!g.pending()) {
-                info("autoextend of snapshot " + g.snapshot() + " finished after its deadline: " + cow.name() + " is now " + want
-                        + " bytes, taken at the next growth or 'ublkd extend " + g.snapshot() + "'");
-                return;
-            }
+        } catch (IOException | RuntimeException e) {
+            error = e;
+        } finally {
+            // only the file's growth is guarded: ending g may ask for the next growth at once
+            growing.remove(cow.name());
+        }
+        if (error != null) {
+            fail(g, "autoextend of snapshot " + g.snapshot() + " failed: " + TableOps.message(error));
+            return;
+        }
+        if (!g.pending()) {
+            info("autoextend of snapshot " + g.snapshot() + " finished after its deadline: " + cow.name() + " is now " + want
+                    + " bytes, taken at the next growth or 'ublkd extend " + g.snapshot() + "'");
+            return;
+        }
+        try {
             StoreUsage after = g.grown();
             grew(g.snapshot(), cow, before, after, "autoextended");
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             fail(g, "autoextend of snapshot " + g.snapshot() + " failed: " + TableOps.message(e));
-        } finally {
-            growing.remove(cow.name());
         }
     }
 

@@ -289,4 +289,22 @@ class FillTest {
             unblock.complete(null);
         }
     }
+
+    /**
+     * A growth that leaves the COW past its threshold asks for the next one at once, while the
+     * thread of the first is still finishing: the next one goes ahead (it failed with "an earlier
+     * growth has not returned" in the guest's t-autoextend).
+     */
+    @Test
+    void growthsBackToBackAllGoAhead() throws Exception {
+        Daemon d = daemon(Daemon.FillSettings.NONE);
+        d.handle(new Request.CreateOrigin("base", sparse("base.img", 4 << 20).toString(), 0));
+        d.handle(new Request.CreateSnapshot("s", "base", sparse("s.cow", 40 * CHUNK).toString(), StoreType.PERSISTENT, 8, 0, false,
+                Set.of(), new Autoextend(50, 1))); // one chunk more each time: still past 50 %, until it is twice as big
+        writeOrigin("base", 0, 100);
+        SnapshotInfo s = info(d, "s");
+        assertTrue(s.valid(), s.toString());
+        assertTrue(lines("autoextended from", 50) >= 50, log.toString());
+        assertEquals(0, lines("autoextend of snapshot s"), log.toString());
+    }
 }
