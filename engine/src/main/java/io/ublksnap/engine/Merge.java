@@ -115,7 +115,7 @@ final class Merge {
         try {
             long start = first << snapshot.chunkShift;
             long end = Math.min((first + n) << snapshot.chunkShift, origin.sizeSectors());
-            PendingException waitOn = origin.guarded(RaceGuard.MERGE_TRIGGERS_OTHER_SNAPSHOTS)
+            Wait waitOn = origin.guarded(RaceGuard.MERGE_TRIGGERS_OTHER_SNAPSHOTS)
                     ? origin.lockedEnsureExceptions(start, end, fresh, queue) : null;
             if (waitOn != null) {
                 waitOn.addWaiter(queue, () -> prepareRange(first, firstNew, n));
@@ -302,8 +302,8 @@ final class Merge {
                 r.queue().flush(origin.device, r::partDone);
                 r.queue().flush(snapshot.cow, r::partDone);
             }
-            // Once merging, discards no longer change anything (as in the kernel).
-            case DISCARD -> r.queue().execute(() -> r.finish(0));
+            // The origin refuses discards before a merge sees them (Origin.map).
+            case DISCARD -> throw new IllegalStateException("a discard reached the merge of " + snapshot.name);
         }
     }
 
@@ -342,7 +342,7 @@ final class Merge {
                 heldWrites.add(r);
                 return;
             }
-            PendingException[] waitOn = new PendingException[1];
+            Wait[] waitOn = new Wait[1];
             Pieces.forEach(r, snapshot.chunkShift, (chunk, sector, reqOff, len) -> {
                 if (snapshot.tables.remapped(chunk) < 0 && waitOn[0] == null) {
                     waitOn[0] = origin.lockedEnsureExceptions(sector, sector + (len >> 9), fresh, q);

@@ -118,6 +118,8 @@ public final class Origin extends Target {
     private final java.util.concurrent.atomic.AtomicLong snapshotIds = new java.util.concurrent.atomic.AtomicLong();
     /** Non-null while a snapshot merges into the origin. Written under lock. */
     volatile Merge merge;
+    /** Hears how full the snapshots get, or null. */
+    volatile FillListener fillListener;
 
     public Origin(String name, BackingDevice device, BufferAllocator allocator, Options options, Consumer<String> log) {
         this.name = Objects.requireNonNull(name);
@@ -162,6 +164,13 @@ public final class Origin extends Target {
 
     @Override
     void map(BlockRequest r) {
+        if (r.op() == BlockRequest.Op.DISCARD) {
+            // dm-snapshot's snapshot-origin takes no discards (it has no discard bios), so its
+            // device offers none: a discard would have to copy each chunk out to every snapshot
+            // first, and a trim of a file system's free space would fill their COWs with it.
+            r.queue().execute(() -> r.finish(-Errno.EOPNOTSUPP));
+            return;
+        }
         Merge m = merge;
         if (m != null) {
             m.map(r);
@@ -171,16 +180,13 @@ public final class Origin extends Target {
         switch (r.op()) {
             case READ -> q.read(device, r.sector() << 9, r.buffer(), r);
             case FLUSH -> q.flush(device, r);
-            case WRITE, DISCARD -> write(r);
+            case WRITE -> write(r);
+            case DISCARD -> throw new IllegalStateException("refused above");
         }
     }
 
     private void write(BlockRequest r) {
         IoQueue q = r.queue();
-        if (r.op() == BlockRequest.Op.DISCARD && !device.supportsDiscard()) {
-            q.execute(() -> r.finish(-Errno.EOPNOTSUPP));
-            return;
-        }
         List<PendingException> fresh = null;
         boolean waiting = false;
         lock.lock();
@@ -191,9 +197,10 @@ public final class Origin extends Target {
             }
             if (!snapshots.isEmpty()) {
                 fresh = new ArrayList<>(2);
-                PendingException waitOn = lockedEnsureExceptions(r.sector(), r.endSector(), fresh, q);
+                Wait waitOn = lockedEnsureExceptions(r.sector(), r.endSector(), fresh, q);
                 if (waitOn != null) {
-                    waitOn.addWaiter(q, guarded(RaceGuard.RECHECK_ALL_SNAPSHOTS_AFTER_WAIT) ? r.retry : () -> issueOriginWrite(r));
+                    boolean recheck = guarded(RaceGuard.RECHECK_ALL_SNAPSHOTS_AFTER_WAIT) || waitOn instanceof Snapshot.RoomWait;
+                    waitOn.addWaiter(q, recheck ? r.retry : () -> issueOriginWrite(r));
                     waiting = true;
                 }
             }
@@ -209,21 +216,19 @@ public final class Origin extends Target {
     }
 
     void issueOriginWrite(BlockRequest r) {
-        if (r.op() == BlockRequest.Op.DISCARD) {
-            r.queue().discard(device, r.sector() << 9, (long) r.sectors() << 9, r);
-        } else {
-            r.queue().write(device, r.sector() << 9, r.buffer(), r.fua() ? IoQueue.FUA : 0, r);
-        }
+        r.queue().write(device, r.sector() << 9, r.buffer(), r.fua() ? IoQueue.FUA : 0, r);
     }
 
     /**
      * Makes sure every snapshot that must keep the old contents of sectors [start, end) has an
      * exception for each chunk there: creates the missing ones (added to {@code fresh}, to be
-     * copied by the caller after unlocking) and returns one that is still pending, to wait on, or
-     * null when all are complete. Snapshots that cannot get an exception are invalidated.
+     * copied by the caller after unlocking) and returns what to wait for before trying again: room
+     * in a COW that is growing (first), or an exception still pending; null when all are complete.
+     * Snapshots that cannot get an exception, and whose COW is not growing, are invalidated.
      */
-    PendingException lockedEnsureExceptions(long start, long end, List<PendingException> fresh, IoQueue queue) {
-        PendingException waitOn = null;
+    Wait lockedEnsureExceptions(long start, long end, List<PendingException> fresh, IoQueue queue) {
+        Wait waitOn = null;
+        Wait room = null;
         for (Snapshot s : snapshots) {
             if (!s.lockedTakesOriginExceptions() || start >= s.sizeSectors) {
                 continue;
@@ -238,7 +243,12 @@ public final class Origin extends Target {
                     case NONE -> {
                         pe = s.lockedNewException(c); // NONE to PENDING: copy it first
                         if (pe == null) {
-                            s.lockedInvalidate(Errno.ENOMEM, queue);
+                            Wait w = s.lockedRoomWait();
+                            if (w != null) {
+                                room = room == null ? w : room;
+                            } else {
+                                s.lockedInvalidate(Errno.ENOMEM, queue);
+                            }
                             break;
                         }
                         fresh.add(pe);
@@ -255,7 +265,7 @@ public final class Origin extends Target {
                 }
             }
         }
-        return waitOn;
+        return room != null ? room : waitOn;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -607,6 +617,70 @@ public final class Origin extends Target {
     private void lockedRetire(SnapshotTarget t) {
         t.lockedMoveTo(SnapshotTarget.Lifecycle.REMOVED, null);
         targets.remove(t);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Fill and growth (dmeventd's watch and lvm's autoextend, issue 12)
+
+    /** Who hears how full this origin's snapshots get ({@link FillListener}); null: nobody, and no autoextend. */
+    public void fillListener(FillListener listener) {
+        lock.lock();
+        try {
+            fillListener = listener;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Autoextend for the snapshot of {@code t} (as lvm.conf's snapshot_autoextend_threshold):
+     * once its COW is {@code thresholdPercent} full, the fill listener is asked to grow it
+     * ({@link FillListener#growthNeeded}), and until that growth ends a request that finds the
+     * COW full waits for it. 0 turns it off. Asked at once when the COW is past the threshold
+     * already. The setting belongs to the snapshot: a reload keeps it.
+     *
+     * @throws SnapshotException when nobody listens (no growth could ever end) or the table holds no snapshot
+     */
+    public void autoGrow(SnapshotTarget t, int thresholdPercent) {
+        if (thresholdPercent < 0 || thresholdPercent > 100) {
+            throw new IllegalArgumentException("autoextend threshold " + thresholdPercent);
+        }
+        lock.lock();
+        try {
+            if (thresholdPercent > 0 && fillListener == null) {
+                throw new SnapshotException("autoextend needs a fill listener on origin " + name);
+            }
+            lockedSnapshotOf(t).lockedAutoGrow(thresholdPercent);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts growing the COW of {@code t} for the operator, or joins the growth under way: from
+     * now until the growth ends, a request that finds the COW full waits instead of invalidating
+     * or overflowing the snapshot. The caller grows the device, then ends the growth
+     * ({@link CowGrowth#grown()} or {@link CowGrowth#failed}); the store learns the size only then.
+     *
+     * @throws SnapshotException for a table that holds no snapshot, or a snapshot that is invalid,
+     *                           overflowed, merging or being removed (a bigger COW changes nothing
+     *                           there, as in the kernel)
+     */
+    public CowGrowth growCow(SnapshotTarget t) {
+        lock.lock();
+        try {
+            return lockedSnapshotOf(t).lockedGrowth(t.name());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Snapshot lockedSnapshotOf(SnapshotTarget t) {
+        Snapshot s = t.snapshot;
+        if (s == null) {
+            throw new SnapshotException("snapshot " + t.name() + " is not active (it is " + describe(t.lockedState()) + ")");
+        }
+        return s;
     }
 
     // ---------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import java.util.List;
  * snapshot reads that were sent to the origin are still draining (state DRAINING). Whoever must
  * wait for it parks here. Guarded by the origin's lock.
  */
-final class PendingException {
+final class PendingException implements Wait {
     /** A snapshot write piece waiting for the exception: written to the COW once it is committed. */
     record SnapshotWrite(BlockRequest request, long cowOffset, long requestOffset, int length) {
     }
@@ -43,7 +43,8 @@ final class PendingException {
         this.sequence = sequence;
     }
 
-    void addWaiter(IoQueue queue, Runnable task) {
+    @Override
+    public void addWaiter(IoQueue queue, Runnable task) {
         if (waiters == null) {
             waiters = new ArrayList<>(2);
         }

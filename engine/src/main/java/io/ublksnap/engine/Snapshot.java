@@ -43,6 +43,38 @@ final class Snapshot {
     private final ArrayDeque<PendingException> commitOrder = new ArrayDeque<>();
     private Runnable whenIdle;
 
+    // Fill and growth (issue 12): dmeventd's watch and lvm's autoextend, in the engine's terms.
+    /** The growth of the COW under way, or null. */
+    private CowGrowth growth;
+    /** Requests waiting for room while the COW grows. */
+    final RoomWait roomWait = new RoomWait();
+    /** Ask for a growth once the COW is this full (percent), 0 never ({@link Origin#autoGrow}). */
+    private int autoGrowAt;
+    /** An automatic growth failed at this fill: the next one is asked for only once the COW is fuller. */
+    private int autoGrowFailedAt = -1;
+    /** The fill last told to the listener (whole percent), -1 before the first. */
+    private int lastPercent = -1;
+
+    /** Requests waiting for the COW to grow: they are retried once it has (or could not). */
+    static final class RoomWait implements Wait {
+        private List<PendingException.Waiter> waiters = new ArrayList<>();
+
+        @Override
+        public void addWaiter(IoQueue queue, Runnable task) {
+            waiters.add(new PendingException.Waiter(queue, task));
+        }
+
+        List<PendingException.Waiter> take() {
+            List<PendingException.Waiter> w = waiters;
+            waiters = new ArrayList<>();
+            return w;
+        }
+
+        int size() {
+            return waiters.size();
+        }
+    }
+
     Snapshot(String name, long id, Origin origin, BackingDevice cow, ExceptionStore store, long sizeSectors, ExceptionTables tables) {
         this.name = name;
         this.id = id;
@@ -107,7 +139,132 @@ final class Snapshot {
         PendingException pe = new PendingException(this, chunk, newChunk, nextSequence++);
         tables.beginPending(pe);
         commitOrder.add(pe);
+        lockedFilled();
         return pe;
+    }
+
+    /**
+     * An allocation found the COW full: what to wait for before trying again, or null when the
+     * snapshot must now overflow or be invalidated. A growth under way is waited for, and so is one
+     * the autoextend threshold may still ask for (it was not asked yet, or it failed at a lower fill).
+     */
+    Wait lockedRoomWait() {
+        if (growth == null) {
+            lockedMaybeGrow(true);
+        }
+        return growth != null ? roomWait : null;
+    }
+
+    /** Tells the listener a new fill, and asks for a growth at the autoextend threshold. */
+    private void lockedFilled() {
+        FillListener l = origin.fillListener;
+        if (l == null) {
+            return;
+        }
+        StoreUsage u = store.usage();
+        int percent = percent(u);
+        if (percent != lastPercent) {
+            lastPercent = percent;
+            l.usage(name, percent, u);
+        }
+        lockedMaybeGrow(false);
+    }
+
+    private static int percent(StoreUsage u) {
+        return u.totalSectors() <= 0 ? 100 : (int) Math.min(100, u.allocatedSectors() * 100 / u.totalSectors());
+    }
+
+    /**
+     * Asks for a growth when autoextend is on, none is under way, and the COW is at the threshold
+     * (or {@code full}), but not again at a fill where the last automatic growth failed.
+     */
+    private void lockedMaybeGrow(boolean full) {
+        FillListener l = origin.fillListener;
+        if (l == null || autoGrowAt <= 0 || growth != null || !valid || overflow || role == Role.MERGING || role == Role.REMOVING) {
+            return;
+        }
+        int percent = percent(store.usage());
+        if ((percent >= autoGrowAt || full) && percent > autoGrowFailedAt) {
+            growth = new CowGrowth(this, true);
+            l.growthNeeded(growth);
+        }
+    }
+
+    /** Sets the autoextend threshold (0: off) and asks for a growth at once if the COW is past it. */
+    void lockedAutoGrow(int thresholdPercent) {
+        autoGrowAt = thresholdPercent;
+        autoGrowFailedAt = -1;
+        lockedMaybeGrow(false);
+    }
+
+    /**
+     * The operator's growth: the one under way if there is one (its end serves both), else a new
+     * one. Refused for a snapshot that cannot take exceptions any more, as dm-snapshot keeps an
+     * invalid or overflowed snapshot so whatever its COW's size.
+     */
+    CowGrowth lockedGrowth(String name) {
+        if (!valid) {
+            throw new SnapshotException("snapshot " + name + " is invalid: a bigger COW does not make it valid again"
+                    + " (nor does dm-snapshot); remove it");
+        }
+        if (overflow) {
+            throw new SnapshotException("snapshot " + name + " has overflowed: a bigger COW does not take its writes back"
+                    + " (nor does dm-snapshot's); copy what you need from it and remove it");
+        }
+        if (role == Role.MERGING || role == Role.REMOVING) {
+            throw new SnapshotException("snapshot " + name + " is " + (role == Role.MERGING ? "merging" : "being removed")
+                    + ": its COW takes no new exceptions");
+        }
+        if (growth == null) {
+            growth = new CowGrowth(this, false);
+        }
+        return growth;
+    }
+
+    /** Ends {@code g}: grown ({@code failure} null: the store learns the size now) or failed. */
+    StoreUsage endGrowth(CowGrowth g, String failure) {
+        List<PendingException.Waiter> go;
+        StoreUsage after;
+        SnapshotException shrunk = null;
+        origin.lock.lock();
+        try {
+            if (!g.lockedEnd()) {
+                return store.usage();
+            }
+            if (growth == g) {
+                growth = null;
+            }
+            if (failure == null) {
+                long before = store.usage().totalSectors();
+                try {
+                    if (store.grow() <= before && g.automatic()) {
+                        // No room gained: asking again at once would only go round in circles.
+                        failure = "the COW " + cow.name() + " is no bigger than before (" + before + " sectors)";
+                    }
+                } catch (SnapshotException e) {
+                    shrunk = e;
+                    failure = e.getMessage();
+                }
+            }
+            if (failure == null) {
+                autoGrowFailedAt = -1;
+            } else {
+                origin.log(System.Logger.Level.ERROR, "growing the COW of snapshot " + name + " failed: " + failure);
+                if (g.automatic()) {
+                    autoGrowFailedAt = percent(store.usage());
+                }
+            }
+            go = roomWait.take();
+            lockedFilled(); // tells the new fill; may ask for the next growth at once
+            after = store.usage();
+        } finally {
+            origin.lock.unlock();
+        }
+        release(go);
+        if (shrunk != null) {
+            throw shrunk;
+        }
+        return after;
     }
 
     /** Marks the snapshot unusable (COW full or an I/O error); a persistent COW's header says so too. */
@@ -116,10 +273,14 @@ final class Snapshot {
             return;
         }
         valid = false;
-        origin.log(System.Logger.Level.ERROR, "snapshot " + name + " invalidated: "
-                + (errno == Errno.ENOMEM ? "unable to allocate exception (COW " + cow.name() + " is full)"
-                : "error reading or writing COW " + cow.name()));
+        String reason = errno == Errno.ENOMEM ? "unable to allocate exception (COW " + cow.name() + " is full)"
+                : "error reading or writing COW " + cow.name();
+        origin.log(System.Logger.Level.ERROR, "snapshot " + name + " invalidated: " + reason);
         store.drop(queue, null);
+        FillListener l = origin.fillListener;
+        if (l != null) {
+            l.exhausted(name, SnapshotStatus.State.INVALID, reason);
+        }
     }
 
     /**
@@ -295,6 +456,7 @@ final class Snapshot {
         List<PendingException.SnapshotWrite> parked = new ArrayList<>(1);
         List<PendingException> parkedOn = new ArrayList<>(1);
         boolean failed = false;
+        Wait room = null;
         boolean lookUpCompleted = origin.guarded(RaceGuard.LOOK_UP_COMPLETED_BEFORE_ALLOCATING);
         origin.lock.lock();
         try {
@@ -325,11 +487,19 @@ final class Snapshot {
                     }
                     if (pe == null) {
                         failed = true;
+                        room = lockedRoomWait();
+                        if (room != null) {
+                            break; // the COW is growing: the whole request waits and starts over
+                        }
                         if (overflowSupported) {
                             if (!overflow) {
                                 overflow = true;
-                                origin.log(System.Logger.Level.ERROR, "snapshot " + name + " overflowed: unable to allocate exception (COW "
-                                        + cow.name() + " is full); it stays readable, writes to it fail");
+                                String reason = "unable to allocate exception (COW " + cow.name() + " is full)";
+                                origin.log(System.Logger.Level.ERROR, "snapshot " + name + " overflowed: " + reason + "; it stays readable, writes to it fail");
+                                FillListener l = origin.fillListener;
+                                if (l != null) {
+                                    l.exhausted(name, SnapshotStatus.State.OVERFLOW, reason);
+                                }
                             }
                         } else {
                             lockedInvalidate(Errno.ENOMEM, q);
@@ -352,12 +522,16 @@ final class Snapshot {
                 sector = pieceEnd;
             }
             if (failed) {
-                // Pieces already prepared still get their copies (the store counts them) but no data.
+                // Pieces already prepared still get their copies (the store counts them) but no data:
+                // a request that waits for room finds them there when it starts over.
                 for (PendingException pe : fullWrites) {
                     pe.fullChunkWrite = null;
                     toCopy.add(pe);
                 }
                 fullWrites.clear();
+                if (room != null) {
+                    room.addWaiter(q, r.retry);
+                }
             } else {
                 r.expectParts(direct.size() + fullWrites.size() + parked.size());
                 for (int i = 0; i < parked.size(); i++) {
@@ -371,7 +545,9 @@ final class Snapshot {
             CopyJob.start(origin, toCopy, q);
         }
         if (failed) {
-            q.execute(() -> r.finish(-Errno.EIO));
+            if (room == null) {
+                q.execute(() -> r.finish(-Errno.EIO));
+            }
             return;
         }
         int flags = r.fua() ? IoQueue.FUA : 0;
@@ -416,6 +592,101 @@ final class Snapshot {
 
     void flush(BlockRequest r) {
         r.queue().flush(cow, r);
+    }
+
+    /**
+     * A discard to the snapshot device with discard_zeroes_cow, as dm-snapshot maps one (split at
+     * chunk boundaries, each piece on its own): a piece that covers a whole chunk with a completed
+     * exception zeroes that COW chunk (the exception stays: the snapshot reads zeros there and its
+     * COW usage does not change); a smaller piece of such a chunk is discarded on the COW; a chunk
+     * without a completed exception (none, or one still being copied) is left as it is, since
+     * discarding it would first copy it out. With {@code passdown} (discard_passdown_origin) the
+     * whole range is also discarded on the origin's device, bypassing the origin: nothing is copied
+     * out to any snapshot. Those chunks are tracked meanwhile, as a snapshot read of the origin is,
+     * so that an exception being made for them waits for the discard. A snapshot that overflowed
+     * takes no discard (it is a write), an invalid one takes nothing.
+     */
+    void discard(BlockRequest r, boolean passdown) {
+        IoQueue q = r.queue();
+        List<long[]> zero = new ArrayList<>(1);    // COW byte offsets of chunks to zero
+        List<long[]> release = new ArrayList<>(1); // {COW byte offset, length} to discard on the COW
+        long first = r.sector() >>> chunkShift;
+        long last = (r.endSector() - 1) >>> chunkShift;
+        IoBuffer zeros;
+        origin.lock.lock();
+        try {
+            if (!valid || overflow) {
+                q.execute(() -> r.finish(-Errno.EIO));
+                return;
+            }
+            Pieces.forEach(r, chunkShift, (chunk, sector, requestOffset, length) -> {
+                long remapped = tables.remapped(chunk);
+                if (remapped < 0) {
+                    return;
+                }
+                if (length == chunkBytes) {
+                    zero.add(new long[]{remapped * chunkBytes});
+                } else {
+                    release.add(new long[]{Pieces.cowOffset(remapped, chunk, sector, chunkShift), length});
+                }
+            });
+            if (passdown) {
+                for (long c = first; c <= last; c++) {
+                    tables.track(c);
+                }
+            }
+            int parts = zero.size() + release.size() + (passdown ? 1 : 0);
+            if (parts == 0) {
+                q.execute(() -> r.finish(0));
+                return;
+            }
+            r.expectParts(parts);
+            zeros = zero.isEmpty() ? null : lockedZeroChunk();
+        } finally {
+            origin.lock.unlock();
+        }
+        for (long[] z : zero) {
+            q.write(cow, z[0], zeros, 0, r::partDone);
+        }
+        for (long[] d : release) {
+            q.discard(cow, d[0], d[1], r::partDone);
+        }
+        if (passdown) {
+            long end = Math.min(r.endSector(), origin.sizeSectors());
+            long start = Math.min(r.sector(), end);
+            if (start == end) { // nothing of the origin's device left there
+                q.execute(() -> {
+                    untrackRange(first, last);
+                    r.partDone(0);
+                });
+                return;
+            }
+            q.discard(origin.device, start << 9, (end - start) << 9, res -> {
+                untrackRange(first, last);
+                r.partDone(res);
+            });
+        }
+    }
+
+    private void untrackRange(long first, long last) {
+        for (long c = first; c <= last; c++) {
+            untrack(c);
+        }
+    }
+
+    private IoBuffer zeroChunk;
+
+    /** A chunk of zeros (only ever written from, never into). Holds the lock. */
+    private IoBuffer lockedZeroChunk() {
+        if (zeroChunk == null) {
+            IoBuffer b = origin.allocator.allocate((int) chunkBytes);
+            java.nio.ByteBuffer bb = b.byteBuffer();
+            while (bb.remaining() >= 8) {
+                bb.putLong(0);
+            }
+            zeroChunk = b;
+        }
+        return zeroChunk;
     }
 
     // ---------------------------------------------------------------------------------------

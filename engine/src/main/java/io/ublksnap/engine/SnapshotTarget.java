@@ -192,6 +192,7 @@ public final class SnapshotTarget extends Target {
     void map(BlockRequest r) {
         Snapshot s = null;
         SnapshotTarget next = null;
+        boolean discards = false;
         origin.lock.lock();
         try {
             switch (state) {
@@ -200,6 +201,7 @@ public final class SnapshotTarget extends Target {
                 default -> {
                 }
             }
+            discards = s != null && lockedDiscardSectors() > 0;
         } finally {
             origin.lock.unlock();
         }
@@ -216,8 +218,36 @@ public final class SnapshotTarget extends Target {
             case READ -> s.read(r);
             case WRITE -> s.write(r);
             case FLUSH -> s.flush(r);
-            case DISCARD -> r.queue().execute(() -> r.finish(-Errno.EOPNOTSUPP));
+            case DISCARD -> {
+                if (discards) {
+                    s.discard(r, config.has(SnapshotFeature.DISCARD_PASSDOWN_ORIGIN));
+                } else {
+                    r.queue().execute(() -> r.finish(-Errno.EOPNOTSUPP));
+                }
+            }
         }
+    }
+
+    /**
+     * The discard granularity (and largest discard) of the snapshot device, in sectors: the chunk
+     * size when this table has discard_zeroes_cow and both the origin's device and the COW take
+     * discards, else 0 (the device offers none). As dm-snapshot: its io_hints set both limits to
+     * the chunk size, and a dm table offers discards only if every device below takes them.
+     */
+    public int discardSectors() {
+        origin.lock.lock();
+        try {
+            return lockedDiscardSectors();
+        } finally {
+            origin.lock.unlock();
+        }
+    }
+
+    private int lockedDiscardSectors() {
+        if (!config.has(SnapshotFeature.DISCARD_ZEROES_COW) || !config.cow().supportsDiscard() || !origin.device.supportsDiscard()) {
+            return 0;
+        }
+        return snapshot != null ? snapshot.chunkSectors : config.chunkSectors();
     }
 
     /** The status, with dm's INFO line available through {@link SnapshotStatus#infoLine()}. */
@@ -246,9 +276,10 @@ public final class SnapshotTarget extends Target {
         }
     }
 
-    /** The table line of this instance: "{origin} {cow} P 16". */
+    /** The table line of this instance: "{origin} {cow} P 16", then its features (" 1 discard_zeroes_cow"). */
     public String tableLine(String originName, String cowName) {
-        return originName + " " + cowName + " " + config.type().code() + " " + chunkSectors();
+        return originName + " " + cowName + " " + config.type().code() + " " + chunkSectors()
+                + SnapshotFeature.tableArgs(config.features());
     }
 
     @Override

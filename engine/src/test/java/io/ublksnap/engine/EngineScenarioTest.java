@@ -238,17 +238,6 @@ class EngineScenarioTest {
     }
 
     @Test
-    void originDiscardCopiesOutFirst() throws IOException {
-        SnapshotTarget s = snapshot("s", 64L * 4096, StoreType.PERSISTENT, 8);
-        assertEquals(0, io(origin, BlockRequest.Op.DISCARD, 8, 8, 0, null));
-        ByteBuffer b = ByteBuffer.allocate(512);
-        io(origin, BlockRequest.Op.READ, 8, 1, 0, b);
-        assertEquals(0, b.getLong(0), "discarded origin reads zeros");
-        assertEquals(0, versionAt(s, 8), "the snapshot kept the old data");
-        assertEquals(-Errno.EOPNOTSUPP, io(s, BlockRequest.Op.DISCARD, 0, 8, 0, null), "snapshots do not take discards");
-    }
-
-    @Test
     void handoverMovesEveryExceptionIncludingPendingOnes() throws IOException {
         SnapshotTarget a = snapshot("a", 64L * 4096, StoreType.PERSISTENT, 8);
         assertEquals(0, io(origin, BlockRequest.Op.WRITE, 0, 8, 1, null));

@@ -30,7 +30,12 @@ import java.util.Random;
 final class SimWorld {
     /** What a run may do; tests switch features on and off. */
     record Settings(int ops, boolean crashes, boolean merges, boolean removals, int maxSnapshots, double crashSurvival,
-                    boolean reloads, RaceGuard guardOff, boolean daemonCrashFocus) {
+                    boolean reloads, RaceGuard guardOff, boolean daemonCrashFocus, boolean discards, boolean growth) {
+        Settings(int ops, boolean crashes, boolean merges, boolean removals, int maxSnapshots, double crashSurvival,
+                 boolean reloads, RaceGuard guardOff, boolean daemonCrashFocus) {
+            this(ops, crashes, merges, removals, maxSnapshots, crashSurvival, reloads, guardOff, daemonCrashFocus, false, false);
+        }
+
         static Settings standard(int ops) {
             return new Settings(ops, true, true, true, 5, 0.5, true, null, false);
         }
@@ -40,9 +45,26 @@ final class SimWorld {
             return new Settings(ops, true, true, true, 5, 0.5, true, null, true);
         }
 
+        /**
+         * Snapshots with discard features take discards among their I/O (no crashes: a discarded
+         * range reads as zeros, which the crash checks do not model).
+         */
+        static Settings discards(int ops) {
+            return new Settings(ops, false, true, true, 5, 0.5, true, null, false, true, false);
+        }
+
+        /**
+         * Small COWs that grow online: autoextend at random thresholds (growths that take a while
+         * and sometimes fail) and the operator's growths, racing the allocations, with crashes.
+         */
+        static Settings growth(int ops) {
+            return new Settings(ops, true, true, true, 5, 0.5, true, null, false, false, true);
+        }
+
         /** The same workload on origins without {@code guard} (the race regression tests). */
         Settings without(RaceGuard guard) {
-            return new Settings(ops, crashes, merges, removals, maxSnapshots, crashSurvival, reloads, guard, daemonCrashFocus);
+            return new Settings(ops, crashes, merges, removals, maxSnapshots, crashSurvival, reloads, guard, daemonCrashFocus, discards,
+                    growth);
         }
 
         /** Many snapshots come and go while I/O runs. */
@@ -81,6 +103,14 @@ final class SimWorld {
     long staleSubmits;
     long reads;
     long writes;
+    long discards;
+    long discardsPassedDown;
+    /** Passdowns in flight: they change the origin's device behind the origin's back, so no snapshot is taken or merged meanwhile. */
+    private int passdownsInFlight;
+    /** Versions that stand for zeros: what a discarded range reads as. */
+    private final java.util.Set<Long> zeroVersions = new java.util.HashSet<>();
+    /** What a sector of zeros reads as (no write's pattern). */
+    static final long ZEROS = -2;
     private final ArrayDeque<HostBuffer> bufferPool = new ArrayDeque<>();
     private final Origin.Options options;
 
@@ -104,6 +134,13 @@ final class SimWorld {
         final List<long[]> inflight = new ArrayList<>();
         int inflightCount;
 
+        /** The table's discard features (none unless the settings ask for discards). */
+        java.util.Set<SnapshotFeature> features = java.util.Set.of();
+        /** Autoextend threshold (0: none). */
+        int autoGrow;
+        /** A growth of its COW failed: it may end full after all. */
+        boolean growthFailed;
+
         Snap(String name, SimDevice cow, StoreType type, int chunk) {
             this.name = name;
             this.cow = cow;
@@ -112,7 +149,7 @@ final class SimWorld {
         }
 
         SnapshotConfig config() {
-            return new SnapshotConfig(name, cow, type, chunk);
+            return new SnapshotConfig(name, cow, type, chunk, false, features);
         }
 
         @Override
@@ -146,7 +183,91 @@ final class SimWorld {
     }
 
     private Origin newOrigin() {
-        return new Origin("origin", originDev, BufferAllocator.DIRECT, options, msg -> note("engine: " + msg));
+        Origin o = new Origin("origin", originDev, BufferAllocator.DIRECT, options, msg -> note("engine: " + msg));
+        if (settings.growth()) {
+            o.fillListener(growthListener);
+        }
+        return o;
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // COW growth (issue 12)
+
+    long growths;
+    long failedGrowths;
+
+    private Snap snapNamed(String name) {
+        for (Snap s : snaps) {
+            if (s.name.equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code s} may fill up and end invalid or overflowed: small COWs without autoextend, or whose growth failed. */
+    private boolean mayFill(Snap s) {
+        return settings.many() || settings.growth() && (s.autoGrow == 0 || s.growthFailed);
+    }
+
+    /** Autoextend as the daemon does it, with delays and failures: it only hands over, as the contract says. */
+    private final FillListener growthListener = new FillListener() {
+        @Override
+        public void usage(String name, int percent, io.ublksnap.engine.store.StoreUsage usage) {
+        }
+
+        @Override
+        public void growthNeeded(CowGrowth g) {
+            note("engine asks to grow the COW of " + g.snapshot());
+            endGrowthLater(g, 1 + rnd.nextInt(40));
+        }
+
+        @Override
+        public void exhausted(String name, SnapshotStatus.State state, String reason) {
+            Snap s = snapNamed(name);
+            if (s != null && s.autoGrow > 0 && !s.growthFailed && !s.removing && !s.gone) {
+                fail(s + " with autoextend at " + s.autoGrow + " % became " + state + " though no growth failed: " + reason);
+            }
+        }
+    };
+
+    /** Ends a growth after {@code steps} turns of the control queue: grows the COW by about 30 %, or fails. */
+    private void endGrowthLater(CowGrowth g, int steps) {
+        if (steps > 0) {
+            control.execute(() -> endGrowthLater(g, steps - 1));
+            return;
+        }
+        Snap s = snapNamed(g.snapshot());
+        if (s == null || !g.pending()) {
+            return;
+        }
+        if (rnd.nextInt(8) == 0) {
+            s.growthFailed = true;
+            failedGrowths++;
+            note("growing the COW of " + s + " fails");
+            g.failed("simulated failure");
+            return;
+        }
+        long bytes = s.cow.sizeBytes();
+        long chunkBytes = s.chunk * 512L;
+        long grown = (bytes + bytes * 3 / 10 + chunkBytes - 1) / chunkBytes * chunkBytes;
+        s.cow.grow(Math.max(grown, bytes + chunkBytes));
+        growths++;
+        note("grew the COW of " + s + " from " + bytes + " to " + s.cow.sizeBytes() + " bytes");
+        g.grown();
+    }
+
+    /** The operator grows a snapshot's COW (joining an autoextend under way, if any). */
+    private void growByHand(Snap s) {
+        CowGrowth g;
+        try {
+            g = origin.growCow(s.target);
+        } catch (SnapshotException e) {
+            note("growing " + s + " by hand refused: " + e.getMessage());
+            return;
+        }
+        note("growing the COW of " + s + " by hand");
+        endGrowthLater(g, rnd.nextInt(20));
     }
 
     static Throwable unwrap(Throwable t) {
@@ -227,8 +348,21 @@ final class SimWorld {
             }
             return;
         }
-        int a = rnd.nextInt(100);
         List<Snap> usable = snaps.stream().filter(s -> s.active && !s.gone && !s.invalid && !s.reloading).toList();
+        if (settings.growth() && rnd.nextInt(20) == 0) {
+            if (!usable.isEmpty()) {
+                growByHand(usable.get(rnd.nextInt(usable.size())));
+            }
+            return;
+        }
+        if (settings.discards() && rnd.nextInt(8) == 0) {
+            List<Snap> taking = usable.stream().filter(s -> !s.features.isEmpty()).toList();
+            if (!taking.isEmpty()) {
+                snapDiscard(taking.get(rnd.nextInt(taking.size())));
+            }
+            return;
+        }
+        int a = rnd.nextInt(100);
         if (a < 22) {
             originIo(true);
         } else if (a < 34) {
@@ -378,6 +512,158 @@ final class SimWorld {
         }
     }
 
+    /** A snapshot's chunk state now (package access to the engine: what its map function will find). */
+    private ChunkState chunkState(Snap s, long chunk) {
+        origin.lock.lock();
+        try {
+            Snapshot st = s.target.snapshot;
+            return st == null ? ChunkState.NONE : st.tables.state(chunk);
+        } finally {
+            origin.lock.unlock();
+        }
+    }
+
+    /**
+     * A discard to a snapshot with discard features, checked against dm-snapshot's rules: a chunk
+     * piece with a completed exception reads as zeros afterwards (zeroed whole, or discarded in
+     * part on the COW: a discarded range of these devices reads as zeros); one without is left
+     * alone. With discard_passdown_origin the origin's device loses the range too, so the origin
+     * and every snapshot that has no exception for those chunks read zeros there. The expected
+     * effect is worked out from the chunk states just before the submission, since the snapshot
+     * maps the request right away (targets suspended for a switch are left alone). A passdown is
+     * not issued while anything in flight on any device could see it half done.
+     */
+    private void snapDiscard(Snap s) {
+        if (s.target.suspended() || s.removing || activating || s.inflightCount > 0 && rnd.nextBoolean()) {
+            return;
+        }
+        long[] r = randomRange(originSectors);
+        if (overlaps(s.inflight, r[0], r[1], true)) {
+            return;
+        }
+        boolean passdown = s.features.contains(SnapshotFeature.DISCARD_PASSDOWN_ORIGIN);
+        SnapshotStatus st = s.target.status();
+        boolean refused = !st.valid() || st.overflow();
+        List<Snap> others = snaps.stream().filter(x -> x != s && x.active && !x.gone && !x.invalid && x.model != null).toList();
+        // A passdown changes what every copy of those chunks reads: nothing in flight or issued
+        // meanwhile may touch them (whole chunks of the largest size, 64 sectors).
+        long[] wide = {r[0] / 64 * 64, Math.min(originSectors, (r[1] + 63) / 64 * 64)};
+        if (passdown && !refused) {
+            if (merging != null || mergeStarting || overlaps(originInflight, wide[0], wide[1], true)) {
+                return;
+            }
+            for (Snap x : snaps) {
+                if (x.gone || x.model == null) {
+                    continue;
+                }
+                if (x.reloading || x.target.suspended() || overlaps(x.inflight, wide[0], wide[1], true)) {
+                    return;
+                }
+                for (long c = r[0] / x.chunk; c <= (r[1] - 1) / x.chunk; c++) {
+                    if (chunkState(x, c) == ChunkState.PENDING) {
+                        return; // a copy in flight could read the origin before or after the discard
+                    }
+                }
+            }
+        }
+        // Each model change is a write of a version that stands for zeros.
+        List<Runnable> acks = new ArrayList<>();
+        if (!refused) {
+            zeroRanges(s, r, passdown ? Zeroed.ALL : Zeroed.REMAPPED, acks);
+            if (passdown) {
+                long v = zeroVersion();
+                originModel.issued(r[0], (int) (r[1] - r[0]), v);
+                Model om = originModel;
+                acks.add(() -> om.acked(r[0], (int) (r[1] - r[0]), v));
+                for (Snap x : others) {
+                    zeroRanges(x, r, Zeroed.NOT_REMAPPED, acks);
+                }
+            }
+        }
+        boolean wideOut = passdown && !refused;
+        List<long[]> entries = new ArrayList<>();
+        long[] mine = wideOut ? new long[]{wide[0], wide[1], 1} : new long[]{r[0], r[1], 1};
+        s.inflight.add(mine);
+        s.inflightCount++;
+        long[] originEntry = {wide[0], wide[1], 1, 0};
+        if (wideOut) {
+            passdownsInFlight++;
+            originInflight.add(originEntry);
+            for (Snap x : others) {
+                long[] e = {wide[0], wide[1], 1};
+                x.inflight.add(e);
+                entries.add(e);
+            }
+        }
+        discards++;
+        if (passdown && !refused) {
+            discardsPassedDown++;
+        }
+        note(s + " discard " + r[0] + "+" + (r[1] - r[0]) + (passdown ? " (passdown)" : "") + (refused ? " (refused)" : ""));
+        BlockRequest req = new BlockRequest().set(BlockRequest.Op.DISCARD, r[0], (int) (r[1] - r[0]), null, false, anyQueue(), (rq, res) -> {
+            s.inflight.remove(mine);
+            s.inflightCount--;
+            if (wideOut) {
+                passdownsInFlight--;
+            }
+            originInflight.remove(originEntry);
+            for (Snap x : others) {
+                entries.forEach(x.inflight::remove);
+            }
+            if (res < 0) {
+                if (refused) {
+                    explainedFailure(s, true);
+                } else {
+                    fail(s + " discard " + r[0] + "+" + (r[1] - r[0]) + " failed: " + res);
+                }
+                return;
+            }
+            if (refused) {
+                fail(s + " took a discard while " + (st.valid() ? "overflowed" : "invalid"));
+            }
+            acks.forEach(Runnable::run);
+            note(s + " discard " + r[0] + "+" + (r[1] - r[0]) + " done");
+        });
+        s.target.submit(req);
+    }
+
+    private long zeroVersion() {
+        long v = nextVersion++;
+        zeroVersions.add(v);
+        return v;
+    }
+
+    /** Which pieces of a discarded range read as zeros in a snapshot afterwards. */
+    private enum Zeroed {
+        /** The discarded snapshot: pieces of chunks with a completed exception (zeroed or discarded on its COW). */
+        REMAPPED,
+        /** The discarded snapshot with passdown: all of it (its other chunks read the discarded origin). */
+        ALL,
+        /** Another snapshot of the origin, with passdown: pieces of chunks without an exception (they read the origin). */
+        NOT_REMAPPED
+    }
+
+    private void zeroRanges(Snap x, long[] r, Zeroed which, List<Runnable> acks) {
+        for (long c = r[0] / x.chunk; c <= (r[1] - 1) / x.chunk; c++) {
+            long from = Math.max(r[0], c * x.chunk);
+            long to = Math.min(r[1], (c + 1) * x.chunk);
+            ChunkState cs = chunkState(x, c);
+            boolean remapped = cs == ChunkState.COMPLETED || cs == ChunkState.DRAINING;
+            boolean zero = switch (which) {
+                case REMAPPED -> remapped;
+                case ALL -> true;
+                case NOT_REMAPPED -> !remapped;
+            };
+            if (!zero) {
+                continue;
+            }
+            long v = zeroVersion();
+            Model m = x.model;
+            m.issued(from, (int) (to - from), v);
+            acks.add(() -> m.acked(from, (int) (to - from), v));
+        }
+    }
+
     /** A request in flight, as the kernel knows it: what it re-issues to a new daemon after a crash. */
     private record InFlight(Snap snap, BlockRequest request, BlockRequest.Op op, long sector, int count, IoBuffer data,
                             boolean fua, SimQueue queue, BlockRequest.Completion done) {
@@ -407,13 +693,27 @@ final class SimWorld {
 
     private void check(Model m, ByteBuffer data, long sector, int count, String what) {
         for (int i = 0; i < count; i++) {
-            long got = Pattern.versionOf(data, i * 512, sector + i);
+            long got = versionRead(data, i * 512, sector + i);
             long want = m.expected(sector + i);
-            if (got != want) {
+            if (!agrees(want, got)) {
                 fail(what + " sector " + (sector + i) + ": read version " + got + ", expected " + want);
                 return;
             }
         }
+    }
+
+    /** The version a sector read shows: its write's, or {@link #ZEROS} for a sector of zeros. */
+    static long versionRead(ByteBuffer data, int at, long sector) {
+        boolean zeros = true;
+        for (int i = 0; i < 512 && zeros; i += 8) {
+            zeros = data.getLong(at + i) == 0;
+        }
+        return zeros ? ZEROS : Pattern.versionOf(data, at, sector);
+    }
+
+    /** Whether a read of {@code got} is what version {@code want} reads as. */
+    private boolean agrees(long want, long got) {
+        return got == want || (got == ZEROS && zeroVersions.contains(want));
     }
 
     private void flushOrigin() {
@@ -451,7 +751,7 @@ final class SimWorld {
     }
 
     private void createSnapshot() {
-        if (activating || liveSnapshots() >= settings.maxSnapshots() || merging != null) {
+        if (activating || liveSnapshots() >= settings.maxSnapshots() || merging != null || passdownsInFlight > 0) {
             return;
         }
         // While a merge switches, this activation waits for the origin's suspension and is then refused.
@@ -468,7 +768,20 @@ final class SimWorld {
         if (settings.many()) {
             cowChunks = Math.max(8, chunks / 4); // many small COWs: some fill up and are invalidated
         }
+        int autoGrow = 0;
+        if (settings.growth()) {
+            cowChunks = 3 + rnd.nextInt(6); // tiny: it must grow, or fill up
+            autoGrow = rnd.nextInt(4) == 0 ? 0 : 50 + rnd.nextInt(50);
+        }
         Snap s = new Snap("snap" + (++snapCounter), new SimDevice("cow" + snapCounter, cowChunks * chunk * 512), type, chunk);
+        s.autoGrow = autoGrow;
+        if (settings.discards()) {
+            s.features = switch (rnd.nextInt(3)) {
+                case 0 -> java.util.Set.of();
+                case 1 -> java.util.EnumSet.of(SnapshotFeature.DISCARD_ZEROES_COW);
+                default -> java.util.EnumSet.of(SnapshotFeature.DISCARD_ZEROES_COW, SnapshotFeature.DISCARD_PASSDOWN_ORIGIN);
+            };
+        }
         try {
             s.target = origin.load(s.config());
         } catch (IOException | SnapshotException e) {
@@ -494,6 +807,9 @@ final class SimWorld {
             originModel.allDurable();
             s.model = new Model(s.name, originModel);
             s.active = true;
+            if (s.autoGrow > 0) {
+                origin.autoGrow(s.target, s.autoGrow);
+            }
             peakSnapshots = Math.max(peakSnapshots, (int) snaps.stream().filter(x -> x.active && !x.gone).count());
             note("activated " + s);
         });
@@ -516,11 +832,11 @@ final class SimWorld {
     }
 
     private void startMerge(Snap s) {
-        if (!s.type.persistent() || s.inflightCount > 0 || merging != null || mergeStarting) {
+        if (!s.type.persistent() || s.inflightCount > 0 || merging != null || mergeStarting || passdownsInFlight > 0) {
             return;
         }
         if (!s.target.status().valid()) {
-            if (!settings.many()) {
+            if (!mayFill(s)) {
                 fail(s + " became invalid: " + s.target.status());
             }
             return;
@@ -584,7 +900,7 @@ final class SimWorld {
         SnapshotTarget old = s.target;
         s.reloading = true;
         note("reloading " + s + " as " + type.code());
-        origin.reload(old, new SnapshotConfig(s.name, s.cow, type, 0), control, next -> {
+        origin.reload(old, new SnapshotConfig(s.name, s.cow, type, 0, false, s.features), control, next -> {
             // the device's queues point at the new table from here on
             s.type = type;
             s.stale = old;
@@ -709,6 +1025,8 @@ final class SimWorld {
             if (!s.target.status().valid()) {
                 if (s.removing) {
                     s.gone = true; // the removal had invalidated the COW: the snapshot is gone, as asked
+                } else if (mayFill(s)) {
+                    s.invalid = true; // it filled up before the crash
                 } else {
                     fail(s + " came back invalid after the crash");
                 }
@@ -733,6 +1051,9 @@ final class SimWorld {
                 // drive the activation only (nothing else is in flight)
             }
             s.active = true;
+            if (s.autoGrow > 0 && s.target.status().valid()) {
+                origin.autoGrow(s.target, s.autoGrow); // as the daemon does when it brings a snapshot up
+            }
         }
         if (merging != null && snaps.contains(merging)) {
             Snap m = merging;
@@ -788,7 +1109,7 @@ final class SimWorld {
                 }
                 ByteBuffer b = data.byteBuffer();
                 for (int i = 0; i < count; i++) {
-                    long got = Pattern.versionOf(b, i * 512, first + i);
+                    long got = versionRead(b, i * 512, first + i);
                     if (check == Check.AFTER_POWER_LOSS) {
                         if (!m.possibleAfterCrash(first + i, got)) {
                             fail("after crash " + crashes + ", " + what + " sector " + (first + i) + " holds version " + got
@@ -802,7 +1123,7 @@ final class SimWorld {
                                     + got + ", neither the acknowledged " + m.expected(first + i) + " nor a write in flight");
                             return;
                         }
-                    } else if (got != m.expected(first + i)) {
+                    } else if (!agrees(m.expected(first + i), got)) {
                         fail(what + " sector " + (first + i) + ": read version " + got + ", expected " + m.expected(first + i));
                         return;
                     }

@@ -2,6 +2,7 @@ package io.ublksnap.ublkd;
 
 import io.ublksnap.ublkd.cli.ActivateCommand;
 import io.ublksnap.ublkd.cli.CowCommand;
+import io.ublksnap.ublkd.cli.ExtendCommand;
 import io.ublksnap.ublkd.cli.FeaturesCommand;
 import io.ublksnap.ublkd.cli.ListCommand;
 import io.ublksnap.ublkd.cli.LoadCommand;
@@ -61,6 +62,7 @@ public final class Main implements Runnable {
         COMMANDS.put("serve", ServeCommand::new);
         COMMANDS.put("origin", OriginCommand::new);
         COMMANDS.put("snapshot", SnapshotCommand::new);
+        COMMANDS.put("extend", ExtendCommand::new);
         COMMANDS.put("load", LoadCommand::new);
         COMMANDS.put("reload", ReloadCommand::new);
         COMMANDS.put("merge", MergeCommand::new);

@@ -13,7 +13,11 @@ public interface BackingDevice {
     /** A name for messages: a path, or a test label. */
     String name();
 
-    /** Size in bytes (a multiple of 512). */
+    /**
+     * Size in bytes (a multiple of 512). A COW may grow while in use (never shrink); an exception
+     * store goes on with the size it knows until it is told to learn the new one
+     * ({@link io.ublksnap.engine.store.ExceptionStore#grow}).
+     */
     long sizeBytes();
 
     /** Size in 512-byte sectors. */

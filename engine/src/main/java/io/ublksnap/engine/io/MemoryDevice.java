@@ -5,24 +5,40 @@ import java.nio.ByteBuffer;
 /**
  * A backing device in off-heap memory (up to 2 GiB): the in-memory backend, for tests and for
  * measuring the engine without storage. Reads and writes are copies between direct buffers.
- * Thread-safe for non-overlapping I/O, like a disk.
+ * Thread-safe for non-overlapping I/O, like a disk. It may be made with room to grow
+ * ({@link #grow}), as a COW file or volume grown online.
  */
 public final class MemoryDevice implements BackingDevice {
     private final String name;
     private final ByteBuffer data;
     private final int logicalBlockSize;
+    private volatile long size;
 
     public MemoryDevice(String name, long sizeBytes) {
         this(name, sizeBytes, 512);
     }
 
     public MemoryDevice(String name, long sizeBytes, int logicalBlockSize) {
-        if (sizeBytes > Integer.MAX_VALUE - 4096 || sizeBytes % 512 != 0) {
+        this(name, sizeBytes, logicalBlockSize, sizeBytes);
+    }
+
+    /** A device of {@code sizeBytes} that may {@link #grow} up to {@code capacityBytes}. */
+    public MemoryDevice(String name, long sizeBytes, int logicalBlockSize, long capacityBytes) {
+        if (capacityBytes > Integer.MAX_VALUE - 4096 || sizeBytes % 512 != 0 || sizeBytes > capacityBytes) {
             throw new IllegalArgumentException("memory device size must be a multiple of 512 below 2 GiB: " + sizeBytes);
         }
         this.name = name;
-        this.data = ByteBuffer.allocateDirect((int) sizeBytes);
+        this.data = ByteBuffer.allocateDirect((int) capacityBytes);
         this.logicalBlockSize = logicalBlockSize;
+        this.size = sizeBytes;
+    }
+
+    /** Grows the device to {@code sizeBytes} (a multiple of 512, at most its capacity); the new part reads as zeros. */
+    public void grow(long sizeBytes) {
+        if (sizeBytes < size || sizeBytes > data.capacity() || sizeBytes % 512 != 0) {
+            throw new IllegalArgumentException("cannot grow " + name + " from " + size + " to " + sizeBytes + " bytes");
+        }
+        size = sizeBytes;
     }
 
     @Override
@@ -32,7 +48,7 @@ public final class MemoryDevice implements BackingDevice {
 
     @Override
     public long sizeBytes() {
-        return data.capacity();
+        return size;
     }
 
     @Override
@@ -47,7 +63,7 @@ public final class MemoryDevice implements BackingDevice {
 
     /** Copies device bytes at {@code offset} into {@code buf}; returns the byte count or -EIO when out of range. */
     public int read(long offset, IoBuffer buf) {
-        if (offset < 0 || offset + buf.length() > data.capacity()) {
+        if (offset < 0 || offset + buf.length() > size) {
             return -Errno.EIO;
         }
         buf.byteBuffer().put(0, data, (int) offset, (int) buf.length());
@@ -55,7 +71,7 @@ public final class MemoryDevice implements BackingDevice {
     }
 
     public int write(long offset, IoBuffer buf) {
-        if (offset < 0 || offset + buf.length() > data.capacity()) {
+        if (offset < 0 || offset + buf.length() > size) {
             return -Errno.EIO;
         }
         data.put((int) offset, buf.byteBuffer(), 0, (int) buf.length());
@@ -64,7 +80,7 @@ public final class MemoryDevice implements BackingDevice {
 
     /** Discarded ranges read back as zeros (like a punched hole). */
     public int discard(long offset, long length) {
-        if (offset < 0 || offset + length > data.capacity()) {
+        if (offset < 0 || offset + length > size) {
             return -Errno.EIO;
         }
         for (long i = offset; i < offset + length; i++) {
@@ -93,6 +109,6 @@ public final class MemoryDevice implements BackingDevice {
 
     @Override
     public String toString() {
-        return "MemoryDevice[" + name + ", " + data.capacity() + " bytes]";
+        return "MemoryDevice[" + name + ", " + size + " bytes]";
     }
 }

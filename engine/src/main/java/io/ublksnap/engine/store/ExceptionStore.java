@@ -60,7 +60,23 @@ public interface ExceptionStore extends AutoCloseable {
      */
     void drop(IoQueue queue, IoCallback done);
 
+    /**
+     * COW space as dm-snapshot reports it. The total is the COW's size as this store knows it: the
+     * size it was opened with, or the one it learned last from {@link #grow}.
+     */
     StoreUsage usage();
+
+    /**
+     * Learns that the COW has grown: from now on the store hands out chunks up to the COW's size
+     * now ({@link io.ublksnap.engine.io.BackingDevice#sizeBytes()}), keeping the on-disk format
+     * valid for the kernel (a metadata area is never the COW's last chunk after a full area).
+     * Returns the size in sectors it uses. The caller grows the device first and tells the store
+     * after; an allocation that ran before sees the old size.
+     *
+     * @throws io.ublksnap.engine.SnapshotException when the COW is smaller than the store knows it
+     *                                              (nothing changes)
+     */
+    long grow();
 
     /** Releases buffers; the backing device stays open (it belongs to the caller). */
     @Override

@@ -42,7 +42,6 @@ public final class PersistentStore implements ExceptionStore {
     private final int chunkSectors;
     private final int chunkBytes;
     private final int epa;
-    private final long cowChunks;
     private final BufferAllocator allocator;
     private final IoBuffer area;       // the current metadata area, as it will be on disk
     private final IoBuffer writeBuffer; // what an area write in flight is writing
@@ -50,6 +49,9 @@ public final class PersistentStore implements ExceptionStore {
     private IoBuffer zeroBuffer;       // allocated when first needed
 
     // Guarded by this.
+    /** The COW's size as this store knows it (it only grows: {@link #grow}). */
+    private long cowSectors;
+    private long cowChunks;
     private boolean valid;
     private boolean dropped;
     private long nextFree;
@@ -67,7 +69,8 @@ public final class PersistentStore implements ExceptionStore {
         this.chunkSectors = chunkSectors;
         this.chunkBytes = chunkSectors << 9;
         this.epa = CowFormat.exceptionsPerArea(chunkSectors);
-        this.cowChunks = cow.sizeSectors() / chunkSectors;
+        this.cowSectors = cow.sizeSectors();
+        this.cowChunks = cowSectors / chunkSectors;
         this.allocator = allocator;
         this.area = allocator.allocate(chunkBytes);
         this.writeBuffer = allocator.allocate(chunkBytes);
@@ -508,8 +511,27 @@ public final class PersistentStore implements ExceptionStore {
 
     @Override
     public synchronized StoreUsage usage() {
-        return new StoreUsage(nextFree * chunkSectors, cow.sizeSectors(),
+        return new StoreUsage(nextFree * chunkSectors, cowSectors,
                 (currentArea + 1 + CowFormat.HEADER_CHUNKS) * chunkSectors);
+    }
+
+    /**
+     * The new size only moves the end: the layout is fixed by the chunk size (areas at
+     * 1 + a * (epa + 1)), and {@link #prepareException} keeps handing out a chunk only while it
+     * fits, the last data chunk of an area only while the next area fits too, so a COW grown at any
+     * size still opens in the kernel, and one grown from a size where the next chunk did not fit
+     * goes on from there.
+     */
+    @Override
+    public synchronized long grow() {
+        long now = cow.sizeSectors();
+        if (now < cowSectors) {
+            throw new SnapshotException("COW " + cow.name() + " is " + now + " sectors, less than the " + cowSectors
+                    + " the snapshot uses: a COW cannot shrink (its last chunks may hold exceptions); give it its size back");
+        }
+        cowSectors = now;
+        cowChunks = now / chunkSectors;
+        return now;
     }
 
     /** The COW this store lives on. */

@@ -15,11 +15,13 @@ public final class TransientStore implements ExceptionStore {
     private final BackingDevice cow;
     private final int chunkSectors;
     private long nextFreeSector; // guarded by this
+    private long cowSectors;     // guarded by this: the COW's size as this store knows it
     private boolean valid = true;
 
     private TransientStore(BackingDevice cow, int chunkSectors) {
         this.cow = cow;
         this.chunkSectors = chunkSectors;
+        this.cowSectors = cow.sizeSectors();
     }
 
     /** A new transient store on {@code cow}; {@code chunkSectors} 0 means the default. */
@@ -50,7 +52,7 @@ public final class TransientStore implements ExceptionStore {
 
     @Override
     public synchronized long prepareException() {
-        if (cow.sizeSectors() < nextFreeSector + chunkSectors) {
+        if (cowSectors < nextFreeSector + chunkSectors) {
             return NO_SPACE;
         }
         long chunk = nextFreeSector / chunkSectors;
@@ -97,7 +99,18 @@ public final class TransientStore implements ExceptionStore {
 
     @Override
     public synchronized StoreUsage usage() {
-        return new StoreUsage(nextFreeSector, cow.sizeSectors(), 0);
+        return new StoreUsage(nextFreeSector, cowSectors, 0);
+    }
+
+    @Override
+    public synchronized long grow() {
+        long now = cow.sizeSectors();
+        if (now < cowSectors) {
+            throw new SnapshotException("COW " + cow.name() + " is " + now + " sectors, less than the " + cowSectors
+                    + " the snapshot uses: a COW cannot shrink; give it its size back");
+        }
+        cowSectors = now;
+        return now;
     }
 
     @Override

@@ -28,6 +28,9 @@ public final class SimDevice implements BackingDevice {
     private boolean[] marked = new boolean[0];
     /** Fail every I/O with EIO (a device that vanished). */
     public volatile boolean failing;
+    /** Whether the device takes discards (a discarded range then reads as zeros, like a punched hole). */
+    public volatile boolean discards = true;
+    public long discarded;
     public long reads;
     public long writes;
     public long bytesRead;
@@ -62,7 +65,7 @@ public final class SimDevice implements BackingDevice {
 
     @Override
     public boolean supportsDiscard() {
-        return true;
+        return discards;
     }
 
     int doRead(long offset, IoBuffer buf) {
@@ -99,6 +102,11 @@ public final class SimDevice implements BackingDevice {
         if (failing) {
             return -Errno.EIO;
         }
+        if (!discards) {
+            return -Errno.EOPNOTSUPP;
+        }
+        checkAligned(offset, length);
+        discarded += length;
         if (offset < 0 || offset + length > current.length) {
             return -Errno.EIO;
         }
@@ -189,6 +197,15 @@ public final class SimDevice implements BackingDevice {
         current = durableBase.clone();
         failing = false;
         return lost;
+    }
+
+    /** Grows the device (a COW file grown online): the new part reads as zeros, durably. */
+    public void grow(long sizeBytes) {
+        if (sizeBytes < current.length) {
+            throw new IllegalArgumentException("cannot shrink " + name);
+        }
+        current = java.util.Arrays.copyOf(current, Math.toIntExact(sizeBytes));
+        durableBase = java.util.Arrays.copyOf(durableBase, Math.toIntExact(sizeBytes));
     }
 
     /** Direct access for tests: the device's current contents. */

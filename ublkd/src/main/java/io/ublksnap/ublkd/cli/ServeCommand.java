@@ -7,6 +7,7 @@ import io.ublksnap.ffi.NativeException;
 import io.ublksnap.ffi.UblkControl;
 import io.ublksnap.ffi.UblkFeatures;
 import io.ublksnap.ublkd.Main;
+import io.ublksnap.ublkd.control.Autoextend;
 import io.ublksnap.ublkd.control.ControlServer;
 import io.ublksnap.ublkd.control.DeviceInfo;
 import io.ublksnap.ublkd.control.Request;
@@ -40,7 +41,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
                 "back (READY=1) and how many it serves (STATUS=).", "",
                 "Examples:",
                 "  ublkd serve --config /etc/ublksnap/devices.conf",
-                "  ublkd serve --queues 2 --depth 64 &"})
+                "  ublkd serve --queues 2 --depth 64 &",
+                "  ublkd serve --config /etc/ublksnap/devices.conf --autoextend-threshold 70 --autoextend-percent 20 \\",
+                "      --fill-hook /usr/local/sbin/ublksnap-fill"})
 public final class ServeCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -69,6 +72,18 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--links", description = "Directory for stable names NAME -> /dev/ublkbN (default: ${DEFAULT-VALUE}).")
     Path links = Path.of("/dev/ublksnap");
 
+    @Option(names = "--fill-hook", paramLabel = "PROGRAM",
+            description = "Run PROGRAM EVENT NAME PERCENT (no shell; details in UBLKSNAP_* variables) when a COW passes 80, 85, 90 or 95 percent full, grows, or a snapshot is invalidated or overflows.")
+    String fillHook;
+
+    @Option(names = "--autoextend-threshold", paramLabel = "PERCENT",
+            description = "Grow COW files by themselves once this full (50 to 100; 100: off), for snapshots without their own setting.")
+    Integer autoextendThreshold;
+
+    @Option(names = "--autoextend-percent", paramLabel = "PERCENT",
+            description = "How much a COW file grows then, in percent of its size.")
+    Integer autoextendPercent;
+
     /** How long a stop may take before the process exits anyway (the next start cleans up what is left). */
     static final Duration STOP_LIMIT = Duration.ofSeconds(120);
 
@@ -77,6 +92,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Autoextend autoextend = Autoextend.of(autoextendThreshold, autoextendPercent);
+        Daemon.FillSettings fill = new Daemon.FillSettings(fillHook, autoextend == null ? Autoextend.OFF : autoextend);
         if (Libc.geteuid() != 0) {
             throw new SnapshotException("ublkd serve must run as root: it creates block devices");
         }
@@ -112,7 +129,7 @@ public final class ServeCommand implements Callable<Integer> {
         long f = host.kernelFeatures();
         log.accept("kernel ublk features: " + (f < 0 ? "unknown (no GET_FEATURES)" : UblkFeatures.describe(f))
                 + "; commands " + control.encoding());
-        Daemon daemon = Daemon.start(host, eng, config, links, log, Daemon.Options.DEFAULT);
+        Daemon daemon = Daemon.start(host, eng, config, links, log, Daemon.Options.DEFAULT, fill);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
         AtomicBoolean failed = new AtomicBoolean();

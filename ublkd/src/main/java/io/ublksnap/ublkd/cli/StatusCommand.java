@@ -21,7 +21,8 @@ import java.util.List;
                 "  origin: backing, target (snapshot-origin|snapshot-merge), snapshots [names], queues, zero_copy, merge",
                 "  snapshot: origin, origin_backing, cow, store (P|PO|N), chunk_sectors, state (active, invalid, overflow,",
                 "    merging, merge failed, loaded, inactive), valid, overflow, exceptions, pending, allocated_sectors,",
-                "    total_sectors, metadata_sectors, used_percent (when known), merge",
+                "    total_sectors, metadata_sectors, used_percent (when known), merge, features [discard_zeroes_cow,",
+                "    discard_passdown_origin], autoextend {threshold, percent} (when on)",
                 "  merge: snapshot, state (merging|stopped|failed|done), merged_chunks, total_chunks, chunk_sectors,",
                 "    bytes_per_second, seconds_left (-1: unknown), error (when failed), cow, store, cow_sectors",
                 "", "Examples:", "  ublkd status", "  ublkd status snap1", "  ublkd status --table", "  ublkd status snap1 --json"})

@@ -1,8 +1,10 @@
 package io.ublksnap.ublkd.control;
 
+import io.ublksnap.engine.SnapshotFeature;
 import io.ublksnap.engine.store.StoreType;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * One device as {@code status} and {@code list} show it. The JSON of {@code status --json} and
@@ -57,10 +59,25 @@ public sealed interface DeviceInfo {
      * @param originBacking the origin's backing path (what dm's table line names)
      * @param usage         COW space, or null when not known (transient store, not active, merging)
      * @param merge         this snapshot's merge into its origin, or null
+     * @param features      its table's features (discard_zeroes_cow, discard_passdown_origin)
+     * @param autoextend    the autoextend that applies to it (its own or the daemon's), or null when off
      */
     record SnapshotInfo(String name, String device, boolean active, String reason, String origin, String originBacking,
                         String cow, StoreType store, int chunkSectors, long sectors, SnapshotState state, boolean valid,
-                        boolean overflow, long exceptions, long pending, Usage usage, MergeInfo merge) implements DeviceInfo {
+                        boolean overflow, long exceptions, long pending, Usage usage, MergeInfo merge,
+                        Set<SnapshotFeature> features, Autoextend autoextend) implements DeviceInfo {
+        public SnapshotInfo {
+            features = SnapshotFeature.check(features);
+        }
+
+        /** Without features or autoextend. */
+        public SnapshotInfo(String name, String device, boolean active, String reason, String origin, String originBacking,
+                            String cow, StoreType store, int chunkSectors, long sectors, SnapshotState state, boolean valid,
+                            boolean overflow, long exceptions, long pending, Usage usage, MergeInfo merge) {
+            this(name, device, active, reason, origin, originBacking, cow, store, chunkSectors, sectors, state, valid, overflow,
+                    exceptions, pending, usage, merge, Set.of(), null);
+        }
+
         public Role role() {
             return Role.SNAPSHOT;
         }

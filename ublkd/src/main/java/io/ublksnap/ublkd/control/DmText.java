@@ -1,5 +1,6 @@
 package io.ublksnap.ublkd.control;
 
+import io.ublksnap.engine.SnapshotFeature;
 import io.ublksnap.ublkd.control.DeviceInfo.OriginInfo;
 import io.ublksnap.ublkd.control.DeviceInfo.SnapshotInfo;
 
@@ -25,7 +26,8 @@ public final class DmText {
         return switch (d) {
             case OriginInfo o -> o.merge() == null ? o.backing()
                     : o.backing() + " " + o.merge().cow() + " " + o.merge().store().code() + " " + o.merge().chunkSectors();
-            case SnapshotInfo s -> s.originBacking() + " " + s.cow() + " " + s.store().code() + " " + s.chunkSectors();
+            case SnapshotInfo s -> s.originBacking() + " " + s.cow() + " " + s.store().code() + " " + s.chunkSectors()
+                    + SnapshotFeature.tableArgs(s.features());
         };
     }
 

@@ -1,8 +1,10 @@
 package io.ublksnap.ublkd.control;
 
+import io.ublksnap.engine.SnapshotFeature;
 import io.ublksnap.engine.store.StoreType;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * A request to the daemon, one per connection, typed by the reply it gets ({@code R}). On the wire
@@ -45,9 +47,31 @@ public sealed interface Request<R> {
      * {@code chunkSectors} 0 means the default, or a persistent COW's own.
      */
     record CreateSnapshot(String name, String origin, String cow, StoreType store, int chunkSectors, long createBytes,
-                          boolean init) implements Request<DeviceInfo> {
+                          boolean init, Set<SnapshotFeature> features, Autoextend autoextend) implements Request<DeviceInfo> {
+        public CreateSnapshot {
+            features = SnapshotFeature.check(features);
+        }
+
+        /** Without features, with the daemon's autoextend. */
+        public CreateSnapshot(String name, String origin, String cow, StoreType store, int chunkSectors, long createBytes,
+                              boolean init) {
+            this(name, origin, cow, store, chunkSectors, createBytes, init, Set.of(), null);
+        }
+
         public String op() {
             return "snapshot";
+        }
+    }
+
+    /**
+     * Grow snapshot {@code name}'s COW online and/or set its autoextend: {@code sizeBytes} > 0 grows
+     * a COW file to that size (added to its size with {@code relative}); 0 takes the COW at the size
+     * it has now (grown underneath); {@code autoextend}, when not null, becomes the snapshot's own,
+     * and alone grows nothing.
+     */
+    record Extend(String name, long sizeBytes, boolean relative, Autoextend autoextend) implements Request<DeviceInfo> {
+        public String op() {
+            return "extend";
         }
     }
 

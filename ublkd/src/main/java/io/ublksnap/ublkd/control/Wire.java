@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.jr.ob.JSON;
 import io.ublksnap.engine.ChunkSize;
 import io.ublksnap.engine.SnapshotException;
+import io.ublksnap.engine.SnapshotFeature;
 import io.ublksnap.engine.store.StoreType;
 import io.ublksnap.ublkd.control.DeviceInfo.OriginInfo;
 import io.ublksnap.ublkd.control.DeviceInfo.SnapshotInfo;
@@ -32,7 +33,8 @@ import java.util.Set;
  * "cow":"/var/lib/s1.cow","store":"P","chunk":16}}. Ops and their fields: {@code ping};
  * {@code features}; {@code origin} name, path, create (bytes, optional); {@code snapshot} name,
  * origin, cow, store (P|PO|N, default P), chunk (sectors, default 0 = the default or the COW's
- * own), create; {@code load} and {@code reload} name, table; {@code merge} name; {@code remove}
+ * own), create, features [words], autoextend {threshold, percent}; {@code extend} name, size (bytes,
+ * optional), relative (true: size is added), autoextend (optional); {@code load} and {@code reload} name, table; {@code merge} name; {@code remove}
  * name; {@code status} name (optional: all); {@code activate} name (optional: all); {@code stop}.
  * Unknown ops and fields are refused. A request is at most {@value #MAX_REQUEST_BYTES} bytes and
  * {@value #MAX_DEPTH} levels deep. The answer is one line: {@code {"ok":true,"result":...}} or
@@ -49,7 +51,8 @@ import java.util.Set;
  *           merge failed, loaded, inactive), status (dm's INFO: "ALLOCATED/TOTAL METADATA", Invalid,
  *           Overflow, Merge failed, Unknown), valid, overflow, exceptions, pending,
  *           allocated_sectors, total_sectors, metadata_sectors, used_percent (when known),
- *           merge (when merging)
+ *           merge (when merging), features [discard_zeroes_cow, discard_passdown_origin],
+ *           autoextend {threshold, percent} (when on)
  * merge:    snapshot, state (merging, stopped, failed, done), merged_chunks, total_chunks,
  *           chunk_sectors, bytes_per_second, seconds_left (-1: unknown), error (when failed),
  *           cow, store, cow_sectors
@@ -145,6 +148,24 @@ public final class Wire {
                 if (s.init()) {
                     m.put("init", true);
                 }
+                if (!s.features().isEmpty()) {
+                    m.put("features", features(s.features()));
+                }
+                if (s.autoextend() != null) {
+                    m.put("autoextend", autoextend(s.autoextend()));
+                }
+            }
+            case Request.Extend x -> {
+                m.put("name", x.name());
+                if (x.sizeBytes() > 0) {
+                    m.put("size", x.sizeBytes());
+                }
+                if (x.relative()) {
+                    m.put("relative", true);
+                }
+                if (x.autoextend() != null) {
+                    m.put("autoextend", autoextend(x.autoextend()));
+                }
             }
             case Request.Load l -> {
                 m.put("name", l.name());
@@ -188,7 +209,11 @@ public final class Wire {
             case "origin" -> new Request.CreateOrigin(f.str("name"), f.str("path"), f.count("create", 0, Long.MAX_VALUE));
             case "snapshot" -> new Request.CreateSnapshot(f.str("name"), f.str("origin"), f.str("cow"),
                     StoreType.parse(f.optStr("store", "P")), chunk(f.count("chunk", 0, Long.MAX_VALUE)),
-                    f.count("create", 0, Long.MAX_VALUE), f.has("init") && f.bool("init"));
+                    f.count("create", 0, Long.MAX_VALUE), f.has("init") && f.bool("init"),
+                    f.has("features") ? features(f.strings("features")) : Set.of(),
+                    f.has("autoextend") ? autoextend(f.object("autoextend")) : null);
+            case "extend" -> new Request.Extend(f.str("name"), f.count("size", 0, Long.MAX_VALUE), f.has("relative") && f.bool("relative"),
+                    f.has("autoextend") ? autoextend(f.object("autoextend")) : null);
             case "load" -> new Request.Load(f.str("name"), f.str("table"));
             case "reload" -> new Request.Reload(f.str("name"), f.str("table"));
             case "merge" -> new Request.Merge(f.str("name"));
@@ -196,10 +221,50 @@ public final class Wire {
             case "status" -> f.has("name") ? new Request.Status(f.str("name")) : new Request.StatusAll();
             case "activate" -> new Request.Activate(f.has("name") ? f.str("name") : null);
             default -> throw new BadRequest("unknown request '" + printable(op)
-                    + "' (ping, features, origin, snapshot, load, reload, merge, remove, status, activate, stop)");
+                    + "' (ping, features, origin, snapshot, extend, load, reload, merge, remove, status, activate, stop)");
         };
         f.noOthers(op);
         return r;
+    }
+
+    /** Feature words, in the kernel's order. */
+    private static List<String> features(Set<SnapshotFeature> features) {
+        List<String> l = new ArrayList<>();
+        for (SnapshotFeature x : SnapshotFeature.values()) {
+            if (features.contains(x)) {
+                l.add(x.word());
+            }
+        }
+        return l;
+    }
+
+    private static Set<SnapshotFeature> features(List<String> words) {
+        java.util.EnumSet<SnapshotFeature> set = java.util.EnumSet.noneOf(SnapshotFeature.class);
+        for (String w : words) {
+            try {
+                set.add(SnapshotFeature.of(w));
+            } catch (SnapshotException e) {
+                throw new BadRequest(e.getMessage());
+            }
+        }
+        try {
+            return SnapshotFeature.check(set);
+        } catch (SnapshotException e) {
+            throw new BadRequest(e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> autoextend(Autoextend a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("threshold", a.threshold());
+        m.put("percent", a.percent());
+        return m;
+    }
+
+    private static Autoextend autoextend(Fields f) {
+        Autoextend a = new Autoextend((int) f.integer("threshold", 0, 1000), (int) f.integer("percent", 0, 100_000));
+        f.noOthers("autoextend");
+        return a;
     }
 
     private static int chunk(long sectors) {
@@ -250,6 +315,7 @@ public final class Wire {
             case Request.Features x -> features(map(result));
             case Request.CreateOrigin x -> device(map(result));
             case Request.CreateSnapshot x -> device(map(result));
+            case Request.Extend x -> device(map(result));
             case Request.Load x -> device(map(result));
             case Request.Reload x -> device(map(result));
             case Request.Merge x -> device(map(result));
@@ -354,6 +420,10 @@ public final class Wire {
                 if (s.merge() != null) {
                     m.put("merge", merge(s.merge()));
                 }
+                m.put("features", features(s.features()));
+                if (s.autoextend() != null) {
+                    m.put("autoextend", autoextend(s.autoextend()));
+                }
             }
         }
         return m;
@@ -397,7 +467,9 @@ public final class Wire {
                     f.integer("exceptions", 0, Long.MAX_VALUE), f.integer("pending", 0, Long.MAX_VALUE),
                     f.has("total_sectors") ? new Usage(f.integer("allocated_sectors", 0, Long.MAX_VALUE),
                             f.integer("total_sectors", 0, Long.MAX_VALUE), f.integer("metadata_sectors", 0, Long.MAX_VALUE)) : null,
-                    f.has("merge") ? merge(f.object("merge")) : null);
+                    f.has("merge") ? merge(f.object("merge")) : null,
+                    f.has("features") ? features(f.strings("features")) : Set.of(),
+                    f.has("autoextend") ? autoextend(f.object("autoextend")) : null);
             default -> throw new SnapshotException("ublkd sent a device of unknown role '" + printable(role) + "'");
         };
     }

@@ -2,7 +2,9 @@ package io.ublksnap.ublkd.daemon;
 
 import io.ublksnap.engine.ChunkSize;
 import io.ublksnap.engine.SnapshotException;
+import io.ublksnap.engine.SnapshotFeature;
 import io.ublksnap.engine.store.StoreType;
+import io.ublksnap.ublkd.control.Autoextend;
 import io.ublksnap.ublkd.control.Names;
 
 import java.io.IOException;
@@ -18,7 +20,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The persistent set of devices, kept by the daemon so that {@code ublkd serve --config FILE}
@@ -26,9 +30,12 @@ import java.util.List;
  * creation order:
  * <pre>
  *   origin   NAME PATH
- *   snapshot NAME ORIGIN COW P|PO|N CHUNK
- *   merge    NAME ORIGIN COW P|PO CHUNK      (a snapshot merging into its origin: resumes at start)
+ *   snapshot NAME ORIGIN COW P|PO|N CHUNK [OPTION...]
+ *   merge    NAME ORIGIN COW P|PO CHUNK [OPTION...]  (a snapshot merging into its origin: resumes at start)
  * </pre>
+ * A snapshot's options: its table's features ({@code discard_zeroes_cow},
+ * {@code discard_passdown_origin}) and its own autoextend, {@code autoextend_threshold=T
+ * autoextend_percent=P} (both or neither; without them the daemon's default applies).
  * Words are separated by blanks. A word with characters other than letters, digits and
  * {@code _ . / + : @ = , % ~ -} is written in double quotes, with {@code \"}, {@code \\} and
  * {@code \xHH} (control characters) escaped, so any path the daemon accepts reads back as itself.
@@ -45,12 +52,42 @@ public final class ConfigFile {
     public record OriginEntry(String name, String path) implements Entry {
     }
 
-    public record SnapshotEntry(String name, String origin, String cow, StoreType store, int chunkSectors, boolean merging)
-            implements Entry {
+    /**
+     * @param features   the table's features
+     * @param autoextend the snapshot's own autoextend, or null for the daemon's default
+     */
+    public record SnapshotEntry(String name, String origin, String cow, StoreType store, int chunkSectors, boolean merging,
+                                Set<SnapshotFeature> features, Autoextend autoextend) implements Entry {
+        public SnapshotEntry {
+            features = SnapshotFeature.check(features);
+        }
+
+        /** Without features, with the daemon's autoextend. */
+        public SnapshotEntry(String name, String origin, String cow, StoreType store, int chunkSectors, boolean merging) {
+            this(name, origin, cow, store, chunkSectors, merging, Set.of(), null);
+        }
+
+        /** The same snapshot on its opened COW, with the chunk size in use. */
+        public SnapshotEntry opened(String cowPath, int chunk) {
+            return new SnapshotEntry(name, origin, cowPath, store, chunk, merging, features, autoextend);
+        }
+
+        /** The same snapshot with a new table. */
+        public SnapshotEntry reloaded(String cowPath, StoreType newStore, int chunk, Set<SnapshotFeature> newFeatures) {
+            return new SnapshotEntry(name, origin, cowPath, newStore, chunk, merging, newFeatures, autoextend);
+        }
+
+        public SnapshotEntry merging(boolean m) {
+            return new SnapshotEntry(name, origin, cow, store, chunkSectors, m, features, autoextend);
+        }
+
+        public SnapshotEntry withAutoextend(Autoextend a) {
+            return new SnapshotEntry(name, origin, cow, store, chunkSectors, merging, features, a);
+        }
     }
 
     private static final String HEADER =
-            "# ublksnap devices, kept by ublkd: origin NAME PATH | snapshot|merge NAME ORIGIN COW P|PO|N CHUNK\n";
+            "# ublksnap devices, kept by ublkd: origin NAME PATH | snapshot|merge NAME ORIGIN COW P|PO|N CHUNK [OPTION...]\n";
 
     private ConfigFile() {
     }
@@ -114,8 +151,8 @@ public final class ConfigFile {
                 return new OriginEntry(Names.check(w.get(1)), w.get(2));
             }
             case "snapshot", "merge" -> {
-                if (w.size() != 6) {
-                    throw new SnapshotException("expected '" + w.getFirst() + " NAME ORIGIN COW P|PO|N CHUNK'");
+                if (w.size() < 6) {
+                    throw new SnapshotException("expected '" + w.getFirst() + " NAME ORIGIN COW P|PO|N CHUNK [OPTION...]'");
                 }
                 StoreType store = StoreType.parse(w.get(4));
                 long chunk;
@@ -125,10 +162,33 @@ public final class ConfigFile {
                     throw new SnapshotException("bad chunk size '" + w.get(5) + "': expected sectors, e.g. 16");
                 }
                 int sectors = ChunkSize.validate(chunk, 512);
+                Set<SnapshotFeature> features = EnumSet.noneOf(SnapshotFeature.class);
+                Integer threshold = null;
+                Integer percent = null;
+                for (String o : w.subList(6, w.size())) {
+                    if (o.startsWith(AUTOEXTEND_THRESHOLD)) {
+                        threshold = number(o, AUTOEXTEND_THRESHOLD);
+                    } else if (o.startsWith(AUTOEXTEND_PERCENT)) {
+                        percent = number(o, AUTOEXTEND_PERCENT);
+                    } else {
+                        features.add(SnapshotFeature.of(o));
+                    }
+                }
                 return new SnapshotEntry(Names.check(w.get(1)), Names.check(w.get(2)), w.get(3), store, sectors,
-                        w.getFirst().equals("merge"));
+                        w.getFirst().equals("merge"), features, Autoextend.of(threshold, percent));
             }
             default -> throw new SnapshotException("unknown entry '" + w.getFirst() + "' (expected origin, snapshot or merge)");
+        }
+    }
+
+    private static final String AUTOEXTEND_THRESHOLD = "autoextend_threshold=";
+    private static final String AUTOEXTEND_PERCENT = "autoextend_percent=";
+
+    private static int number(String word, String key) {
+        try {
+            return Integer.parseInt(word.substring(key.length()));
+        } catch (NumberFormatException e) {
+            throw new SnapshotException("bad option '" + word + "': expected a whole number after " + key);
         }
     }
 
@@ -235,8 +295,22 @@ public final class ConfigFile {
         return switch (e) {
             case OriginEntry o -> "origin " + quote(o.name()) + " " + quote(o.path());
             case SnapshotEntry s -> (s.merging() ? "merge " : "snapshot ") + quote(s.name()) + " " + quote(s.origin()) + " "
-                    + quote(s.cow()) + " " + s.store().code() + " " + s.chunkSectors();
+                    + quote(s.cow()) + " " + s.store().code() + " " + s.chunkSectors() + options(s);
         };
+    }
+
+    private static String options(SnapshotEntry s) {
+        StringBuilder b = new StringBuilder();
+        for (SnapshotFeature f : SnapshotFeature.values()) {
+            if (s.features().contains(f)) {
+                b.append(' ').append(f.word());
+            }
+        }
+        if (s.autoextend() != null) {
+            b.append(' ').append(AUTOEXTEND_THRESHOLD).append(s.autoextend().threshold())
+                    .append(' ').append(AUTOEXTEND_PERCENT).append(s.autoextend().percent());
+        }
+        return b.toString();
     }
 
     public static void write(Path file, List<Entry> entries) throws IOException {

@@ -3,6 +3,7 @@ package io.ublksnap.ublkd.daemon;
 import io.ublksnap.engine.Origin;
 import io.ublksnap.engine.SnapshotException;
 import io.ublksnap.ffi.NativeException;
+import io.ublksnap.ublkd.control.Autoextend;
 import io.ublksnap.ublkd.control.ControlServer;
 import io.ublksnap.ublkd.control.DeviceInfo;
 import io.ublksnap.ublkd.control.Request;
@@ -51,26 +52,59 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
     private final Links links;
     private final StatusView view;
     private final TableOps ops;
+    private final FillMonitor fill;
     private final Consumer<String> log;
     private final Options options;
     private final ExecutorService operations = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ublkd-op-", 0).factory());
     private boolean closed;
 
-    /** A daemon over the snapshot engine (its control loop starts here). */
+    /**
+     * A daemon over the snapshot engine (its control loop starts here).
+     *
+     * @param fill the fill hook and the daemon's autoextend ({@link FillSettings#NONE}: neither)
+     */
     public static Daemon start(DeviceHost host, Origin.Options engineOptions, Path configFile, Path linkDir, Consumer<String> log,
-                               Options options) throws NativeException {
-        return new Daemon(host, new EngineLifecycle(engineOptions), Backings.SYSTEM, configFile, linkDir, log, options);
+                               Options options, FillSettings fill) throws NativeException {
+        return new Daemon(host, new EngineLifecycle(engineOptions), Backings.SYSTEM, configFile, linkDir, log, options, fill);
+    }
+
+    /**
+     * What the fill monitor does beyond warnings: the hook program (or null) and the autoextend of
+     * snapshots without their own ({@link Autoextend#OFF}: none).
+     */
+    public record FillSettings(String hook, Autoextend autoextend) {
+        public static final FillSettings NONE = new FillSettings(null, Autoextend.OFF);
+
+        /** @throws io.ublksnap.engine.SnapshotException for a hook that is not an absolute path to an executable */
+        public FillSettings {
+            if (hook != null) {
+                FillHook.check(hook);
+            }
+            autoextend = autoextend == null ? Autoextend.OFF : autoextend;
+        }
     }
 
     Daemon(DeviceHost host, Lifecycle engine, Backings backings, Path configFile, Path linkDir, Consumer<String> log, Options options) {
+        this(host, engine, backings, configFile, linkDir, log, options, FillSettings.NONE);
+    }
+
+    Daemon(DeviceHost host, Lifecycle engine, Backings backings, Path configFile, Path linkDir, Consumer<String> log, Options options,
+           FillSettings fillSettings) {
+        this(host, engine, backings, configFile, linkDir, log, options, new FillMonitor.Settings(fillSettings.hook(),
+                fillSettings.autoextend(), FillMonitor.Settings.NONE.hookTimeout(), FillMonitor.Settings.NONE.growthTimeout()));
+    }
+
+    Daemon(DeviceHost host, Lifecycle engine, Backings backings, Path configFile, Path linkDir, Consumer<String> log, Options options,
+           FillMonitor.Settings fillSettings) {
         this.host = host;
         this.engine = engine;
         this.log = log;
         this.options = options;
         this.persistence = new Persistence(configFile, log);
         this.links = new Links(linkDir, log);
-        this.view = new StatusView(registry, engine);
-        this.ops = new TableOps(registry, engine, host, persistence, links, backings, view, log, options.laneWait());
+        this.fill = new FillMonitor(registry, engine, backings, fillSettings, log);
+        this.view = new StatusView(registry, engine, fill::effective);
+        this.ops = new TableOps(registry, engine, host, persistence, links, backings, view, log, options.laneWait(), fill);
     }
 
     /**
@@ -104,7 +138,9 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
             case Request.CreateOrigin o -> operation("create origin " + o.name(),
                     () -> ops.createOrigin(o.name(), o.path(), o.createBytes()));
             case Request.CreateSnapshot s -> operation("create snapshot " + s.name(),
-                    () -> ops.createSnapshot(s.name(), s.origin(), s.cow(), s.store(), s.chunkSectors(), s.createBytes(), s.init()));
+                    () -> ops.createSnapshot(s.name(), s.origin(), s.cow(), s.store(), s.chunkSectors(), s.createBytes(), s.init(),
+                            s.features(), s.autoextend()));
+            case Request.Extend x -> operation("extend " + x.name(), () -> ops.extend(x.name(), x.sizeBytes(), x.relative(), x.autoextend()));
             case Request.Load l -> operation("load " + l.name(), () -> ops.load(l.name(), l.table()));
             case Request.Reload l -> operation("reload " + l.name(), () -> ops.reload(l.name(), l.table()));
             case Request.Merge m -> operation("merge " + m.name(), () -> ops.merge(m.name()));
@@ -208,6 +244,7 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
             links.unlink(d.name());
         }
         engine.close();
+        fill.close();
         log.accept("stopped");
     }
 

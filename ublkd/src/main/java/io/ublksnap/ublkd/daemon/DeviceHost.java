@@ -11,8 +11,12 @@ import java.io.IOException;
  */
 public interface DeviceHost {
 
-    /** Block-device geometry of a served device. */
-    record Geometry(long sectors, int logicalBlockSize, int physicalBlockSize, boolean discard) {
+    /**
+     * Block-device geometry of a served device.
+     *
+     * @param discardSectors discard granularity and largest discard in sectors; 0: the device takes no discards
+     */
+    record Geometry(long sectors, int logicalBlockSize, int physicalBlockSize, int discardSectors) {
     }
 
     /** One served device. */

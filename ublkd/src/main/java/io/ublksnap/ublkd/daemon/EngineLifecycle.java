@@ -1,5 +1,7 @@
 package io.ublksnap.ublkd.daemon;
 
+import io.ublksnap.engine.CowGrowth;
+import io.ublksnap.engine.FillListener;
 import io.ublksnap.engine.MergeListener;
 import io.ublksnap.engine.MergeStatus;
 import io.ublksnap.engine.Origin;
@@ -39,6 +41,21 @@ final class EngineLifecycle implements Lifecycle {
     @Override
     public Origin newOrigin(String name, BackingDevice backing, Consumer<String> log) {
         return new Origin(name, backing, NativeBufferAllocator.INSTANCE, options, log);
+    }
+
+    @Override
+    public void watchFill(Origin origin, FillListener listener) {
+        origin.fillListener(listener);
+    }
+
+    @Override
+    public void autoGrow(Origin origin, SnapshotTarget t, int thresholdPercent) {
+        origin.autoGrow(t, thresholdPercent);
+    }
+
+    @Override
+    public CowGrowth growCow(Origin origin, SnapshotTarget t) {
+        return origin.growCow(t);
     }
 
     @Override

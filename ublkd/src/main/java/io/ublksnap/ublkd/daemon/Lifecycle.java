@@ -1,5 +1,7 @@
 package io.ublksnap.ublkd.daemon;
 
+import io.ublksnap.engine.CowGrowth;
+import io.ublksnap.engine.FillListener;
 import io.ublksnap.engine.Origin;
 import io.ublksnap.engine.SnapshotConfig;
 import io.ublksnap.engine.SnapshotTarget;
@@ -37,6 +39,15 @@ interface Lifecycle extends AutoCloseable {
     }
 
     Origin newOrigin(String name, BackingDevice backing, Consumer<String> log);
+
+    /** Who hears how full the origin's snapshots get (the fill monitor). */
+    void watchFill(Origin origin, FillListener listener);
+
+    /** The autoextend threshold of a live snapshot, in percent (0: off). */
+    void autoGrow(Origin origin, SnapshotTarget t, int thresholdPercent);
+
+    /** Starts growing a live snapshot's COW, or joins the growth under way (see {@link CowGrowth}). */
+    CowGrowth growCow(Origin origin, SnapshotTarget t);
 
     /** Loads a snapshot table (reads a persistent COW's exceptions); nothing reaches it until activated. */
     CompletionStage<SnapshotTarget> load(Origin origin, SnapshotConfig config);

@@ -2,6 +2,7 @@ package io.ublksnap.ublkd.daemon;
 
 import io.ublksnap.engine.Origin;
 import io.ublksnap.engine.SnapshotTarget;
+import io.ublksnap.ublkd.control.Autoextend;
 import io.ublksnap.ublkd.control.DeviceInfo;
 import io.ublksnap.ublkd.control.DeviceInfo.OriginInfo;
 import io.ublksnap.ublkd.control.DeviceInfo.SnapshotInfo;
@@ -15,6 +16,7 @@ import io.ublksnap.ublkd.io.FileBacking;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Devices as the control protocol shows them. Reads the registry and the engine's status only:
@@ -23,10 +25,18 @@ import java.util.List;
 final class StatusView {
     private final Registry registry;
     private final Lifecycle engine;
+    private final Function<SnapDev, Autoextend> autoextend;
 
-    StatusView(Registry registry, Lifecycle engine) {
+    /** @param autoextend the autoextend that works for a snapshot (its own, or the daemon's), null when none */
+    StatusView(Registry registry, Lifecycle engine, Function<SnapDev, Autoextend> autoextend) {
         this.registry = registry;
         this.engine = engine;
+        this.autoextend = autoextend;
+    }
+
+    private Autoextend autoextendOf(SnapDev s) {
+        Autoextend a = autoextend.apply(s);
+        return a != null && a.on() ? a : null;
     }
 
     DeviceInfo describe(String name) {
@@ -85,16 +95,16 @@ final class StatusView {
             SnapshotState state = m != null && m.state() == MergeState.FAILED ? SnapshotState.MERGE_FAILED : SnapshotState.MERGING;
             FileBacking ob = o.backing;
             return new SnapshotInfo(s.name, devPath, true, null, o.name, o.path(), s.cowPath(), e.store(), e.chunkSectors(),
-                    ob == null ? 0 : ob.sizeSectors(), state, true, false, 0, 0, null, m);
+                    ob == null ? 0 : ob.sizeSectors(), state, true, false, 0, 0, null, m, e.features(), null);
         }
         SnapshotTarget t = s.target;
         if (t == null) {
             return new SnapshotInfo(s.name, null, false, reason(s), o.name, o.path(), s.cowPath(), e.store(), e.chunkSectors(),
-                    0, SnapshotState.INACTIVE, false, false, 0, 0, null, null);
+                    0, SnapshotState.INACTIVE, false, false, 0, 0, null, null, e.features(), autoextendOf(s));
         }
         Lifecycle.SnapshotView v = engine.status(t);
         return new SnapshotInfo(s.name, devPath, dev != null, dev != null ? null : reason(s), o.name, o.path(), s.cowPath(),
                 e.store(), v.chunkSectors(), v.sectors(), v.state(), v.valid(), v.overflow(), v.exceptions(), v.pending(),
-                v.usage(), null);
+                v.usage(), null, e.features(), autoextendOf(s));
     }
 }

@@ -2,10 +2,12 @@ package io.ublksnap.ublkd.daemon;
 
 import io.ublksnap.engine.ChunkSize;
 import io.ublksnap.engine.SnapshotException;
+import io.ublksnap.engine.SnapshotFeature;
 import io.ublksnap.engine.store.StoreType;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A device-mapper table line for the snapshot targets, as dmsetup takes it:
@@ -14,11 +16,14 @@ import java.util.List;
  *   [start length] snapshot ORIGIN COW P|PO|N CHUNK [#features feature...]
  *   [start length] snapshot-merge ORIGIN COW P|PO CHUNK [#features feature...]
  * </pre>
+ * The features are dm-snapshot's ({@link SnapshotFeature}): {@code discard_zeroes_cow} and
+ * {@code discard_passdown_origin}, at most two, the count first.
  * ORIGIN and COW are paths of backing devices (as in the kernel: the real origin, not the
  * snapshot-origin device), their device numbers MAJ:MIN (as {@code dmsetup table} prints them), or,
  * for ORIGIN, the name of an origin ublkd serves.
  */
-public record TableLine(String target, String origin, String cow, StoreType store, int chunkSectors) {
+public record TableLine(String target, String origin, String cow, StoreType store, int chunkSectors,
+                        Set<SnapshotFeature> features) {
 
     public boolean isOrigin() {
         return target.equals("snapshot-origin");
@@ -53,7 +58,7 @@ public record TableLine(String target, String origin, String cow, StoreType stor
                 if (w.size() != 2) {
                     throw new SnapshotException("table line '" + line.trim() + "': snapshot-origin takes one argument, the origin device");
                 }
-                return new TableLine(t, devices.resolve(w.get(1)), null, null, 0);
+                return new TableLine(t, devices.resolve(w.get(1)), null, null, 0, Set.of());
             }
             case "snapshot", "snapshot-merge" -> {
                 if (w.size() < 5) {
@@ -64,22 +69,14 @@ public record TableLine(String target, String origin, String cow, StoreType stor
                     throw new SnapshotException("table line '" + line.trim() + "': snapshot-merge needs a persistent store (P or PO)");
                 }
                 long chunk = io.ublksnap.ublkd.control.Sizes.chunkSectors(w.get(4));
-                if (w.size() > 5) {
-                    int n;
-                    try {
-                        n = Integer.parseInt(w.get(5));
-                    } catch (NumberFormatException e) {
-                        throw new SnapshotException("table line '" + line.trim() + "': expected the number of feature arguments after the chunk size");
-                    }
-                    if (n != w.size() - 6) {
-                        throw new SnapshotException("table line '" + line.trim() + "': says " + n + " feature arguments but has " + (w.size() - 6));
-                    }
-                    for (String f : w.subList(6, w.size())) {
-                        throw new SnapshotException("table line '" + line.trim() + "': feature '" + f
-                                + "' is not supported (snapshots here do not take discards)");
-                    }
+                Set<SnapshotFeature> features;
+                try {
+                    features = SnapshotFeature.parse(w.subList(5, w.size()));
+                } catch (SnapshotException e) {
+                    throw new SnapshotException("table line '" + line.trim() + "': " + e.getMessage());
                 }
-                return new TableLine(t, devices.resolve(w.get(1)), devices.resolve(w.get(2)), st, ChunkSize.validate(chunk, 512));
+                return new TableLine(t, devices.resolve(w.get(1)), devices.resolve(w.get(2)), st, ChunkSize.validate(chunk, 512),
+                        features);
             }
             default -> throw new SnapshotException("table line '" + line.trim() + "': unknown target '" + t
                     + "' (expected snapshot-origin, snapshot or snapshot-merge)");

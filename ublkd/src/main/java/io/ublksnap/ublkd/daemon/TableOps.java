@@ -5,8 +5,10 @@ import io.ublksnap.engine.ChunkSize;
 import io.ublksnap.engine.Origin;
 import io.ublksnap.engine.SnapshotConfig;
 import io.ublksnap.engine.SnapshotException;
+import io.ublksnap.engine.SnapshotFeature;
 import io.ublksnap.engine.SnapshotTarget;
 import io.ublksnap.engine.store.StoreType;
+import io.ublksnap.ublkd.control.Autoextend;
 import io.ublksnap.ublkd.control.DeviceInfo;
 import io.ublksnap.ublkd.control.Names;
 import io.ublksnap.ublkd.daemon.Registry.Dev;
@@ -22,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -48,9 +51,11 @@ final class TableOps {
     private final StatusView view;
     private final Consumer<String> log;
     private final Lanes lanes;
+    private final FillMonitor fill;
 
     TableOps(Registry registry, Lifecycle engine, DeviceHost host, Persistence persistence, Links links, Backings backings,
-             StatusView view, Consumer<String> log, Duration laneWait) {
+             StatusView view, Consumer<String> log, Duration laneWait, FillMonitor fill) {
+        this.fill = fill;
         this.backings = backings;
         this.registry = registry;
         this.engine = engine;
@@ -87,8 +92,9 @@ final class TableOps {
         return backings.open(path);
     }
 
-    private static DeviceHost.Geometry geometry(long sectors, FileBacking b, boolean discard) {
-        return new DeviceHost.Geometry(sectors, b.logicalBlockSize(), b.physicalBlockSize(), discard);
+    /** A device's geometry; {@code discardSectors} its discard granularity and largest discard (0: it takes none). */
+    private static DeviceHost.Geometry geometry(long sectors, FileBacking b, int discardSectors) {
+        return new DeviceHost.Geometry(sectors, b.logicalBlockSize(), b.physicalBlockSize(), discardSectors);
     }
 
     // -------------------------------------------------------------------------------------------
@@ -108,6 +114,7 @@ final class TableOps {
                         o.entry = new ConfigFile.OriginEntry(name, b.name());
                         o.backing = b;
                         o.target = engine.newOrigin(name, b, Log.of(log).prefixed(name + ": "));
+                        engine.watchFill(o.target, fill.listener());
                         startOriginDevice(o);
                         registry.add(o);
                         try {
@@ -135,7 +142,8 @@ final class TableOps {
 
     private void startOriginDevice(OriginDev o) throws IOException {
         FileBacking b = o.backing;
-        o.device = host.serve(o.name, o.target, geometry(b.sizeSectors(), b, b.supportsDiscard()));
+        // No discards: dm-snapshot's snapshot-origin takes none (see Origin.map).
+        o.device = host.serve(o.name, o.target, geometry(b.sizeSectors(), b, 0));
         o.reason = null;
         links.link(o.name, o.device);
         log.accept("origin " + o.name + " on " + b.name() + " is " + o.device.blockPath() + (o.device.zeroCopy() ? " (zero copy)" : ""));
@@ -150,7 +158,7 @@ final class TableOps {
      * already have made exceptions in it); a creation that fails takes the entry out again.
      */
     DeviceInfo createSnapshot(String name, String originRef, String cowPath, StoreType store, int chunkSectors, long createBytes,
-                              boolean init) throws IOException {
+                              boolean init, Set<SnapshotFeature> features, Autoextend autoextend) throws IOException {
         Names.check(name);
         checkPath("COW path", cowPath);
         OriginDev o = registry.origin(originRef);
@@ -169,7 +177,8 @@ final class TableOps {
                     // holds the default meanwhile, which a persistent COW's header overrides when it
                     // comes back, as the kernel's store does. Saved again once the snapshot is up.
                     int provisional = chunkSectors != 0 ? chunkSectors : ChunkSize.DEFAULT_SECTORS;
-                    SnapDev s = new SnapDev(new ConfigFile.SnapshotEntry(name, o.name, Registry.realPath(cowPath), store, provisional, false), o);
+                    SnapDev s = new SnapDev(new ConfigFile.SnapshotEntry(name, o.name, Registry.realPath(cowPath), store, provisional, false,
+                            features, autoextend), o);
                     s.reason = "being created";
                     registry.add(s);
                     try {
@@ -200,9 +209,13 @@ final class TableOps {
         FileBacking cow = openUnused(e.cow(), s);
         SnapshotTarget target = null;
         try {
-            target = Lanes.await(engine.load(o.target, new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors(), init)));
+            if (e.autoextend() != null && e.autoextend().on() && cow.blockDevice()) {
+                throw new SnapshotException("autoextend grows COW files only, and the COW of " + s.name + " is the block device "
+                        + cow.name() + ": grow it yourself (lvextend, 'losetup -c') and run 'ublkd extend " + s.name + "'");
+            }
+            target = Lanes.await(engine.load(o.target, new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors(), init, e.features())));
             Lanes.await(engine.activate(o.target, target));
-            s.device = host.serve(s.name, target, geometry(target.sizeSectors(), o.backing, false));
+            s.device = host.serve(s.name, target, geometry(target.sizeSectors(), o.backing, target.discardSectors()));
         } catch (IOException | RuntimeException ex) {
             if (target != null) {
                 try {
@@ -216,11 +229,12 @@ final class TableOps {
         }
         s.cow = cow;
         s.target = target;
-        s.entry = new ConfigFile.SnapshotEntry(s.name, o.name, cow.name(), e.store(), target.chunkSectors(), false);
+        s.entry = e.opened(cow.name(), target.chunkSectors());
         s.reason = null;
         links.link(s.name, s.device);
         log.accept("snapshot " + s.name + " of " + o.name + " on " + cow.name() + " (" + e.store().code() + " " + target.chunkSectors()
-                + ") is " + s.device.blockPath());
+                + SnapshotFeature.tableArgs(e.features()) + ") is " + s.device.blockPath());
+        engine.autoGrow(o.target, target, fill.threshold(s, cow)); // may ask for a growth at once
     }
 
     /** Stops a live snapshot's device and removes its table (its COW is invalidated). */
@@ -244,7 +258,7 @@ final class TableOps {
             }
             return merge(name);
         }
-        return createSnapshot(name, t.origin(), t.cow(), t.store(), t.chunkSectors(), 0, false);
+        return createSnapshot(name, t.origin(), t.cow(), t.store(), t.chunkSectors(), 0, false, t.features(), null);
     }
 
     /**
@@ -284,12 +298,18 @@ final class TableOps {
             if (registry.origin(t.origin()) != s.origin) {
                 throw new SnapshotException("reload must keep the origin of " + name + " (" + s.origin.name + ")");
             }
+            if (!t.features().equals(s.entry.features())) {
+                throw new SnapshotException("reload of " + name + " cannot change its features (now '"
+                        + SnapshotFeature.tableArgs(s.entry.features()).trim() + "'): its device's discard limits are set when it"
+                        + " starts; change them in the configuration file while ublkd is stopped");
+            }
             Origin origin = s.origin.target;
             SnapshotTarget old = s.target;
             DeviceHost.Served dev = s.device;
-            SnapshotTarget next = Lanes.await(engine.reload(origin, old, new SnapshotConfig(name, s.cow, t.store(), t.chunkSectors()), dev::retarget));
+            SnapshotTarget next = Lanes.await(engine.reload(origin, old,
+                    new SnapshotConfig(name, s.cow, t.store(), t.chunkSectors(), false, t.features()), dev::retarget));
             s.target = next;
-            s.entry = new ConfigFile.SnapshotEntry(name, s.origin.name, s.cow.name(), t.store(), next.chunkSectors(), false);
+            s.entry = s.entry.reloaded(s.cow.name(), t.store(), next.chunkSectors(), t.features());
             persistence.save(registry);
             log.accept("snapshot " + name + " reloaded: " + next.tableLine(s.origin.path(), s.cowPath()));
             return view.describe(s);
@@ -319,7 +339,7 @@ final class TableOps {
             }
             ConfigFile.SnapshotEntry before = s.entry;
             s.merging = true;
-            s.entry = new ConfigFile.SnapshotEntry(name, before.origin(), before.cow(), before.store(), before.chunkSectors(), true);
+            s.entry = before.merging(true);
             try {
                 persistence.save(registry);
                 Lanes.await(engine.startMerge(s.origin.target, s.target, events(s)));
@@ -388,6 +408,61 @@ final class TableOps {
         s.mergeRunning = true;
         s.reason = null;
         log.accept("resuming the merge of " + s.name + " into " + o.name);
+    }
+
+    // -------------------------------------------------------------------------------------------
+    // COW growth
+
+    /** The largest COW size 'extend' takes. */
+    static final long MAX_COW_BYTES = 1L << 60;
+
+    /**
+     * Grows the COW of a live snapshot online, or sets its autoextend, or both: {@code sizeBytes}
+     * (absolute, or added with {@code relative}) grows a COW file; without it the COW is taken at
+     * the size it has now (a block device, or a file, grown underneath). {@code autoextend}, when
+     * given, becomes the snapshot's own (kept in the configuration). With only an autoextend given,
+     * nothing is grown.
+     */
+    DeviceInfo extend(String name, long sizeBytes, boolean relative, Autoextend autoextend) throws IOException {
+        SnapDev s = registry.snapshot(name);
+        return lanes.inFamily(s.family(), "extend " + name, () -> {
+            if (s.merging) {
+                throw new SnapshotException("snapshot " + name + " is merging into " + s.origin.name + ": its COW only empties from here");
+            }
+            if (s.target == null || s.cow == null) {
+                throw new SnapshotException("snapshot " + name + " is not active (" + s.reason + "): bring it up first with 'ublkd activate "
+                        + name + "'");
+            }
+            FileBacking cow = s.cow;
+            if (autoextend != null && autoextend.on() && cow.blockDevice()) {
+                throw new SnapshotException("autoextend grows COW files only, and the COW of " + name + " is the block device "
+                        + cow.name() + ": grow it yourself (lvextend, 'losetup -c') and run 'ublkd extend " + name + "'");
+            }
+            if (sizeBytes < 0) { // 0 is "no size": take the COW at the size it has now
+                throw new SnapshotException("bad size " + sizeBytes + " for the COW of " + name + ": a COW never shrinks; give its new"
+                        + " size or +SIZE to add");
+            }
+            if (sizeBytes > MAX_COW_BYTES) {
+                throw new SnapshotException("bad size " + sizeBytes + ": at most " + MAX_COW_BYTES + " bytes (1 EiB)");
+            }
+            if (sizeBytes > 0 || autoextend == null) {
+                long want = sizeBytes <= 0 ? -1 : relative ? cow.refreshSize() + sizeBytes : sizeBytes;
+                fill.extend(s, want);
+            }
+            if (autoextend != null) {
+                ConfigFile.SnapshotEntry before = s.entry;
+                s.entry = before.withAutoextend(autoextend);
+                try {
+                    persistence.save(registry);
+                } catch (IOException | RuntimeException e) {
+                    s.entry = before;
+                    throw e;
+                }
+                engine.autoGrow(s.origin.target, s.target, fill.threshold(s, cow));
+                log.accept("snapshot " + name + ": autoextend " + autoextend);
+            }
+            return view.describe(s);
+        });
     }
 
     // -------------------------------------------------------------------------------------------
@@ -506,6 +581,7 @@ final class TableOps {
                 FileBacking b = openUnused(o.entry.path(), o);
                 o.backing = b;
                 o.target = engine.newOrigin(o.name, b, Log.of(log).prefixed(o.name + ": "));
+                engine.watchFill(o.target, fill.listener());
                 o.entry = new ConfigFile.OriginEntry(o.name, b.name());
             } catch (IOException | RuntimeException e) {
                 o.reason = message(e);

@@ -22,7 +22,7 @@ import static io.ublksnap.ffi.c.ublk_cmd_h.*;
  * requests go to (an origin or a snapshot table; swapped on reload).
  *
  * <p>Lifecycle (the UAPI's): ADD_DEV with the features the kernel offers, SET_PARAMS (block sizes,
- * size, request limit, volatile cache and FUA, discard where the backing device has it), open
+ * size, request limit, volatile cache and FUA, discard where the target takes it), open
  * /dev/ublkcN, start one thread per queue that FETCHes every tag, START_DEV. Stopping: STOP_DEV
  * (the kernel completes the requests in flight, served by the still running queues, then aborts the
  * tags), the queues end, DEL_DEV.
@@ -40,8 +40,13 @@ public final class UblkDevice {
         }
     }
 
-    /** What the device looks like to the kernel. */
-    public record Geometry(long sectors, int logicalBlockSize, int physicalBlockSize, boolean discard) {
+    /**
+     * What the device looks like to the kernel.
+     *
+     * @param discardSectors discard granularity and largest discard, in sectors (a snapshot's chunk
+     *                       size, as dm-snapshot's io_hints); 0: the device takes no discards
+     */
+    public record Geometry(long sectors, int logicalBlockSize, int physicalBlockSize, int discardSectors) {
     }
 
     /** Kept by the kernel in ublksrv_flags: marks the devices ublksnap made (to clean up after a crash). */
@@ -122,8 +127,8 @@ public final class UblkDevice {
         int pbsShift = Integer.numberOfTrailingZeros(Math.max(g.physicalBlockSize(), g.logicalBlockSize()));
         UblkParams.Basic basic = UblkParams.Basic.of(g.sectors(), lbsShift, pbsShift, info.maxIoBufBytes() >> 9)
                 .withAttrs(UBLK_ATTR_VOLATILE_CACHE | UBLK_ATTR_FUA);
-        UblkParams.Discard discard = g.discard()
-                ? new UblkParams.Discard(0, Math.max(4096, g.logicalBlockSize()), info.maxIoBufBytes() >> 9, 0, 1)
+        UblkParams.Discard discard = g.discardSectors() > 0
+                ? new UblkParams.Discard(0, g.discardSectors() << 9, g.discardSectors(), 0, 1)
                 : null;
         return new UblkParams(basic, discard, null);
     }

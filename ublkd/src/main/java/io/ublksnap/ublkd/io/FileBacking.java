@@ -22,7 +22,8 @@ import java.nio.file.Path;
 public final class FileBacking implements BackingDevice, AutoCloseable {
     private final String path;
     private final int fd;
-    private final long sizeBytes;
+    /** Grows when a COW is grown online ({@link #refreshSize}). */
+    private volatile long sizeBytes;
     private final int logicalBlockSize;
     private final int physicalBlockSize;
     private final boolean blockDevice;
@@ -148,6 +149,66 @@ public final class FileBacking implements BackingDevice, AutoCloseable {
         return fd;
     }
 
+    /**
+     * Reads the size again, for a COW grown online (a file extended, a block device resized, e.g.
+     * by 'losetup -c' or lvextend), and returns it, in whole sectors. A smaller size is refused:
+     * nothing shrinks under a store.
+     */
+    public synchronized long refreshSize() throws IOException {
+        checkOpen();
+        long now;
+        try {
+            now = blockDevice ? Libc.blockDeviceSize(fd) : Libc.fstat(fd).size();
+        } catch (NativeException e) {
+            throw new IOException("cannot read the size of " + path + ": " + e.getMessage(), e);
+        }
+        now -= now % 512;
+        if (now < sizeBytes) {
+            throw new IOException(path + " shrank from " + sizeBytes + " to " + now + " bytes: give it its size back");
+        }
+        sizeBytes = now;
+        return now;
+    }
+
+    /**
+     * Grows a file to {@code newBytes} (a multiple of 512), its new space allocated (fallocate:
+     * a full file system says so now, not at a later write), or only its size set where the file
+     * system cannot allocate; then reads its size again. A block device is grown underneath
+     * (lvextend, 'losetup -c'), never here.
+     */
+    public synchronized long grow(long newBytes) throws IOException {
+        checkOpen();
+        if (blockDevice) {
+            throw new IOException(path + " is a block device: grow it first (lvextend, 'losetup -c'), then let ublkd read its size");
+        }
+        long now = refreshSize();
+        if (newBytes % 512 != 0 || newBytes < now) {
+            throw new IOException("cannot grow " + path + " from " + now + " to " + newBytes + " bytes");
+        }
+        if (newBytes > now) {
+            try {
+                Libc.fallocate(fd, 0, now, newBytes - now);
+            } catch (NativeException e) {
+                if (e.errno() == Errno.ENOSPC) {
+                    throw new IOException("no space left on the file system of " + path + " for " + (newBytes - now) + " more bytes", e);
+                }
+                if (e.errno() != Errno.EOPNOTSUPP) {
+                    throw new IOException("cannot grow " + path + ": " + e.getMessage(), e);
+                }
+                try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(path, "rw")) {
+                    f.setLength(newBytes); // a file system without fallocate: a sparse end
+                }
+            }
+        }
+        return refreshSize();
+    }
+
+    private void checkOpen() throws IOException {
+        if (closed) {
+            throw new IOException(path + " is closed");
+        }
+    }
+
     /** The canonical path (symlinks resolved): two openings of one device share it. */
     @Override
     public String name() {
@@ -210,7 +271,7 @@ public final class FileBacking implements BackingDevice, AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         if (!closed) {
             closed = true;
             Libc.close(fd);

@@ -1,12 +1,14 @@
 package io.ublksnap.ublkd.control;
 
 import io.ublksnap.engine.SnapshotException;
+import io.ublksnap.engine.SnapshotFeature;
 import io.ublksnap.engine.store.StoreType;
 import io.ublksnap.ublkd.control.DeviceInfo.OriginInfo;
 import io.ublksnap.ublkd.control.DeviceInfo.SnapshotInfo;
 import io.ublksnap.ublkd.control.DeviceInfo.Usage;
 import org.junit.jupiter.api.Test;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +27,10 @@ class WireTest {
     static final SnapshotInfo DOWN = new SnapshotInfo("s3", null, false, "no such file or device: /c/s3.cow", "base",
             "/d/base.img", "/c/s3.cow", StoreType.PERSISTENT, 8, 0, SnapshotState.INACTIVE, false, false, 0, 0, null, null);
 
+    static final SnapshotInfo FEATURED = new SnapshotInfo("s4", "/dev/ublkb4", true, null, "base", "/d/base.img", "/c/s4.cow",
+            StoreType.PERSISTENT, 8, 65536, SnapshotState.ACTIVE, true, false, 0, 0, new Usage(16, 32768, 16), null,
+            EnumSet.of(SnapshotFeature.DISCARD_ZEROES_COW, SnapshotFeature.DISCARD_PASSDOWN_ORIGIN), new Autoextend(70, 20));
+
     @SuppressWarnings("unchecked")
     static <R> R roundTrip(Request<R> r, Object result) {
         String line = Wire.ok(result);
@@ -34,7 +40,7 @@ class WireTest {
     @Test
     void devicesRoundTrip() {
         OriginInfo merging = new OriginInfo("base", "/dev/ublkb0", true, null, "/d/base.img", 65536, List.of("s1"), MERGE, 2, true);
-        for (DeviceInfo d : List.of(ORIGIN, SNAP, DOWN, merging)) {
+        for (DeviceInfo d : List.of(ORIGIN, SNAP, DOWN, merging, FEATURED)) {
             assertEquals(d, roundTrip(new Request.Status(d.name()), d));
         }
         assertEquals(List.of(ORIGIN, SNAP), roundTrip(new Request.StatusAll(), List.of(ORIGIN, SNAP)));
@@ -48,7 +54,11 @@ class WireTest {
                 new Request.Status("x"), new Request.CreateOrigin("o", "/a b/#c.img", 1 << 20),
                 new Request.CreateSnapshot("s", "o", "/c.cow", StoreType.TRANSIENT, 16, 0, false), new Request.CreateSnapshot("i", "o", "/c2.cow", StoreType.PERSISTENT, 8, 1 << 20, true), new Request.Load("n", "snapshot-origin /x"),
                 new Request.Reload("n", "snapshot /x /y P 8"), new Request.Merge("m"), new Request.Remove("r", false), new Request.Remove("f", true),
-                new Request.Activate(null), new Request.Activate("a"));
+                new Request.Activate(null), new Request.Activate("a"),
+                new Request.CreateSnapshot("f", "o", "/f.cow", StoreType.PERSISTENT, 8, 0, false,
+                        EnumSet.of(SnapshotFeature.DISCARD_ZEROES_COW), new Autoextend(70, 20)),
+                new Request.Extend("e", 1L << 30, true, null), new Request.Extend("e", 4L << 30, false, new Autoextend(80, 10)),
+                new Request.Extend("e", 0, false, null), new Request.Extend("e", 0, false, Autoextend.OFF));
         for (Request<?> r : all) {
             assertEquals(r, Wire.request(Wire.request(r)));
         }
@@ -64,7 +74,14 @@ class WireTest {
                 + "\"origin_backing\":\"/d/base.img\",\"cow\":\"/c/s2.cow\",\"store\":\"PO\",\"chunk_sectors\":16,\"sectors\":65536,"
                 + "\"table\":\"0 65536 snapshot /d/base.img /c/s2.cow PO 16\",\"state\":\"active\",\"status\":\"112/32768 32\","
                 + "\"valid\":true,\"overflow\":false,\"exceptions\":5,\"pending\":1,\"allocated_sectors\":112,\"total_sectors\":32768,"
-                + "\"metadata_sectors\":32,\"used_percent\":0.342}", Wire.write(Wire.json(SNAP)));
+                + "\"metadata_sectors\":32,\"used_percent\":0.342,\"features\":[]}", Wire.write(Wire.json(SNAP)));
+        assertEquals("{\"name\":\"s4\",\"role\":\"snapshot\",\"active\":true,\"device\":\"/dev/ublkb4\",\"origin\":\"base\","
+                + "\"origin_backing\":\"/d/base.img\",\"cow\":\"/c/s4.cow\",\"store\":\"P\",\"chunk_sectors\":8,\"sectors\":65536,"
+                + "\"table\":\"0 65536 snapshot /d/base.img /c/s4.cow P 8 2 discard_zeroes_cow discard_passdown_origin\","
+                + "\"state\":\"active\",\"status\":\"16/32768 16\",\"valid\":true,\"overflow\":false,\"exceptions\":0,\"pending\":0,"
+                + "\"allocated_sectors\":16,\"total_sectors\":32768,\"metadata_sectors\":16,\"used_percent\":0.049,"
+                + "\"features\":[\"discard_zeroes_cow\",\"discard_passdown_origin\"],\"autoextend\":{\"threshold\":70,\"percent\":20}}",
+                Wire.write(Wire.json(FEATURED)));
         @SuppressWarnings("unchecked")
         Map<String, Object> down = (Map<String, Object>) Wire.json(DOWN);
         assertEquals(false, down.get("active"));
@@ -73,7 +90,23 @@ class WireTest {
     }
 
     @Test
+    void badFeaturesAndAutoextendInARequestAreRefusedInOneLine() {
+        for (String bad : List.of(
+                "{\"op\":\"snapshot\",\"name\":\"s\",\"origin\":\"o\",\"cow\":\"/c\",\"features\":[\"discard_passdown_origin\"]}",
+                "{\"op\":\"snapshot\",\"name\":\"s\",\"origin\":\"o\",\"cow\":\"/c\",\"features\":[\"trim\"]}",
+                "{\"op\":\"extend\",\"name\":\"s\",\"autoextend\":{\"threshold\":30,\"percent\":20}}",
+                "{\"op\":\"extend\",\"name\":\"s\",\"autoextend\":{\"threshold\":70,\"percent\":-1}}",
+                "{\"op\":\"extend\",\"name\":\"s\",\"autoextend\":{\"threshold\":70,\"percent\":20,\"x\":1}}",
+                "{\"op\":\"extend\",\"name\":\"s\",\"size\":-5}")) {
+            SnapshotException e = assertThrows(SnapshotException.class, () -> Wire.request(bad), bad);
+            assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+        }
+    }
+
+    @Test
     void dmTextIsTheKernels() {
+        assertEquals("s4: 0 65536 snapshot /d/base.img /c/s4.cow P 8 2 discard_zeroes_cow discard_passdown_origin",
+                DmText.tableLine(FEATURED));
         assertEquals("base: 0 65536 snapshot-origin", DmText.statusLine(ORIGIN));
         assertEquals("s2: 0 65536 snapshot 112/32768 32", DmText.statusLine(SNAP));
         assertEquals("s2: 0 65536 snapshot /d/base.img /c/s2.cow PO 16", DmText.tableLine(SNAP));

@@ -1,7 +1,9 @@
 package io.ublksnap.ublkd.daemon;
 
 import io.ublksnap.engine.SnapshotException;
+import io.ublksnap.engine.SnapshotFeature;
 import io.ublksnap.engine.store.StoreType;
+import io.ublksnap.ublkd.control.Autoextend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,10 +32,32 @@ class ConfigFileTest {
                 new ConfigFile.OriginEntry("base", "/data/my images/base.img"),
                 new ConfigFile.OriginEntry("o2", "/data/img#1.img"),
                 new ConfigFile.SnapshotEntry("s1", "base", "/data/\"quoted\" \\ back\tslash.cow", StoreType.PERSISTENT, 16, false),
-                new ConfigFile.SnapshotEntry("s2", "o2", "/data/ünïcödé/ß.cow", StoreType.PERSISTENT_OVERFLOW, 8, true));
+                new ConfigFile.SnapshotEntry("s2", "o2", "/data/ünïcödé/ß.cow", StoreType.PERSISTENT_OVERFLOW, 8, true),
+                new ConfigFile.SnapshotEntry("s3", "base", "/data/s3.cow", StoreType.PERSISTENT, 8, false,
+                        EnumSet.of(SnapshotFeature.DISCARD_ZEROES_COW, SnapshotFeature.DISCARD_PASSDOWN_ORIGIN), new Autoextend(70, 20)),
+                new ConfigFile.SnapshotEntry("s4", "base", "/data/s4.cow", StoreType.PERSISTENT, 8, false, Set.of(), Autoextend.OFF));
         Path f = dir.resolve("devices.conf");
         ConfigFile.write(f, entries);
         assertEquals(entries, ConfigFile.read(f));
+    }
+
+    @Test
+    void snapshotOptionsAreDmFeatureWordsAndLvmConfNames() throws IOException {
+        ConfigFile.SnapshotEntry e = (ConfigFile.SnapshotEntry) ConfigFile.parse(
+                "snapshot s base /s.cow P 8 discard_zeroes_cow autoextend_threshold=70 autoextend_percent=20");
+        assertEquals(EnumSet.of(SnapshotFeature.DISCARD_ZEROES_COW), e.features());
+        assertEquals(new Autoextend(70, 20), e.autoextend());
+        assertEquals("snapshot s base /s.cow P 8 discard_zeroes_cow autoextend_threshold=70 autoextend_percent=20", ConfigFile.line(e));
+        assertEquals("snapshot s base /s.cow P 8", ConfigFile.line(e.withAutoextend(null).reloaded("/s.cow", StoreType.PERSISTENT, 8,
+                Set.of())));
+        Path f = dir.resolve("devices.conf");
+        for (String bad : List.of("snapshot s base /s.cow P 8 discard_passdown_origin", "snapshot s base /s.cow P 8 trim",
+                "snapshot s base /s.cow P 8 autoextend_threshold=70", "snapshot s base /s.cow P 8 autoextend_threshold=x autoextend_percent=2",
+                "snapshot s base /s.cow P 8 autoextend_threshold=20 autoextend_percent=20")) {
+            Files.writeString(f, "origin base /o.img\n" + bad + "\n");
+            SnapshotException x = assertThrows(SnapshotException.class, () -> ConfigFile.read(f), bad);
+            assertTrue(x.getMessage().contains("line 2"), x.getMessage());
+        }
     }
 
     @Test
@@ -67,8 +93,15 @@ class ConfigFileTest {
                     origins.add(name);
                 } else {
                     StoreType st = StoreType.values()[rnd.nextInt(3)];
+                    Set<SnapshotFeature> features = switch (rnd.nextInt(3)) {
+                        case 0 -> Set.of();
+                        case 1 -> EnumSet.of(SnapshotFeature.DISCARD_ZEROES_COW);
+                        default -> EnumSet.allOf(SnapshotFeature.class);
+                    };
+                    Autoextend a = rnd.nextBoolean() ? null : new Autoextend(50 + rnd.nextInt(51), rnd.nextInt(Autoextend.MAX_PERCENT + 1));
                     entries.add(new ConfigFile.SnapshotEntry(name, origins.get(rnd.nextInt(origins.size())), path(rnd), st,
-                            8 << rnd.nextInt(Integer.numberOfTrailingZeros(io.ublksnap.engine.ChunkSize.MAX_SECTORS) - 2), st.persistent() && rnd.nextInt(4) == 0));
+                            8 << rnd.nextInt(Integer.numberOfTrailingZeros(io.ublksnap.engine.ChunkSize.MAX_SECTORS) - 2),
+                            st.persistent() && rnd.nextInt(4) == 0, features, a));
                 }
             }
             int r = round;

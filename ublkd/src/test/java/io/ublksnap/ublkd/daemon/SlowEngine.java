@@ -1,5 +1,7 @@
 package io.ublksnap.ublkd.daemon;
 
+import io.ublksnap.engine.CowGrowth;
+import io.ublksnap.engine.FillListener;
 import io.ublksnap.engine.Origin;
 import io.ublksnap.engine.SnapshotConfig;
 import io.ublksnap.engine.SnapshotTarget;
@@ -26,6 +28,21 @@ final class SlowEngine implements Lifecycle {
     @Override
     public Origin newOrigin(String name, BackingDevice backing, Consumer<String> log) {
         return real.newOrigin(name, backing, log);
+    }
+
+    @Override
+    public void watchFill(Origin origin, FillListener listener) {
+        real.watchFill(origin, listener);
+    }
+
+    @Override
+    public void autoGrow(Origin origin, SnapshotTarget t, int thresholdPercent) {
+        real.autoGrow(origin, t, thresholdPercent);
+    }
+
+    @Override
+    public CowGrowth growCow(Origin origin, SnapshotTarget t) {
+        return real.growCow(origin, t);
     }
 
     @Override
