@@ -5,6 +5,10 @@ start_daemon
 expect_error "must run as root" setpriv --reuid=65534 --regid=65534 --clear-groups "$UBLKD" --socket "$D/other.sock" serve
 expect_error "run as root" setpriv --reuid=65534 --regid=65534 --clear-groups "$UBLKD" --socket "$SOCK" list
 expect_error "already running" "$UBLKD" --socket "$SOCK" serve
+step "features without a daemon ask the kernel, and the daemon says the same"
+direct=$("$UBLKD" --socket "$D/nobody.sock" features) || fail "features without a daemon: $direct"
+[ "$direct" = "$(u features)" ] || fail "features differ: kernel '$direct', daemon '$(u features)'"
+ok "features without a daemon: $direct"
 
 step "SO_PEERCRED: a socket another user can reach still refuses them"
 chmod 0777 "$D"; chmod 0666 "$SOCK"

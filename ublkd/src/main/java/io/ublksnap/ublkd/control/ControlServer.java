@@ -78,13 +78,21 @@ public final class ControlServer implements AutoCloseable {
     }
 
     /** Fails if another daemon answers on {@code socket}. */
+    /** Whether a daemon answers on {@code socket}. */
+    public static boolean isRunning(Path socket) {
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            return true;
+        } catch (IOException stale) {
+            return false;
+        }
+    }
+
     public static void checkNotRunning(Path socket) {
-        if (Files.exists(socket)) {
-            try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-                throw new SnapshotException("ublkd is already running (it answers on " + socket + "): stop it first with 'ublkd stop'");
-            } catch (IOException stale) {
-                // nobody there
-            }
+        if (isRunning(socket)) {
+            throw new SnapshotException("ublkd is already running (it answers on " + socket + "): stop it first with 'ublkd stop'");
         }
     }
 

@@ -74,7 +74,11 @@ public final class UblkHost implements DeviceHost {
 
     @Override
     public FeaturesInfo features() {
-        return new FeaturesInfo(kernelFeatures, kernelFeatures < 0 ? List.of() : UblkFeatures.names(kernelFeatures),
-                control.encoding().name());
+        return features(control, kernelFeatures);
+    }
+
+    /** What the kernel behind {@code control} offers ({@code mask} -1: it has no GET_FEATURES). */
+    public static FeaturesInfo features(UblkControl control, long mask) {
+        return new FeaturesInfo(mask, mask < 0 ? List.of() : UblkFeatures.names(mask), control.encoding().name());
     }
 }

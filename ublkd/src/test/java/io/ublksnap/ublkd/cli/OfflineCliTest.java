@@ -54,6 +54,12 @@ class OfflineCliTest {
     }
 
     @Test
+    void featuresWithoutADaemonAskTheKernel() {
+        // this host has no ublk driver: the kernel is asked, and says so (with a daemon, the daemon answers: CliVmTest)
+        cli().refused("this kernel has no ublk driver", "features");
+    }
+
+    @Test
     void loadFileThatDoesNotExistIsNamed() {
         cli().refused("no such file", "load", "--file", dir.resolve("nonexistent").toString());
     }
