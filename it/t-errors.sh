@@ -26,6 +26,22 @@ u status --table lo | grep -q "snapshot-origin $LO" || fail "MAJ:MIN not resolve
 u remove lo
 losetup -d "$LO"
 ok "MAJ:MIN resolved, a missing one named"
+
+step "read-only devices (issue 12.6): the kernel refuses writes; origin writes still copy into a read-only snapshot"
+truncate -s 16M "$D/rw.img"; truncate -s 8M "$D/ro.cow"
+u origin base-rw "$D/rw.img" >/dev/null
+u snapshot snap-ro --origin base-rw --cow "$D/ro.cow" --read-only >/dev/null
+[ "$(blockdev --getro "$L/snap-ro")" = 1 ] && [ "$(blockdev --getro "$L/base-rw")" = 0 ] \
+  || fail "read-only flags: snap-ro $(blockdev --getro "$L/snap-ro"), base-rw $(blockdev --getro "$L/base-rw")"
+dd if=/dev/zero of="$L/snap-ro" bs=4k count=1 oflag=direct status=none 2>/dev/null && fail "a write to a read-only snapshot went through"
+dd if=/dev/urandom of="$L/base-rw" bs=64k count=4 oflag=direct status=none
+cmp -n 262144 "$L/snap-ro" /dev/zero || fail "the read-only snapshot does not show the origin as it was"
+u remove snap-ro base-rw
+truncate -s 16M "$D/ro.img"
+u origin base-ro "$D/ro.img" -r >/dev/null
+[ "$(blockdev --getro "$L/base-ro")" = 1 ] || fail "origin --read-only is writable"
+u remove base-ro
+ok "read-only snapshot and origin refuse writes; the snapshot kept its image through origin writes"
 stop_daemon
 expect_error "is not running" "$UBLKD" --socket "$SOCK" list
 
@@ -34,7 +50,7 @@ printf 'origin base %s\norigin other\n' "$D/o.img" > "$D/bad.conf"
 cp "$D/bad.conf" "$D/bad.conf.orig" # (a socket's shared directory and the rest: host tests)
 rc=0; "$UBLKD" --socket "$SOCK" serve --config "$D/bad.conf" --links "$L" >"$D/bad.log" 2>&1 || rc=$?
 [ "$rc" = 1 ] || { cat "$D/bad.log"; fail "serve exited $rc on a bad configuration (expected 1)"; }
-grep -q "line 2: expected 'origin NAME PATH'" "$D/bad.log" || { cat "$D/bad.log"; fail "the bad line is not named"; }
+grep -q "line 2: expected 'origin NAME PATH" "$D/bad.log" || { cat "$D/bad.log"; fail "the bad line is not named"; }
 cmp -s "$D/bad.conf" "$D/bad.conf.orig" || fail "the bad configuration was rewritten"
 [ -e "$SOCK" ] && fail "a failed start left its socket"
 ok "exit 1, the line named, the file untouched"

@@ -25,11 +25,14 @@ public final class OriginCommand extends ClientCommand {
             description = "Create PATH as a sparse file of SIZE bytes (a multiple of 4k; units k, m, g, t) if it does not exist.")
     String create;
 
+    @Option(names = {"-r", "--read-only"}, description = "Serve the origin read-only (the kernel refuses writes to it), as lvcreate -p r.")
+    boolean readOnly;
+
     @Override
     public Integer call() {
         Names.check(name);
         long bytes = create == null ? 0 : Sizes.parse("--create", create, 4096, "4 KiB (e.g. 64m)");
-        DeviceInfo d = call(new Request.CreateOrigin(name, absolute(path), bytes));
+        DeviceInfo d = call(new Request.CreateOrigin(name, absolute(path), bytes, readOnly));
         out().println(name + " " + d.device());
         return 0;
     }

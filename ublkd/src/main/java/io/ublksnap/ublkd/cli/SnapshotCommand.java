@@ -64,6 +64,9 @@ public final class SnapshotCommand extends ClientCommand {
             description = "How much it grows then, in percent of its size.")
     Integer percent;
 
+    @Option(names = {"-r", "--read-only"}, description = "Serve the snapshot read-only (the kernel refuses writes to it; origin writes still copy into its COW), as lvcreate -p r.")
+    boolean readOnly;
+
     @Override
     public Integer call() {
         Names.check(name);
@@ -85,7 +88,7 @@ public final class SnapshotCommand extends ClientCommand {
             features.add(SnapshotFeature.DISCARD_PASSDOWN_ORIGIN);
         }
         DeviceInfo d = call(new Request.CreateSnapshot(name, deviceWord(origin), absolute(cow), st, (int) sectors, bytes, init,
-                features, Autoextend.of(threshold, percent)));
+                features, Autoextend.of(threshold, percent), readOnly));
         out().println(name + " " + d.device() + " " + DmText.info(d));
         return 0;
     }

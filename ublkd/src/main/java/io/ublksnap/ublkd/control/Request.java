@@ -34,9 +34,13 @@ public sealed interface Request<R> {
     /**
      * Serve {@code path} (absolute) as origin {@code name}; with {@code createBytes} > 0 the daemon
      * first creates it as a sparse file of that size if it does not exist (and deletes it again if
-     * the origin cannot be made).
+     * the origin cannot be made). {@code readOnly}: the disk is read-only (writes are refused by the kernel).
      */
-    record CreateOrigin(String name, String path, long createBytes) implements Request<DeviceInfo> {
+    record CreateOrigin(String name, String path, long createBytes, boolean readOnly) implements Request<DeviceInfo> {
+        public CreateOrigin(String name, String path, long createBytes) {
+            this(name, path, createBytes, false);
+        }
+
         public String op() {
             return "origin";
         }
@@ -44,12 +48,18 @@ public sealed interface Request<R> {
 
     /**
      * Take snapshot {@code name} of {@code origin} (a name, or an origin's backing path) on {@code cow};
-     * {@code chunkSectors} 0 means the default, or a persistent COW's own.
+     * {@code chunkSectors} 0 means the default, or a persistent COW's own; {@code readOnly}: the
+     * snapshot's disk is read-only (origin writes still copy into its COW).
      */
     record CreateSnapshot(String name, String origin, String cow, StoreType store, int chunkSectors, long createBytes,
-                          boolean init, Set<SnapshotFeature> features, Autoextend autoextend) implements Request<DeviceInfo> {
+                          boolean init, Set<SnapshotFeature> features, Autoextend autoextend, boolean readOnly) implements Request<DeviceInfo> {
         public CreateSnapshot {
             features = SnapshotFeature.check(features);
+        }
+
+        public CreateSnapshot(String name, String origin, String cow, StoreType store, int chunkSectors, long createBytes,
+                              boolean init, Set<SnapshotFeature> features, Autoextend autoextend) {
+            this(name, origin, cow, store, chunkSectors, createBytes, init, features, autoextend, false);
         }
 
         /** Without features, with the daemon's autoextend. */

@@ -135,6 +135,9 @@ public final class Wire {
                 if (o.createBytes() > 0) {
                     m.put("create", o.createBytes());
                 }
+                if (o.readOnly()) {
+                    m.put("read_only", true);
+                }
             }
             case Request.CreateSnapshot s -> {
                 m.put("name", s.name());
@@ -153,6 +156,9 @@ public final class Wire {
                 }
                 if (s.autoextend() != null) {
                     m.put("autoextend", autoextend(s.autoextend()));
+                }
+                if (s.readOnly()) {
+                    m.put("read_only", true);
                 }
             }
             case Request.Extend x -> {
@@ -206,12 +212,13 @@ public final class Wire {
             case "ping" -> new Request.Ping();
             case "features" -> new Request.Features();
             case "stop" -> new Request.Stop();
-            case "origin" -> new Request.CreateOrigin(f.str("name"), f.str("path"), f.count("create", 0, Long.MAX_VALUE));
+            case "origin" -> new Request.CreateOrigin(f.str("name"), f.str("path"), f.count("create", 0, Long.MAX_VALUE),
+                    f.has("read_only") && f.bool("read_only"));
             case "snapshot" -> new Request.CreateSnapshot(f.str("name"), f.str("origin"), f.str("cow"),
                     StoreType.parse(f.optStr("store", "P")), chunk(f.count("chunk", 0, Long.MAX_VALUE)),
                     f.count("create", 0, Long.MAX_VALUE), f.has("init") && f.bool("init"),
                     f.has("features") ? features(f.strings("features")) : Set.of(),
-                    f.has("autoextend") ? autoextend(f.object("autoextend")) : null);
+                    f.has("autoextend") ? autoextend(f.object("autoextend")) : null, f.has("read_only") && f.bool("read_only"));
             case "extend" -> new Request.Extend(f.str("name"), f.count("size", 0, Long.MAX_VALUE), f.has("relative") && f.bool("relative"),
                     f.has("autoextend") ? autoextend(f.object("autoextend")) : null);
             case "load" -> new Request.Load(f.str("name"), f.str("table"));

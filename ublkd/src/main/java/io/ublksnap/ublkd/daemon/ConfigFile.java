@@ -29,11 +29,11 @@ import java.util.Set;
  * brings the same origins and snapshots back after a restart. UTF-8, one device per line, in
  * creation order:
  * <pre>
- *   origin   NAME PATH
+ *   origin   NAME PATH [read_only]
  *   snapshot NAME ORIGIN COW P|PO|N CHUNK [OPTION...]
  *   merge    NAME ORIGIN COW P|PO CHUNK [OPTION...]  (a snapshot merging into its origin: resumes at start)
  * </pre>
- * A snapshot's options: its table's features ({@code discard_zeroes_cow},
+ * {@code read_only}: the device is served read-only. A snapshot's options: its table's features ({@code discard_zeroes_cow},
  * {@code discard_passdown_origin}) and its own autoextend, {@code autoextend_threshold=T
  * autoextend_percent=P} (both or neither; without them the daemon's default applies).
  * Words are separated by blanks. A word with characters other than letters, digits and
@@ -49,45 +49,60 @@ public final class ConfigFile {
         String name();
     }
 
-    public record OriginEntry(String name, String path) implements Entry {
+    /** @param readOnly served read-only (ublk's read-only attribute) */
+    public record OriginEntry(String name, String path, boolean readOnly) implements Entry {
+        public OriginEntry(String name, String path) {
+            this(name, path, false);
+        }
+
+        /** The same origin on its opened backing. */
+        public OriginEntry opened(String realPath) {
+            return new OriginEntry(name, realPath, readOnly);
+        }
     }
 
     /**
      * @param features   the table's features
      * @param autoextend the snapshot's own autoextend, or null for the daemon's default
+     * @param readOnly   served read-only (ublk's read-only attribute; origin writes still copy into it)
      */
     public record SnapshotEntry(String name, String origin, String cow, StoreType store, int chunkSectors, boolean merging,
-                                Set<SnapshotFeature> features, Autoextend autoextend) implements Entry {
+                                Set<SnapshotFeature> features, Autoextend autoextend, boolean readOnly) implements Entry {
         public SnapshotEntry {
             features = SnapshotFeature.check(features);
         }
 
         /** Without features, with the daemon's autoextend. */
         public SnapshotEntry(String name, String origin, String cow, StoreType store, int chunkSectors, boolean merging) {
-            this(name, origin, cow, store, chunkSectors, merging, Set.of(), null);
+            this(name, origin, cow, store, chunkSectors, merging, Set.of(), null, false);
+        }
+
+        public SnapshotEntry(String name, String origin, String cow, StoreType store, int chunkSectors, boolean merging,
+                             Set<SnapshotFeature> features, Autoextend autoextend) {
+            this(name, origin, cow, store, chunkSectors, merging, features, autoextend, false);
         }
 
         /** The same snapshot on its opened COW, with the chunk size in use. */
         public SnapshotEntry opened(String cowPath, int chunk) {
-            return new SnapshotEntry(name, origin, cowPath, store, chunk, merging, features, autoextend);
+            return new SnapshotEntry(name, origin, cowPath, store, chunk, merging, features, autoextend, readOnly);
         }
 
         /** The same snapshot with a new table. */
         public SnapshotEntry reloaded(String cowPath, StoreType newStore, int chunk, Set<SnapshotFeature> newFeatures) {
-            return new SnapshotEntry(name, origin, cowPath, newStore, chunk, merging, newFeatures, autoextend);
+            return new SnapshotEntry(name, origin, cowPath, newStore, chunk, merging, newFeatures, autoextend, readOnly);
         }
 
         public SnapshotEntry merging(boolean m) {
-            return new SnapshotEntry(name, origin, cow, store, chunkSectors, m, features, autoextend);
+            return new SnapshotEntry(name, origin, cow, store, chunkSectors, m, features, autoextend, readOnly);
         }
 
         public SnapshotEntry withAutoextend(Autoextend a) {
-            return new SnapshotEntry(name, origin, cow, store, chunkSectors, merging, features, a);
+            return new SnapshotEntry(name, origin, cow, store, chunkSectors, merging, features, a, readOnly);
         }
     }
 
     private static final String HEADER =
-            "# ublksnap devices, kept by ublkd: origin NAME PATH | snapshot|merge NAME ORIGIN COW P|PO|N CHUNK [OPTION...]\n";
+            "# ublksnap devices, kept by ublkd: origin NAME PATH [read_only] | snapshot|merge NAME ORIGIN COW P|PO|N CHUNK [OPTION...]\n";
 
     private ConfigFile() {
     }
@@ -145,10 +160,10 @@ public final class ConfigFile {
         }
         switch (w.getFirst()) {
             case "origin" -> {
-                if (w.size() != 3) {
-                    throw new SnapshotException("expected 'origin NAME PATH'");
+                if (w.size() != 3 && !(w.size() == 4 && w.get(3).equals(READ_ONLY))) {
+                    throw new SnapshotException("expected 'origin NAME PATH [" + READ_ONLY + "]'");
                 }
-                return new OriginEntry(Names.check(w.get(1)), w.get(2));
+                return new OriginEntry(Names.check(w.get(1)), w.get(2), w.size() == 4);
             }
             case "snapshot", "merge" -> {
                 if (w.size() < 6) {
@@ -165,8 +180,11 @@ public final class ConfigFile {
                 Set<SnapshotFeature> features = EnumSet.noneOf(SnapshotFeature.class);
                 Integer threshold = null;
                 Integer percent = null;
+                boolean readOnly = false;
                 for (String o : w.subList(6, w.size())) {
-                    if (o.startsWith(AUTOEXTEND_THRESHOLD)) {
+                    if (o.equals(READ_ONLY)) {
+                        readOnly = true;
+                    } else if (o.startsWith(AUTOEXTEND_THRESHOLD)) {
                         threshold = number(o, AUTOEXTEND_THRESHOLD);
                     } else if (o.startsWith(AUTOEXTEND_PERCENT)) {
                         percent = number(o, AUTOEXTEND_PERCENT);
@@ -175,12 +193,13 @@ public final class ConfigFile {
                     }
                 }
                 return new SnapshotEntry(Names.check(w.get(1)), Names.check(w.get(2)), w.get(3), store, sectors,
-                        w.getFirst().equals("merge"), features, Autoextend.of(threshold, percent));
+                        w.getFirst().equals("merge"), features, Autoextend.of(threshold, percent), readOnly);
             }
             default -> throw new SnapshotException("unknown entry '" + w.getFirst() + "' (expected origin, snapshot or merge)");
         }
     }
 
+    private static final String READ_ONLY = "read_only";
     private static final String AUTOEXTEND_THRESHOLD = "autoextend_threshold=";
     private static final String AUTOEXTEND_PERCENT = "autoextend_percent=";
 
@@ -293,7 +312,7 @@ public final class ConfigFile {
 
     static String line(Entry e) {
         return switch (e) {
-            case OriginEntry o -> "origin " + quote(o.name()) + " " + quote(o.path());
+            case OriginEntry o -> "origin " + quote(o.name()) + " " + quote(o.path()) + (o.readOnly() ? " " + READ_ONLY : "");
             case SnapshotEntry s -> (s.merging() ? "merge " : "snapshot ") + quote(s.name()) + " " + quote(s.origin()) + " "
                     + quote(s.cow()) + " " + s.store().code() + " " + s.chunkSectors() + options(s);
         };
@@ -309,6 +328,9 @@ public final class ConfigFile {
         if (s.autoextend() != null) {
             b.append(' ').append(AUTOEXTEND_THRESHOLD).append(s.autoextend().threshold())
                     .append(' ').append(AUTOEXTEND_PERCENT).append(s.autoextend().percent());
+        }
+        if (s.readOnly()) {
+            b.append(' ').append(READ_ONLY);
         }
         return b.toString();
     }

@@ -16,7 +16,7 @@ public interface DeviceHost {
      *
      * @param discardSectors discard granularity and largest discard in sectors; 0: the device takes no discards
      */
-    record Geometry(long sectors, int logicalBlockSize, int physicalBlockSize, int discardSectors) {
+    record Geometry(long sectors, int logicalBlockSize, int physicalBlockSize, int discardSectors, boolean readOnly) {
     }
 
     /** One served device. */

@@ -93,25 +93,25 @@ final class TableOps {
     }
 
     /** A device's geometry; {@code discardSectors} its discard granularity and largest discard (0: it takes none). */
-    private static DeviceHost.Geometry geometry(long sectors, FileBacking b, int discardSectors) {
-        return new DeviceHost.Geometry(sectors, b.logicalBlockSize(), b.physicalBlockSize(), discardSectors);
+    private static DeviceHost.Geometry geometry(long sectors, FileBacking b, int discardSectors, boolean readOnly) {
+        return new DeviceHost.Geometry(sectors, b.logicalBlockSize(), b.physicalBlockSize(), discardSectors, readOnly);
     }
 
     // -------------------------------------------------------------------------------------------
     // Origins
 
-    DeviceInfo createOrigin(String name, String path, long createBytes) throws IOException {
+    DeviceInfo createOrigin(String name, String path, long createBytes, boolean readOnly) throws IOException {
         Names.check(name);
         checkPath("origin path", path);
         registry.reserve(name);
         try {
-            OriginDev o = new OriginDev(new ConfigFile.OriginEntry(name, path));
+            OriginDev o = new OriginDev(new ConfigFile.OriginEntry(name, path, readOnly));
             return lanes.inFamily(o.family, "create origin " + name, () -> {
                 SparseFiles.Created created = backings.createSparse(path, createBytes);
                 try {
                     FileBacking b = openUnused(path, null);
                     try {
-                        o.entry = new ConfigFile.OriginEntry(name, b.name());
+                        o.entry = o.entry.opened(b.name());
                         o.backing = b;
                         o.target = engine.newOrigin(name, b, Log.of(log).prefixed(name + ": "));
                         engine.watchFill(o.target, fill.listener());
@@ -143,7 +143,7 @@ final class TableOps {
     private void startOriginDevice(OriginDev o) throws IOException {
         FileBacking b = o.backing;
         // No discards: dm-snapshot's snapshot-origin takes none (see Origin.map).
-        o.device = host.serve(o.name, o.target, geometry(b.sizeSectors(), b, 0));
+        o.device = host.serve(o.name, o.target, geometry(b.sizeSectors(), b, 0, o.entry.readOnly()));
         o.reason = null;
         links.link(o.name, o.device);
         log.accept("origin " + o.name + " on " + b.name() + " is " + o.device.blockPath() + (o.device.zeroCopy() ? " (zero copy)" : ""));
@@ -158,7 +158,7 @@ final class TableOps {
      * already have made exceptions in it); a creation that fails takes the entry out again.
      */
     DeviceInfo createSnapshot(String name, String originRef, String cowPath, StoreType store, int chunkSectors, long createBytes,
-                              boolean init, Set<SnapshotFeature> features, Autoextend autoextend) throws IOException {
+                              boolean init, Set<SnapshotFeature> features, Autoextend autoextend, boolean readOnly) throws IOException {
         Names.check(name);
         checkPath("COW path", cowPath);
         OriginDev o = registry.origin(originRef);
@@ -178,7 +178,7 @@ final class TableOps {
                     // comes back, as the kernel's store does. Saved again once the snapshot is up.
                     int provisional = chunkSectors != 0 ? chunkSectors : ChunkSize.DEFAULT_SECTORS;
                     SnapDev s = new SnapDev(new ConfigFile.SnapshotEntry(name, o.name, Registry.realPath(cowPath), store, provisional, false,
-                            features, autoextend), o);
+                            features, autoextend, readOnly), o);
                     s.reason = "being created";
                     registry.add(s);
                     try {
@@ -215,7 +215,7 @@ final class TableOps {
             }
             target = Lanes.await(engine.load(o.target, new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors(), init, e.features())));
             Lanes.await(engine.activate(o.target, target));
-            s.device = host.serve(s.name, target, geometry(target.sizeSectors(), o.backing, target.discardSectors()));
+            s.device = host.serve(s.name, target, geometry(target.sizeSectors(), o.backing, target.discardSectors(), s.entry.readOnly()));
         } catch (IOException | RuntimeException ex) {
             if (target != null) {
                 try {
@@ -250,7 +250,7 @@ final class TableOps {
     DeviceInfo load(String name, String table) throws IOException {
         TableLine t = TableLine.parse(table);
         if (t.isOrigin()) {
-            return createOrigin(name, t.origin(), 0);
+            return createOrigin(name, t.origin(), 0, false);
         }
         if (t.isMerge()) {
             if (!(registry.get(name) instanceof SnapDev s) || !s.cowPath().equals(Registry.realPath(t.cow()))) {
@@ -258,7 +258,7 @@ final class TableOps {
             }
             return merge(name);
         }
-        return createSnapshot(name, t.origin(), t.cow(), t.store(), t.chunkSectors(), 0, false, t.features(), null);
+        return createSnapshot(name, t.origin(), t.cow(), t.store(), t.chunkSectors(), 0, false, t.features(), null, false);
     }
 
     /**
@@ -582,7 +582,7 @@ final class TableOps {
                 o.backing = b;
                 o.target = engine.newOrigin(o.name, b, Log.of(log).prefixed(o.name + ": "));
                 engine.watchFill(o.target, fill.listener());
-                o.entry = new ConfigFile.OriginEntry(o.name, b.name());
+                o.entry = o.entry.opened(b.name());
             } catch (IOException | RuntimeException e) {
                 o.reason = message(e);
                 Log.of(log).warning("origin " + o.name + " is not active: " + o.reason);

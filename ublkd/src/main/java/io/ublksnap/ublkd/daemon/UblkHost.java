@@ -28,7 +28,7 @@ public final class UblkHost implements DeviceHost {
     @Override
     public Served serve(String name, Target target, Geometry g) throws IOException {
         UblkDevice d = UblkDevice.create(control, kernelFeatures, name, target,
-                new UblkDevice.Geometry(g.sectors(), g.logicalBlockSize(), g.physicalBlockSize(), g.discardSectors()), options);
+                new UblkDevice.Geometry(g.sectors(), g.logicalBlockSize(), g.physicalBlockSize(), g.discardSectors(), g.readOnly()), options);
         return new Served() {
             @Override
             public String blockPath() {

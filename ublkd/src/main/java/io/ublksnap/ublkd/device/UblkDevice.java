@@ -45,8 +45,9 @@ public final class UblkDevice {
      *
      * @param discardSectors discard granularity and largest discard, in sectors (a snapshot's chunk
      *                       size, as dm-snapshot's io_hints); 0: the device takes no discards
+     * @param readOnly       the disk is read-only (UBLK_ATTR_READ_ONLY: the kernel refuses writes)
      */
-    public record Geometry(long sectors, int logicalBlockSize, int physicalBlockSize, int discardSectors) {
+    public record Geometry(long sectors, int logicalBlockSize, int physicalBlockSize, int discardSectors, boolean readOnly) {
     }
 
     /** Kept by the kernel in ublksrv_flags: marks the devices ublksnap made (to clean up after a crash). */
@@ -126,7 +127,7 @@ public final class UblkDevice {
         int lbsShift = Integer.numberOfTrailingZeros(g.logicalBlockSize());
         int pbsShift = Integer.numberOfTrailingZeros(Math.max(g.physicalBlockSize(), g.logicalBlockSize()));
         UblkParams.Basic basic = UblkParams.Basic.of(g.sectors(), lbsShift, pbsShift, info.maxIoBufBytes() >> 9)
-                .withAttrs(UBLK_ATTR_VOLATILE_CACHE | UBLK_ATTR_FUA);
+                .withAttrs(UBLK_ATTR_VOLATILE_CACHE | UBLK_ATTR_FUA | (g.readOnly() ? UBLK_ATTR_READ_ONLY : 0));
         UblkParams.Discard discard = g.discardSectors() > 0
                 ? new UblkParams.Discard(0, g.discardSectors() << 9, g.discardSectors(), 0, 1)
                 : null;

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -53,7 +54,8 @@ class WireTest {
         List<Request<?>> all = List.of(new Request.Ping(), new Request.Features(), new Request.Stop(), new Request.StatusAll(),
                 new Request.Status("x"), new Request.CreateOrigin("o", "/a b/#c.img", 1 << 20),
                 new Request.CreateSnapshot("s", "o", "/c.cow", StoreType.TRANSIENT, 16, 0, false), new Request.CreateSnapshot("i", "o", "/c2.cow", StoreType.PERSISTENT, 8, 1 << 20, true), new Request.Load("n", "snapshot-origin /x"),
-                new Request.Reload("n", "snapshot /x /y P 8"), new Request.Merge("m"), new Request.Remove("r", false), new Request.Remove("f", true),
+                new Request.Reload("n", "snapshot /x /y P 8"), new Request.Merge("m"), new Request.Remove("r", false), new Request.CreateOrigin("ro", "/ro.img", 0, true),
+                new Request.CreateSnapshot("rs", "o", "/rs.cow", StoreType.PERSISTENT, 8, 0, false, Set.of(), null, true), new Request.Remove("f", true),
                 new Request.Activate(null), new Request.Activate("a"),
                 new Request.CreateSnapshot("f", "o", "/f.cow", StoreType.PERSISTENT, 8, 0, false,
                         EnumSet.of(SnapshotFeature.DISCARD_ZEROES_COW), new Autoextend(70, 20)),

@@ -256,4 +256,25 @@ class DaemonTest {
         ask(d, new Request.Remove("base", false));
         assertTrue(host.live.isEmpty());
     }
+
+    /** Issue 12.6: read-only devices (lvcreate -p r), kept across a restart. */
+    @Test
+    void readOnlyDevicesAreServedReadOnlyAndComeBackSo() throws Exception {
+        Daemon d = daemon();
+        ask(d, new Request.CreateOrigin("base", sparse("base.img", 16 << 20).toString(), 0, true));
+        ask(d, new Request.CreateSnapshot("ro", "base", sparse("ro.cow", 8 << 20).toString(), StoreType.PERSISTENT, 8, 0, false,
+                java.util.Set.of(), null, true));
+        ask(d, new Request.CreateSnapshot("rw", "base", sparse("rw.cow", 8 << 20).toString(), StoreType.PERSISTENT, 8, 0, false));
+        assertTrue(host.live.get("base").geometry.readOnly() && host.live.get("ro").geometry.readOnly());
+        assertFalse(host.live.get("rw").geometry.readOnly());
+        String conf = Files.readString(dir.resolve("devices.conf"));
+        assertTrue(conf.contains("base.img read_only\n") && conf.contains(" P 8 read_only\n") && conf.contains("rw.cow P 8\n"), conf);
+        d.close();
+        host.live.clear();
+        Daemon again = daemon();
+        again.restore();
+        assertTrue(host.live.get("base").geometry.readOnly() && host.live.get("ro").geometry.readOnly(), log.toString());
+        assertFalse(host.live.get("rw").geometry.readOnly());
+        assertEquals(conf, Files.readString(dir.resolve("devices.conf")));
+    }
 }

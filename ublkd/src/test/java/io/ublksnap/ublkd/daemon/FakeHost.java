@@ -18,6 +18,7 @@ final class FakeHost implements DeviceHost {
         final String path = "/dev/fake" + next.getAndIncrement();
         volatile Target target;
         volatile boolean stopped;
+        volatile Geometry geometry;
         /** What {@link #users()} answers: set by a test to make the device busy. */
         volatile String users;
 
@@ -66,6 +67,7 @@ final class FakeHost implements DeviceHost {
     @Override
     public Served serve(String name, Target target, Geometry geometry) {
         Dev d = new Dev(name, target);
+        d.geometry = geometry;
         live.put(name, d);
         return d;
     }
