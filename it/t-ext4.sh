@@ -40,6 +40,9 @@ n=0; until [ "$(cat /proc/$holder/comm 2>/dev/null)" = sleep ] || [ $n -ge 50 ];
 expect_error "open by pid $holder (sleep)" u remove snap
 kill $holder; wait $holder 2>/dev/null || true
 u list | grep -q snap || fail "a refused remove took snap away"
+u list
+u list | awk -v pid="$DPID" '$1 == "snap" && $3 == "LIVE" && $4 == pid {f = 1} END {exit !f}' \
+  || fail "list does not show snap LIVE, served by $DPID"
 umount "$D/m"
 e2fsck -fn "$L/base" >/dev/null || fail "origin file system damaged"
 e2fsck -fn "$L/snap" >/dev/null || fail "snapshot file system damaged"

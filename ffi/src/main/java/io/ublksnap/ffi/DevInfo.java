@@ -1,6 +1,7 @@
 package io.ublksnap.ffi;
 
 import io.ublksnap.ffi.c.ublksrv_ctrl_dev_info;
+import io.ublksnap.ffi.c.ublk_cmd_h;
 
 import java.lang.foreign.MemorySegment;
 
@@ -61,6 +62,17 @@ public record DevInfo(int nrHwQueues, int queueDepth, int state, int maxIoBufByt
     }
 
     /** True if all bits of {@code flag} are among the (negotiated) flags. */
+    /** The state as {@code ublk list} names it: LIVE, QUIESCED, FAIL_IO, DEAD. */
+    public String stateName() {
+        return switch (state) {
+            case ublk_cmd_h.UBLK_S_DEV_DEAD -> "DEAD";
+            case ublk_cmd_h.UBLK_S_DEV_LIVE -> "LIVE";
+            case ublk_cmd_h.UBLK_S_DEV_QUIESCED -> "QUIESCED";
+            case ublk_cmd_h.UBLK_S_DEV_FAIL_IO -> "FAIL_IO";
+            default -> "state " + state;
+        };
+    }
+
     public boolean hasFlag(long flag) {
         return UblkFeatures.has(flags, flag);
     }
