@@ -38,8 +38,12 @@ dd if=/dev/urandom of="$L/base-rw" bs=64k count=4 oflag=direct status=none
 cmp -n 262144 "$L/snap-ro" /dev/zero || fail "the read-only snapshot does not show the origin as it was"
 u remove snap-ro base-rw
 truncate -s 16M "$D/ro.img"
-u origin base-ro "$D/ro.img" -r >/dev/null
+u origin base-ro "$D/ro.img" -r --id 42 >/dev/null
 [ "$(blockdev --getro "$L/base-ro")" = 1 ] || fail "origin --read-only is writable"
+[ "$(readlink -f "$L/base-ro")" = /dev/ublkb42 ] || fail "--id 42 gave $(readlink -f "$L/base-ro")"
+truncate -s 16M "$D/id.img"
+expect_error "ublk device id 42 is in use" u origin other "$D/id.img" --id 42
+u list | grep -q "^other " && fail "a refused --id left a device"
 u remove base-ro
 ok "read-only snapshot and origin refuse writes; the snapshot kept its image through origin writes"
 stop_daemon

@@ -25,6 +25,8 @@ public record DevInfo(int nrHwQueues, int queueDepth, int state, int maxIoBufByt
 
     /** Device id meaning "allocate any free id" ({@code (u32) -1}). */
     public static final int ANY_DEV_ID = -1;
+    /** The largest device id the driver gives (its minor numbers: UBLK_MINORS, 1 << 20). */
+    public static final int MAX_DEV_ID = (1 << 20) - 1;
 
     /** What ADD_DEV needs: the rest is filled in by the kernel. */
     public static DevInfo forAdd(int devId, int nrHwQueues, int queueDepth, int maxIoBufBytes, long flags) {

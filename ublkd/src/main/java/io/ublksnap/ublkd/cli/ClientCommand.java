@@ -1,5 +1,7 @@
 package io.ublksnap.ublkd.cli;
 
+import io.ublksnap.engine.SnapshotException;
+
 import io.ublksnap.ublkd.Main;
 import io.ublksnap.ublkd.control.ControlClient;
 import io.ublksnap.ublkd.control.Request;
@@ -43,5 +45,16 @@ public abstract class ClientCommand implements Callable<Integer> {
      */
     static String deviceWord(String word) {
         return word.contains("/") ? absolute(word) : word;
+    }
+
+    /** An --id option: a ublk device id (0 to DevInfo.MAX_DEV_ID), or -1 when not given. */
+    protected static int devId(Integer id) {
+        if (id == null) {
+            return io.ublksnap.ffi.DevInfo.ANY_DEV_ID;
+        }
+        if (id < 0 || id > io.ublksnap.ffi.DevInfo.MAX_DEV_ID) {
+            throw new SnapshotException("bad --id " + id + ": a ublk device id is 0 to " + io.ublksnap.ffi.DevInfo.MAX_DEV_ID);
+        }
+        return id;
     }
 }

@@ -28,11 +28,14 @@ public final class OriginCommand extends ClientCommand {
     @Option(names = {"-r", "--read-only"}, description = "Serve the origin read-only (the kernel refuses writes to it), as lvcreate -p r.")
     boolean readOnly;
 
+    @Option(names = {"-n", "--id"}, paramLabel = "N", description = "Use /dev/ublkbN (as 'ublk add -n N'); refused when N is in use. Default: the kernel chooses. Either way the device asks for the same N at the next start.")
+    Integer id;
+
     @Override
     public Integer call() {
         Names.check(name);
         long bytes = create == null ? 0 : Sizes.parse("--create", create, 4096, "4 KiB (e.g. 64m)");
-        DeviceInfo d = call(new Request.CreateOrigin(name, absolute(path), bytes, readOnly));
+        DeviceInfo d = call(new Request.CreateOrigin(name, absolute(path), bytes, readOnly, devId(id)));
         out().println(name + " " + d.device());
         return 0;
     }

@@ -67,6 +67,9 @@ public final class SnapshotCommand extends ClientCommand {
     @Option(names = {"-r", "--read-only"}, description = "Serve the snapshot read-only (the kernel refuses writes to it; origin writes still copy into its COW), as lvcreate -p r.")
     boolean readOnly;
 
+    @Option(names = {"-n", "--id"}, paramLabel = "N", description = "Use /dev/ublkbN (as 'ublk add -n N'); refused when N is in use. Default: the kernel chooses. Either way the device asks for the same N at the next start.")
+    Integer id;
+
     @Override
     public Integer call() {
         Names.check(name);
@@ -88,7 +91,7 @@ public final class SnapshotCommand extends ClientCommand {
             features.add(SnapshotFeature.DISCARD_PASSDOWN_ORIGIN);
         }
         DeviceInfo d = call(new Request.CreateSnapshot(name, deviceWord(origin), absolute(cow), st, (int) sectors, bytes, init,
-                features, Autoextend.of(threshold, percent), readOnly));
+                features, Autoextend.of(threshold, percent), readOnly, devId(id)));
         out().println(name + " " + d.device() + " " + DmText.info(d));
         return 0;
     }

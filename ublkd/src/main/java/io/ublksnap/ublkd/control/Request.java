@@ -35,10 +35,15 @@ public sealed interface Request<R> {
      * Serve {@code path} (absolute) as origin {@code name}; with {@code createBytes} > 0 the daemon
      * first creates it as a sparse file of that size if it does not exist (and deletes it again if
      * the origin cannot be made). {@code readOnly}: the disk is read-only (writes are refused by the kernel).
+     * {@code devId}: /dev/ublkbN to use (-1: the kernel chooses).
      */
-    record CreateOrigin(String name, String path, long createBytes, boolean readOnly) implements Request<DeviceInfo> {
+    record CreateOrigin(String name, String path, long createBytes, boolean readOnly, int devId) implements Request<DeviceInfo> {
         public CreateOrigin(String name, String path, long createBytes) {
-            this(name, path, createBytes, false);
+            this(name, path, createBytes, false, -1);
+        }
+
+        public CreateOrigin(String name, String path, long createBytes, boolean readOnly) {
+            this(name, path, createBytes, readOnly, -1);
         }
 
         public String op() {
@@ -49,17 +54,24 @@ public sealed interface Request<R> {
     /**
      * Take snapshot {@code name} of {@code origin} (a name, or an origin's backing path) on {@code cow};
      * {@code chunkSectors} 0 means the default, or a persistent COW's own; {@code readOnly}: the
-     * snapshot's disk is read-only (origin writes still copy into its COW).
+     * snapshot's disk is read-only (origin writes still copy into its COW); {@code devId}: /dev/ublkbN to use
+     * (-1: the kernel chooses).
      */
     record CreateSnapshot(String name, String origin, String cow, StoreType store, int chunkSectors, long createBytes,
-                          boolean init, Set<SnapshotFeature> features, Autoextend autoextend, boolean readOnly) implements Request<DeviceInfo> {
+                          boolean init, Set<SnapshotFeature> features, Autoextend autoextend, boolean readOnly, int devId)
+            implements Request<DeviceInfo> {
         public CreateSnapshot {
             features = SnapshotFeature.check(features);
         }
 
         public CreateSnapshot(String name, String origin, String cow, StoreType store, int chunkSectors, long createBytes,
                               boolean init, Set<SnapshotFeature> features, Autoextend autoextend) {
-            this(name, origin, cow, store, chunkSectors, createBytes, init, features, autoextend, false);
+            this(name, origin, cow, store, chunkSectors, createBytes, init, features, autoextend, false, -1);
+        }
+
+        public CreateSnapshot(String name, String origin, String cow, StoreType store, int chunkSectors, long createBytes,
+                              boolean init, Set<SnapshotFeature> features, Autoextend autoextend, boolean readOnly) {
+            this(name, origin, cow, store, chunkSectors, createBytes, init, features, autoextend, readOnly, -1);
         }
 
         /** Without features, with the daemon's autoextend. */

@@ -1,5 +1,7 @@
 package io.ublksnap.ublkd.control;
 
+import io.ublksnap.ffi.DevInfo;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -138,6 +140,9 @@ public final class Wire {
                 if (o.readOnly()) {
                     m.put("read_only", true);
                 }
+                if (o.devId() >= 0) {
+                    m.put("id", o.devId());
+                }
             }
             case Request.CreateSnapshot s -> {
                 m.put("name", s.name());
@@ -159,6 +164,9 @@ public final class Wire {
                 }
                 if (s.readOnly()) {
                     m.put("read_only", true);
+                }
+                if (s.devId() >= 0) {
+                    m.put("id", s.devId());
                 }
             }
             case Request.Extend x -> {
@@ -213,12 +221,12 @@ public final class Wire {
             case "features" -> new Request.Features();
             case "stop" -> new Request.Stop();
             case "origin" -> new Request.CreateOrigin(f.str("name"), f.str("path"), f.count("create", 0, Long.MAX_VALUE),
-                    f.has("read_only") && f.bool("read_only"));
+                    f.has("read_only") && f.bool("read_only"), devId(f));
             case "snapshot" -> new Request.CreateSnapshot(f.str("name"), f.str("origin"), f.str("cow"),
                     StoreType.parse(f.optStr("store", "P")), chunk(f.count("chunk", 0, Long.MAX_VALUE)),
                     f.count("create", 0, Long.MAX_VALUE), f.has("init") && f.bool("init"),
                     f.has("features") ? features(f.strings("features")) : Set.of(),
-                    f.has("autoextend") ? autoextend(f.object("autoextend")) : null, f.has("read_only") && f.bool("read_only"));
+                    f.has("autoextend") ? autoextend(f.object("autoextend")) : null, f.has("read_only") && f.bool("read_only"), devId(f));
             case "extend" -> new Request.Extend(f.str("name"), f.count("size", 0, Long.MAX_VALUE), f.has("relative") && f.bool("relative"),
                     f.has("autoextend") ? autoextend(f.object("autoextend")) : null);
             case "load" -> new Request.Load(f.str("name"), f.str("table"));
@@ -272,6 +280,11 @@ public final class Wire {
         Autoextend a = new Autoextend((int) f.integer("threshold", 0, 1000), (int) f.integer("percent", 0, 100_000));
         f.noOthers("autoextend");
         return a;
+    }
+
+    /** The "id" field: a ublk device id, or -1 when absent. */
+    private static int devId(Fields f) {
+        return f.has("id") ? (int) f.count("id", 0, DevInfo.MAX_DEV_ID) : -1;
     }
 
     private static int chunk(long sectors) {

@@ -1,5 +1,7 @@
 package io.ublksnap.ublkd.daemon;
 
+import io.ublksnap.ffi.DevInfo;
+
 import io.ublksnap.engine.ChunkSize;
 import io.ublksnap.engine.SnapshotException;
 import io.ublksnap.engine.SnapshotFeature;
@@ -29,11 +31,12 @@ import java.util.Set;
  * brings the same origins and snapshots back after a restart. UTF-8, one device per line, in
  * creation order:
  * <pre>
- *   origin   NAME PATH [read_only]
+ *   origin   NAME PATH [read_only] [id=N]
  *   snapshot NAME ORIGIN COW P|PO|N CHUNK [OPTION...]
  *   merge    NAME ORIGIN COW P|PO CHUNK [OPTION...]  (a snapshot merging into its origin: resumes at start)
  * </pre>
- * {@code read_only}: the device is served read-only. A snapshot's options: its table's features ({@code discard_zeroes_cow},
+ * {@code read_only}: the device is served read-only; {@code id=N}: the ublk device id it had
+ * (/dev/ublkbN), asked for again at the next start (another is taken, with a warning, when N is in use). A snapshot's options: its table's features ({@code discard_zeroes_cow},
  * {@code discard_passdown_origin}) and its own autoextend, {@code autoextend_threshold=T
  * autoextend_percent=P} (both or neither; without them the daemon's default applies).
  * Words are separated by blanks. A word with characters other than letters, digits and
@@ -49,15 +52,26 @@ public final class ConfigFile {
         String name();
     }
 
-    /** @param readOnly served read-only (ublk's read-only attribute) */
-    public record OriginEntry(String name, String path, boolean readOnly) implements Entry {
+    /**
+     * @param readOnly served read-only (ublk's read-only attribute)
+     * @param devId    the ublk device id it had (asked for again at the next start), or -1
+     */
+    public record OriginEntry(String name, String path, boolean readOnly, int devId) implements Entry {
         public OriginEntry(String name, String path) {
-            this(name, path, false);
+            this(name, path, false, -1);
+        }
+
+        public OriginEntry(String name, String path, boolean readOnly) {
+            this(name, path, readOnly, -1);
         }
 
         /** The same origin on its opened backing. */
         public OriginEntry opened(String realPath) {
-            return new OriginEntry(name, realPath, readOnly);
+            return new OriginEntry(name, realPath, readOnly, devId);
+        }
+
+        public OriginEntry withDevId(int id) {
+            return new OriginEntry(name, path, readOnly, id);
         }
     }
 
@@ -65,44 +79,54 @@ public final class ConfigFile {
      * @param features   the table's features
      * @param autoextend the snapshot's own autoextend, or null for the daemon's default
      * @param readOnly   served read-only (ublk's read-only attribute; origin writes still copy into it)
+     * @param devId      the ublk device id it had (asked for again at the next start), or -1
      */
     public record SnapshotEntry(String name, String origin, String cow, StoreType store, int chunkSectors, boolean merging,
-                                Set<SnapshotFeature> features, Autoextend autoextend, boolean readOnly) implements Entry {
+                                Set<SnapshotFeature> features, Autoextend autoextend, boolean readOnly, int devId) implements Entry {
         public SnapshotEntry {
             features = SnapshotFeature.check(features);
         }
 
         /** Without features, with the daemon's autoextend. */
         public SnapshotEntry(String name, String origin, String cow, StoreType store, int chunkSectors, boolean merging) {
-            this(name, origin, cow, store, chunkSectors, merging, Set.of(), null, false);
+            this(name, origin, cow, store, chunkSectors, merging, Set.of(), null, false, -1);
         }
 
         public SnapshotEntry(String name, String origin, String cow, StoreType store, int chunkSectors, boolean merging,
                              Set<SnapshotFeature> features, Autoextend autoextend) {
-            this(name, origin, cow, store, chunkSectors, merging, features, autoextend, false);
+            this(name, origin, cow, store, chunkSectors, merging, features, autoextend, false, -1);
+        }
+
+        public SnapshotEntry(String name, String origin, String cow, StoreType store, int chunkSectors, boolean merging,
+                             Set<SnapshotFeature> features, Autoextend autoextend, boolean readOnly) {
+            this(name, origin, cow, store, chunkSectors, merging, features, autoextend, readOnly, -1);
+        }
+
+        public SnapshotEntry withDevId(int id) {
+            return new SnapshotEntry(name, origin, cow, store, chunkSectors, merging, features, autoextend, readOnly, id);
         }
 
         /** The same snapshot on its opened COW, with the chunk size in use. */
         public SnapshotEntry opened(String cowPath, int chunk) {
-            return new SnapshotEntry(name, origin, cowPath, store, chunk, merging, features, autoextend, readOnly);
+            return new SnapshotEntry(name, origin, cowPath, store, chunk, merging, features, autoextend, readOnly, devId);
         }
 
         /** The same snapshot with a new table. */
         public SnapshotEntry reloaded(String cowPath, StoreType newStore, int chunk, Set<SnapshotFeature> newFeatures) {
-            return new SnapshotEntry(name, origin, cowPath, newStore, chunk, merging, newFeatures, autoextend, readOnly);
+            return new SnapshotEntry(name, origin, cowPath, newStore, chunk, merging, newFeatures, autoextend, readOnly, devId);
         }
 
         public SnapshotEntry merging(boolean m) {
-            return new SnapshotEntry(name, origin, cow, store, chunkSectors, m, features, autoextend, readOnly);
+            return new SnapshotEntry(name, origin, cow, store, chunkSectors, m, features, autoextend, readOnly, devId);
         }
 
         public SnapshotEntry withAutoextend(Autoextend a) {
-            return new SnapshotEntry(name, origin, cow, store, chunkSectors, merging, features, a, readOnly);
+            return new SnapshotEntry(name, origin, cow, store, chunkSectors, merging, features, a, readOnly, devId);
         }
     }
 
     private static final String HEADER =
-            "# ublksnap devices, kept by ublkd: origin NAME PATH [read_only] | snapshot|merge NAME ORIGIN COW P|PO|N CHUNK [OPTION...]\n";
+            "# ublksnap devices, kept by ublkd: origin NAME PATH [read_only] [id=N] | snapshot|merge NAME ORIGIN COW P|PO|N CHUNK [OPTION...]\n";
 
     private ConfigFile() {
     }
@@ -160,10 +184,21 @@ public final class ConfigFile {
         }
         switch (w.getFirst()) {
             case "origin" -> {
-                if (w.size() != 3 && !(w.size() == 4 && w.get(3).equals(READ_ONLY))) {
-                    throw new SnapshotException("expected 'origin NAME PATH [" + READ_ONLY + "]'");
+                if (w.size() < 3) {
+                    throw new SnapshotException("expected 'origin NAME PATH [" + READ_ONLY + "] [" + DEV_ID + "N]'");
                 }
-                return new OriginEntry(Names.check(w.get(1)), w.get(2), w.size() == 4);
+                boolean readOnly = false;
+                int devId = -1;
+                for (String o : w.subList(3, w.size())) {
+                    if (o.equals(READ_ONLY)) {
+                        readOnly = true;
+                    } else if (o.startsWith(DEV_ID)) {
+                        devId = devId(o);
+                    } else {
+                        throw new SnapshotException("unknown origin option '" + o + "' (expected " + READ_ONLY + " or " + DEV_ID + "N)");
+                    }
+                }
+                return new OriginEntry(Names.check(w.get(1)), w.get(2), readOnly, devId);
             }
             case "snapshot", "merge" -> {
                 if (w.size() < 6) {
@@ -181,9 +216,12 @@ public final class ConfigFile {
                 Integer threshold = null;
                 Integer percent = null;
                 boolean readOnly = false;
+                int devId = -1;
                 for (String o : w.subList(6, w.size())) {
                     if (o.equals(READ_ONLY)) {
                         readOnly = true;
+                    } else if (o.startsWith(DEV_ID)) {
+                        devId = devId(o);
                     } else if (o.startsWith(AUTOEXTEND_THRESHOLD)) {
                         threshold = number(o, AUTOEXTEND_THRESHOLD);
                     } else if (o.startsWith(AUTOEXTEND_PERCENT)) {
@@ -193,13 +231,23 @@ public final class ConfigFile {
                     }
                 }
                 return new SnapshotEntry(Names.check(w.get(1)), Names.check(w.get(2)), w.get(3), store, sectors,
-                        w.getFirst().equals("merge"), features, Autoextend.of(threshold, percent), readOnly);
+                        w.getFirst().equals("merge"), features, Autoextend.of(threshold, percent), readOnly, devId);
             }
             default -> throw new SnapshotException("unknown entry '" + w.getFirst() + "' (expected origin, snapshot or merge)");
         }
     }
 
     private static final String READ_ONLY = "read_only";
+    private static final String DEV_ID = "id=";
+
+    private static int devId(String word) {
+        int id = number(word, DEV_ID);
+        if (id < 0 || id > DevInfo.MAX_DEV_ID) {
+            throw new SnapshotException("bad option '" + word + "': a ublk device id is 0 to " + DevInfo.MAX_DEV_ID);
+        }
+        return id;
+    }
+
     private static final String AUTOEXTEND_THRESHOLD = "autoextend_threshold=";
     private static final String AUTOEXTEND_PERCENT = "autoextend_percent=";
 
@@ -312,7 +360,8 @@ public final class ConfigFile {
 
     static String line(Entry e) {
         return switch (e) {
-            case OriginEntry o -> "origin " + quote(o.name()) + " " + quote(o.path()) + (o.readOnly() ? " " + READ_ONLY : "");
+            case OriginEntry o -> "origin " + quote(o.name()) + " " + quote(o.path()) + (o.readOnly() ? " " + READ_ONLY : "")
+                    + (o.devId() >= 0 ? " " + DEV_ID + o.devId() : "");
             case SnapshotEntry s -> (s.merging() ? "merge " : "snapshot ") + quote(s.name()) + " " + quote(s.origin()) + " "
                     + quote(s.cow()) + " " + s.store().code() + " " + s.chunkSectors() + options(s);
         };
@@ -331,6 +380,9 @@ public final class ConfigFile {
         }
         if (s.readOnly()) {
             b.append(' ').append(READ_ONLY);
+        }
+        if (s.devId() >= 0) {
+            b.append(' ').append(DEV_ID).append(s.devId());
         }
         return b.toString();
     }

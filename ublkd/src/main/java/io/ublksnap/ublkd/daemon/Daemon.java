@@ -136,10 +136,10 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
             case Request.StatusAll s -> view.all();
             case Request.Stop s -> "stopping";
             case Request.CreateOrigin o -> operation("create origin " + o.name(),
-                    () -> ops.createOrigin(o.name(), o.path(), o.createBytes(), o.readOnly()));
+                    () -> ops.createOrigin(o.name(), o.path(), o.createBytes(), o.readOnly(), o.devId()));
             case Request.CreateSnapshot s -> operation("create snapshot " + s.name(),
                     () -> ops.createSnapshot(s.name(), s.origin(), s.cow(), s.store(), s.chunkSectors(), s.createBytes(), s.init(),
-                            s.features(), s.autoextend(), s.readOnly()));
+                            s.features(), s.autoextend(), s.readOnly(), s.devId()));
             case Request.Extend x -> operation("extend " + x.name(), () -> ops.extend(x.name(), x.sizeBytes(), x.relative(), x.autoextend()));
             case Request.Load l -> operation("load " + l.name(), () -> ops.load(l.name(), l.table()));
             case Request.Reload l -> operation("reload " + l.name(), () -> ops.reload(l.name(), l.table()));

@@ -24,6 +24,9 @@ public interface DeviceHost {
         /** /dev/ublkbN. */
         String blockPath();
 
+        /** N of /dev/ublkbN. */
+        int devId();
+
         /** Sends requests to {@code next} from now on (a reloaded table). */
         void retarget(Target next);
 
@@ -41,8 +44,14 @@ public interface DeviceHost {
         boolean zeroCopy();
     }
 
-    /** Creates and starts a device named {@code name} for {@code target}. */
-    Served serve(String name, Target target, Geometry geometry) throws IOException;
+    /**
+     * Creates and starts a device named {@code name} for {@code target}, with ublk device id
+     * {@code id} when it is free ({@link #ANY_ID}: the kernel chooses); when it is not, another
+     * unless {@code required}.
+     */
+    Served serve(String name, Target target, Geometry geometry, int id, boolean required) throws IOException;
+
+    int ANY_ID = -1;
 
     /** What the kernel offers. */
     FeaturesInfo features();

@@ -52,6 +52,8 @@ final class Registry {
         volatile Origin target;
         volatile DeviceHost.Served device;
         volatile String reason;
+        /** The entry's device id was asked for explicitly (--id): taken is an error, not a reason to take another. */
+        volatile boolean idRequired;
 
         OriginDev(ConfigFile.OriginEntry entry) {
             this.name = entry.name();
@@ -95,6 +97,7 @@ final class Registry {
         /** Merging into the origin (the config says "merge"); {@link #mergeRunning} once the engine runs it. */
         volatile boolean merging;
         volatile boolean mergeRunning;
+        volatile boolean idRequired;
         volatile String reason;
 
         SnapDev(ConfigFile.SnapshotEntry entry, OriginDev origin) {

@@ -100,12 +100,13 @@ final class TableOps {
     // -------------------------------------------------------------------------------------------
     // Origins
 
-    DeviceInfo createOrigin(String name, String path, long createBytes, boolean readOnly) throws IOException {
+    DeviceInfo createOrigin(String name, String path, long createBytes, boolean readOnly, int devId) throws IOException {
         Names.check(name);
         checkPath("origin path", path);
         registry.reserve(name);
         try {
-            OriginDev o = new OriginDev(new ConfigFile.OriginEntry(name, path, readOnly));
+            OriginDev o = new OriginDev(new ConfigFile.OriginEntry(name, path, readOnly, devId));
+            o.idRequired = devId >= 0;
             return lanes.inFamily(o.family, "create origin " + name, () -> {
                 SparseFiles.Created created = backings.createSparse(path, createBytes);
                 try {
@@ -143,7 +144,13 @@ final class TableOps {
     private void startOriginDevice(OriginDev o) throws IOException {
         FileBacking b = o.backing;
         // No discards: dm-snapshot's snapshot-origin takes none (see Origin.map).
-        o.device = host.serve(o.name, o.target, geometry(b.sizeSectors(), b, 0, o.entry.readOnly()));
+        ConfigFile.OriginEntry e = o.entry;
+        o.device = host.serve(o.name, o.target, geometry(b.sizeSectors(), b, 0, e.readOnly()), e.devId(), o.idRequired);
+        o.idRequired = false;
+        o.entry = e.withDevId(o.device.devId());
+        if (e.devId() >= 0 && e.devId() != o.device.devId()) {
+            Log.of(log).warning("origin " + o.name + " was /dev/ublkb" + e.devId() + ", which is in use: it is " + o.device.blockPath() + " now");
+        }
         o.reason = null;
         links.link(o.name, o.device);
         log.accept("origin " + o.name + " on " + b.name() + " is " + o.device.blockPath() + (o.device.zeroCopy() ? " (zero copy)" : ""));
@@ -158,7 +165,7 @@ final class TableOps {
      * already have made exceptions in it); a creation that fails takes the entry out again.
      */
     DeviceInfo createSnapshot(String name, String originRef, String cowPath, StoreType store, int chunkSectors, long createBytes,
-                              boolean init, Set<SnapshotFeature> features, Autoextend autoextend, boolean readOnly) throws IOException {
+                              boolean init, Set<SnapshotFeature> features, Autoextend autoextend, boolean readOnly, int devId) throws IOException {
         Names.check(name);
         checkPath("COW path", cowPath);
         OriginDev o = registry.origin(originRef);
@@ -178,7 +185,8 @@ final class TableOps {
                     // comes back, as the kernel's store does. Saved again once the snapshot is up.
                     int provisional = chunkSectors != 0 ? chunkSectors : ChunkSize.DEFAULT_SECTORS;
                     SnapDev s = new SnapDev(new ConfigFile.SnapshotEntry(name, o.name, Registry.realPath(cowPath), store, provisional, false,
-                            features, autoextend, readOnly), o);
+                            features, autoextend, readOnly, devId), o);
+                    s.idRequired = devId >= 0;
                     s.reason = "being created";
                     registry.add(s);
                     try {
@@ -215,7 +223,8 @@ final class TableOps {
             }
             target = Lanes.await(engine.load(o.target, new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors(), init, e.features())));
             Lanes.await(engine.activate(o.target, target));
-            s.device = host.serve(s.name, target, geometry(target.sizeSectors(), o.backing, target.discardSectors(), s.entry.readOnly()));
+            s.device = host.serve(s.name, target, geometry(target.sizeSectors(), o.backing, target.discardSectors(), e.readOnly()),
+                    e.devId(), s.idRequired);
         } catch (IOException | RuntimeException ex) {
             if (target != null) {
                 try {
@@ -229,7 +238,11 @@ final class TableOps {
         }
         s.cow = cow;
         s.target = target;
-        s.entry = e.opened(cow.name(), target.chunkSectors());
+        s.entry = e.opened(cow.name(), target.chunkSectors()).withDevId(s.device.devId());
+        s.idRequired = false;
+        if (e.devId() >= 0 && e.devId() != s.device.devId()) {
+            Log.of(log).warning("snapshot " + s.name + " was /dev/ublkb" + e.devId() + ", which is in use: it is " + s.device.blockPath() + " now");
+        }
         s.reason = null;
         links.link(s.name, s.device);
         log.accept("snapshot " + s.name + " of " + o.name + " on " + cow.name() + " (" + e.store().code() + " " + target.chunkSectors()
@@ -250,7 +263,7 @@ final class TableOps {
     DeviceInfo load(String name, String table) throws IOException {
         TableLine t = TableLine.parse(table);
         if (t.isOrigin()) {
-            return createOrigin(name, t.origin(), 0, false);
+            return createOrigin(name, t.origin(), 0, false, DeviceHost.ANY_ID);
         }
         if (t.isMerge()) {
             if (!(registry.get(name) instanceof SnapDev s) || !s.cowPath().equals(Registry.realPath(t.cow()))) {
@@ -258,7 +271,7 @@ final class TableOps {
             }
             return merge(name);
         }
-        return createSnapshot(name, t.origin(), t.cow(), t.store(), t.chunkSectors(), 0, false, t.features(), null, false);
+        return createSnapshot(name, t.origin(), t.cow(), t.store(), t.chunkSectors(), 0, false, t.features(), null, false, DeviceHost.ANY_ID);
     }
 
     /**

@@ -26,13 +26,18 @@ public final class UblkHost implements DeviceHost {
     }
 
     @Override
-    public Served serve(String name, Target target, Geometry g) throws IOException {
-        UblkDevice d = UblkDevice.create(control, kernelFeatures, name, target,
+    public Served serve(String name, Target target, Geometry g, int id, boolean required) throws IOException {
+        UblkDevice d = UblkDevice.create(control, kernelFeatures, name, target, id, required,
                 new UblkDevice.Geometry(g.sectors(), g.logicalBlockSize(), g.physicalBlockSize(), g.discardSectors(), g.readOnly()), options);
         return new Served() {
             @Override
             public String blockPath() {
                 return d.blockPath();
+            }
+
+            @Override
+            public int devId() {
+                return d.devId();
             }
 
             @Override

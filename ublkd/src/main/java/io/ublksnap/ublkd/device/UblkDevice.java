@@ -3,6 +3,7 @@ package io.ublksnap.ublkd.device;
 import io.ublksnap.engine.Target;
 import io.ublksnap.ffi.DevInfo;
 import io.ublksnap.ffi.Errno;
+import io.ublksnap.engine.SnapshotException;
 import io.ublksnap.ffi.Libc;
 import io.ublksnap.ffi.NativeException;
 import io.ublksnap.ffi.UblkControl;
@@ -84,14 +85,26 @@ public final class UblkDevice {
     /**
      * Creates and starts a device whose requests go to {@code target}.
      *
+     * @param id       the device id to ask for ({@link DevInfo#ANY_DEV_ID}: the kernel chooses)
+     * @param required whether a taken {@code id} is an error (else the kernel chooses another)
      * @throws IOException with a one-line message when the kernel refuses
      */
-    public static UblkDevice create(UblkControl control, long kernelFeatures, String name, Target target, Geometry g,
-                                    Options o) throws IOException {
+    public static UblkDevice create(UblkControl control, long kernelFeatures, String name, Target target, int id, boolean required,
+                                    Geometry g, Options o) throws IOException {
         long flags = wantedFlags(kernelFeatures, o.zeroCopy());
         int queues = Math.max(1, Math.min(o.queues(), Runtime.getRuntime().availableProcessors()));
-        DevInfo info = control.addDev(new DevInfo(queues, o.depth(), 0, o.maxIoBytes(), DevInfo.ANY_DEV_ID, Libc.getpid(), flags,
-                MARKER, 0, 0));
+        DevInfo info;
+        try {
+            info = control.addDev(new DevInfo(queues, o.depth(), 0, o.maxIoBytes(), id, Libc.getpid(), flags, MARKER, 0, 0));
+        } catch (NativeException e) {
+            if (id == DevInfo.ANY_DEV_ID || e.errno() != Errno.EEXIST) {
+                throw e;
+            }
+            if (required) {
+                throw new SnapshotException("ublk device id " + id + " is in use (/dev/ublkb" + id + "): choose another --id, or leave it out");
+            }
+            info = control.addDev(new DevInfo(queues, o.depth(), 0, o.maxIoBytes(), DevInfo.ANY_DEV_ID, Libc.getpid(), flags, MARKER, 0, 0));
+        }
         int devId = info.devId();
         int charFd = -1;
         UblkDevice dev = null;

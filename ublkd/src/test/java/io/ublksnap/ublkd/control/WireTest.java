@@ -54,7 +54,7 @@ class WireTest {
         List<Request<?>> all = List.of(new Request.Ping(), new Request.Features(), new Request.Stop(), new Request.StatusAll(),
                 new Request.Status("x"), new Request.CreateOrigin("o", "/a b/#c.img", 1 << 20),
                 new Request.CreateSnapshot("s", "o", "/c.cow", StoreType.TRANSIENT, 16, 0, false), new Request.CreateSnapshot("i", "o", "/c2.cow", StoreType.PERSISTENT, 8, 1 << 20, true), new Request.Load("n", "snapshot-origin /x"),
-                new Request.Reload("n", "snapshot /x /y P 8"), new Request.Merge("m"), new Request.Remove("r", false), new Request.CreateOrigin("ro", "/ro.img", 0, true),
+                new Request.Reload("n", "snapshot /x /y P 8"), new Request.Merge("m"), new Request.Remove("r", false), new Request.CreateOrigin("ro", "/ro.img", 0, true), new Request.CreateOrigin("id", "/id.img", 0, false, 1048575),
                 new Request.CreateSnapshot("rs", "o", "/rs.cow", StoreType.PERSISTENT, 8, 0, false, Set.of(), null, true), new Request.Remove("f", true),
                 new Request.Activate(null), new Request.Activate("a"),
                 new Request.CreateSnapshot("f", "o", "/f.cow", StoreType.PERSISTENT, 8, 0, false,

@@ -89,7 +89,7 @@ class ConfigFileTest {
             for (int i = 0; i < count; i++) {
                 String name = name(rnd, i);
                 if (origins.isEmpty() || rnd.nextBoolean()) {
-                    entries.add(new ConfigFile.OriginEntry(name, path(rnd), rnd.nextInt(4) == 0));
+                    entries.add(new ConfigFile.OriginEntry(name, path(rnd), rnd.nextInt(4) == 0, rnd.nextBoolean() ? -1 : rnd.nextInt(io.ublksnap.ffi.DevInfo.MAX_DEV_ID + 1)));
                     origins.add(name);
                 } else {
                     StoreType st = StoreType.values()[rnd.nextInt(3)];
@@ -101,7 +101,7 @@ class ConfigFileTest {
                     Autoextend a = rnd.nextBoolean() ? null : new Autoextend(50 + rnd.nextInt(51), rnd.nextInt(Autoextend.MAX_PERCENT + 1));
                     entries.add(new ConfigFile.SnapshotEntry(name, origins.get(rnd.nextInt(origins.size())), path(rnd), st,
                             8 << rnd.nextInt(Integer.numberOfTrailingZeros(io.ublksnap.engine.ChunkSize.MAX_SECTORS) - 2),
-                            st.persistent() && rnd.nextInt(4) == 0, features, a, rnd.nextInt(4) == 0));
+                            st.persistent() && rnd.nextInt(4) == 0, features, a, rnd.nextInt(4) == 0, rnd.nextBoolean() ? -1 : rnd.nextInt(1 << 20)));
                 }
             }
             int r = round;

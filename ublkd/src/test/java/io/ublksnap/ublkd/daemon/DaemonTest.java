@@ -228,7 +228,7 @@ class DaemonTest {
         ask(d, new Request.CreateSnapshot("s1", "base", cow.toString(), StoreType.PERSISTENT, 0, 0, false));
         int chunk = ((SnapshotInfo) d.describe("s1")).chunkSectors();
         String saved = Files.readString(dir.resolve("devices.conf"));
-        assertTrue(saved.contains("snapshot s1 base " + cow.toRealPath() + " P " + chunk + "\n"), saved);
+        assertTrue(saved.contains("snapshot s1 base " + cow.toRealPath() + " P " + chunk + " id=1\n"), saved);
         ask(d, new Request.CreateSnapshot("s2", "base", sparse("s2.cow", 8 << 20).toString(), StoreType.PERSISTENT, 16, 0, false));
         ask(d, new Request.Remove("s2", false));
         assertEquals(saved, Files.readString(dir.resolve("devices.conf")), "adding and removing another snapshot changed s1's entry");
@@ -268,13 +268,36 @@ class DaemonTest {
         assertTrue(host.live.get("base").geometry.readOnly() && host.live.get("ro").geometry.readOnly());
         assertFalse(host.live.get("rw").geometry.readOnly());
         String conf = Files.readString(dir.resolve("devices.conf"));
-        assertTrue(conf.contains("base.img read_only\n") && conf.contains(" P 8 read_only\n") && conf.contains("rw.cow P 8\n"), conf);
+        assertTrue(conf.contains("base.img read_only id=0\n") && conf.contains(" P 8 read_only id=1\n") && conf.contains("rw.cow P 8 id=2\n"), conf);
         d.close();
         host.live.clear();
         Daemon again = daemon();
         again.restore();
         assertTrue(host.live.get("base").geometry.readOnly() && host.live.get("ro").geometry.readOnly(), log.toString());
         assertFalse(host.live.get("rw").geometry.readOnly());
+        assertEquals(conf, Files.readString(dir.resolve("devices.conf")));
+    }
+
+    /** Issue 13.4: a chosen device id (--id, as 'ublk add -n'), refused when taken; every device asks for its id again at the next start. */
+    @Test
+    void devicesKeepTheirIdsAcrossARestartAndAChosenIdIsRequired() throws Exception {
+        Daemon d = daemon();
+        ask(d, new Request.CreateOrigin("base", sparse("base.img", 16 << 20).toString(), 0, false, 7));
+        ask(d, new Request.CreateSnapshot("s1", "base", sparse("s1.cow", 8 << 20).toString(), StoreType.PERSISTENT, 8, 0, false));
+        assertEquals(7, host.live.get("base").id);
+        int s1 = host.live.get("s1").id;
+        String conf = Files.readString(dir.resolve("devices.conf"));
+        SnapshotException e = refused(d, new Request.CreateSnapshot("s2", "base", sparse("s2.cow", 8 << 20).toString(),
+                StoreType.PERSISTENT, 8, 0, false, java.util.Set.of(), null, false, 7));
+        assertTrue(e.getMessage().contains("in use"), e.getMessage());
+        assertEquals(conf, Files.readString(dir.resolve("devices.conf")), "a refused id changed the configuration");
+        d.close();
+        host.live.clear();
+        host.next.set(100);
+        Daemon again = daemon();
+        again.restore();
+        assertEquals(7, host.live.get("base").id);
+        assertEquals(s1, host.live.get("s1").id, "the snapshot came back under another number");
         assertEquals(conf, Files.readString(dir.resolve("devices.conf")));
     }
 }

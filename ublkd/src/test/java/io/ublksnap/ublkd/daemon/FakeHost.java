@@ -15,14 +15,17 @@ final class FakeHost implements DeviceHost {
 
     final class Dev implements Served {
         final String name;
-        final String path = "/dev/fake" + next.getAndIncrement();
+        final int id;
+        final String path;
         volatile Target target;
         volatile boolean stopped;
         volatile Geometry geometry;
         /** What {@link #users()} answers: set by a test to make the device busy. */
         volatile String users;
 
-        Dev(String name, Target target) {
+        Dev(String name, Target target, int id) {
+            this.id = id;
+            this.path = "/dev/fake" + id;
             this.name = name;
             this.target = target;
         }
@@ -30,6 +33,11 @@ final class FakeHost implements DeviceHost {
         @Override
         public String blockPath() {
             return path;
+        }
+
+        @Override
+        public int devId() {
+            return id;
         }
 
         @Override
@@ -65,11 +73,25 @@ final class FakeHost implements DeviceHost {
     }
 
     @Override
-    public Served serve(String name, Target target, Geometry geometry) {
-        Dev d = new Dev(name, target);
+    public Served serve(String name, Target target, Geometry geometry, int wanted, boolean required) {
+        boolean taken = wanted >= 0 && live.values().stream().anyMatch(x -> x.id == wanted);
+        if (taken && required) {
+            throw new io.ublksnap.engine.SnapshotException("ublk device id " + wanted + " is in use");
+        }
+        int id = wanted >= 0 && !taken ? wanted : nextFree();
+        Dev d = new Dev(name, target, id);
         d.geometry = geometry;
         live.put(name, d);
         return d;
+    }
+
+    private int nextFree() {
+        while (true) {
+            int id = next.getAndIncrement();
+            if (live.values().stream().noneMatch(x -> x.id == id)) {
+                return id;
+            }
+        }
     }
 
     @Override

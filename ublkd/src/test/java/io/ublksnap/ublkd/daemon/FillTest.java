@@ -224,7 +224,7 @@ class FillTest {
         d.handle(new Request.CreateSnapshot("s", "base", sparse("s.cow", 64 * CHUNK).toString(), StoreType.PERSISTENT, 8, 0, false,
                 EnumSet.of(SnapshotFeature.DISCARD_ZEROES_COW), null));
         String conf = Files.readString(dir.resolve("devices.conf"));
-        assertTrue(conf.contains(" P 8 discard_zeroes_cow\n"), conf);
+        assertTrue(conf.contains(" P 8 discard_zeroes_cow id=1\n"), conf);
         for (Request<?> bad : List.of(new Request.Extend("s", 32 * CHUNK, false, null), new Request.Extend("s", 1000 + 64 * CHUNK, false, null),
                 new Request.Extend("nope", CHUNK, true, null), new Request.Extend("s", 1L << 62, true, null),
                 new Request.Extend("s", -CHUNK, false, null), new Request.Extend("s", -CHUNK, true, null),
