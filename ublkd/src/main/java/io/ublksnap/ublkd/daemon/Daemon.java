@@ -48,6 +48,7 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
     private final DeviceHost host;
     private final Persistence persistence;
     private final Links links;
+    private final Wanted wanted;
     private final StatusView view;
     private final TableOps ops;
     private final Consumer<String> log;
@@ -56,30 +57,39 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
     private boolean closed;
 
     /** A daemon over the snapshot engine (its control loop starts here). */
-    public static Daemon start(DeviceHost host, Origin.Options engineOptions, Path configFile, Path linkDir, Consumer<String> log,
-                               Options options) throws NativeException {
-        return new Daemon(host, new EngineLifecycle(engineOptions), Backings.SYSTEM, configFile, linkDir, log, options);
+    public static Daemon start(DeviceHost host, Origin.Options engineOptions, Path configFile, Path linkDir, Path runDir,
+                               Consumer<String> log, Options options) throws NativeException {
+        return new Daemon(host, new EngineLifecycle(engineOptions), Backings.SYSTEM, configFile, linkDir, runDir, log, options);
     }
 
-    Daemon(DeviceHost host, Lifecycle engine, Backings backings, Path configFile, Path linkDir, Consumer<String> log, Options options) {
+    /**
+     * @param linkDir where the links /dev/ublksnap/NAME go (null: none)
+     * @param runDir  the files udev's rules read and write (names/ublkbN, wanted, appeared; null: none)
+     */
+    Daemon(DeviceHost host, Lifecycle engine, Backings backings, Path configFile, Path linkDir, Path runDir, Consumer<String> log,
+           Options options) {
         this.host = host;
         this.engine = engine;
         this.log = log;
         this.options = options;
         this.persistence = new Persistence(configFile, log);
-        this.links = new Links(linkDir, log);
+        this.links = new Links(linkDir, runDir == null ? null : runDir.resolve("names"), log);
+        this.wanted = new Wanted(runDir, log);
         this.view = new StatusView(registry, engine);
-        this.ops = new TableOps(registry, engine, host, persistence, links, backings, view, log, options.laneWait());
+        this.ops = new TableOps(registry, engine, host, persistence, links, wanted, backings, view, log, options.laneWait());
     }
 
     /**
      * Brings back the devices of the configuration file. What cannot come back (a backing device not
      * there yet, a COW that fails to open) stays configured, not active, with its reason; 'ublkd
      * activate' (or udev, when the device appears) brings it up later. A file the daemon cannot read
-     * stops the start, and is left as it is.
+     * stops the start, and is left as it is. What still waits is published for udev ({@link Wanted})
+     * and comes up when udev reports its backing device.
      */
     public void restore() throws IOException {
+        links.clearStale();
         ops.register(persistence.load());
+        wanted.watch(this::backingsAppeared);
         ops.activate(null);
         List<String> down = new ArrayList<>();
         for (Dev d : registry.all()) {
@@ -89,6 +99,16 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
         }
         if (!down.isEmpty()) {
             log.accept("not active (kept in the configuration; 'ublkd activate' retries): " + String.join(", ", down));
+        }
+    }
+
+    /** udev reported block devices that devices waiting here need (see {@link Wanted}): bring up what can come up. */
+    void backingsAppeared(List<String> devices) {
+        log.accept((devices.isEmpty() ? "backing devices appeared" : "appeared: " + String.join(", ", devices))
+                + "; activating what waits for them");
+        List<String> up = ops.activateWaiting();
+        if (!up.isEmpty()) {
+            log.accept("up by themselves: " + String.join(", ", up));
         }
     }
 
@@ -153,6 +173,7 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
             return;
         }
         closed = true;
+        wanted.close();
         ops.lanes().closing();
         operations.shutdown();
         List<OriginDev> origins = registry.origins();

@@ -4,6 +4,7 @@ import io.ublksnap.engine.Target;
 import io.ublksnap.ublkd.control.FeaturesInfo;
 
 import java.io.IOException;
+import java.util.function.Consumer;
 
 /**
  * Where the daemon's devices are served: ublk block devices in production ({@link UblkHost}), a
@@ -34,8 +35,12 @@ public interface DeviceHost {
         boolean zeroCopy();
     }
 
-    /** Creates and starts a device named {@code name} for {@code target}. */
-    Served serve(String name, Target target, Geometry geometry) throws IOException;
+    /**
+     * Creates and starts a device named {@code name} for {@code target}. {@code beforeStart} gets its
+     * block path (/dev/ublkbN) once the number is known and before the disk appears, so that what
+     * udev reads at the disk's add event is in place by then.
+     */
+    Served serve(String name, Target target, Geometry geometry, Consumer<String> beforeStart) throws IOException;
 
     /** What the kernel offers. */
     FeaturesInfo features();

@@ -43,13 +43,15 @@ final class TableOps {
     private final DeviceHost host;
     private final Persistence persistence;
     private final Links links;
+    private final Wanted wanted;
     private final Backings backings;
     private final StatusView view;
     private final Consumer<String> log;
     private final Lanes lanes;
 
-    TableOps(Registry registry, Lifecycle engine, DeviceHost host, Persistence persistence, Links links, Backings backings,
-             StatusView view, Consumer<String> log, Duration laneWait) {
+    TableOps(Registry registry, Lifecycle engine, DeviceHost host, Persistence persistence, Links links, Wanted wanted,
+             Backings backings, StatusView view, Consumer<String> log, Duration laneWait) {
+        this.wanted = wanted;
         this.backings = backings;
         this.registry = registry;
         this.engine = engine;
@@ -86,6 +88,22 @@ final class TableOps {
         return backings.open(path);
     }
 
+    /** Serves a device; udev's names file for it is in place before its disk appears, and goes if it does not start. */
+    private DeviceHost.Served serve(String name, io.ublksnap.engine.Target target, DeviceHost.Geometry g) throws IOException {
+        boolean[] announced = new boolean[1];
+        try {
+            return host.serve(name, target, g, blockPath -> {
+                links.announce(name, blockPath);
+                announced[0] = true;
+            });
+        } catch (IOException | RuntimeException e) {
+            if (announced[0]) {
+                links.unlink(name);
+            }
+            throw e;
+        }
+    }
+
     private static DeviceHost.Geometry geometry(long sectors, FileBacking b, boolean discard) {
         return new DeviceHost.Geometry(sectors, b.logicalBlockSize(), b.physicalBlockSize(), discard);
     }
@@ -104,7 +122,6 @@ final class TableOps {
                 try {
                     FileBacking b = openUnused(path, null);
                     try {
-                        o.entry = new ConfigFile.OriginEntry(name, b.name());
                         o.backing = b;
                         o.target = engine.newOrigin(name, b, msg -> log.accept(name + ": " + msg));
                         startOriginDevice(o);
@@ -134,7 +151,7 @@ final class TableOps {
 
     private void startOriginDevice(OriginDev o) throws IOException {
         FileBacking b = o.backing;
-        o.device = host.serve(o.name, o.target, geometry(b.sizeSectors(), b, b.supportsDiscard()));
+        o.device = serve(o.name, o.target, geometry(b.sizeSectors(), b, b.supportsDiscard()));
         o.reason = null;
         links.link(o.name, o.device);
         log.accept("origin " + o.name + " on " + b.name() + " is " + o.device.blockPath() + (o.device.zeroCopy() ? " (zero copy)" : ""));
@@ -168,7 +185,7 @@ final class TableOps {
                     // holds the default meanwhile, which a persistent COW's header overrides when it
                     // comes back, as the kernel's store does. Saved again once the snapshot is up.
                     int provisional = chunkSectors != 0 ? chunkSectors : ChunkSize.DEFAULT_SECTORS;
-                    SnapDev s = new SnapDev(new ConfigFile.SnapshotEntry(name, o.name, Registry.realPath(cowPath), store, provisional, false), o);
+                    SnapDev s = new SnapDev(new ConfigFile.SnapshotEntry(name, o.name, cowPath, store, provisional, false), o);
                     s.reason = "being created";
                     registry.add(s);
                     try {
@@ -201,7 +218,7 @@ final class TableOps {
         try {
             target = Lanes.await(engine.load(o.target, new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors(), init)));
             Lanes.await(engine.activate(o.target, target));
-            s.device = host.serve(s.name, target, geometry(target.sizeSectors(), o.backing, false));
+            s.device = serve(s.name, target, geometry(target.sizeSectors(), o.backing, false));
         } catch (IOException | RuntimeException ex) {
             if (target != null) {
                 try {
@@ -215,7 +232,7 @@ final class TableOps {
         }
         s.cow = cow;
         s.target = target;
-        s.entry = new ConfigFile.SnapshotEntry(s.name, o.name, cow.name(), e.store(), target.chunkSectors(), false);
+        s.entry = new ConfigFile.SnapshotEntry(s.name, o.name, e.cow(), e.store(), target.chunkSectors(), false);
         s.reason = null;
         links.link(s.name, s.device);
         log.accept("snapshot " + s.name + " of " + o.name + " on " + cow.name() + " (" + e.store().code() + " " + target.chunkSectors()
@@ -288,7 +305,7 @@ final class TableOps {
             DeviceHost.Served dev = s.device;
             SnapshotTarget next = Lanes.await(engine.reload(origin, old, new SnapshotConfig(name, s.cow, t.store(), t.chunkSectors()), dev::retarget));
             s.target = next;
-            s.entry = new ConfigFile.SnapshotEntry(name, s.origin.name, s.cow.name(), t.store(), next.chunkSectors(), false);
+            s.entry = new ConfigFile.SnapshotEntry(name, s.origin.name, s.entry.cow(), t.store(), next.chunkSectors(), false);
             persistence.save(registry);
             log.accept("snapshot " + name + " reloaded: " + next.tableLine(s.origin.path(), s.cowPath()));
             return view.describe(s);
@@ -411,6 +428,7 @@ final class TableOps {
         }
         if (s.target == null) {
             registry.remove(s); // not active: only the entry goes; its COW is not touched
+            publishWanted();
             persistence.save(registry);
             log.accept("snapshot " + s.name + " (not active) removed from the configuration; its COW " + s.entry.cow() + " was not touched");
             return;
@@ -434,6 +452,7 @@ final class TableOps {
         }
         registry.remove(o);
         links.unlink(o.name);
+        publishWanted();
         persistence.save(registry);
         log.accept("origin " + o.name + " removed");
     }
@@ -468,8 +487,60 @@ final class TableOps {
                 out.add(view.describe(s));
             }
         }
+        publishWanted();
         persistence.save(registry);
         return out;
+    }
+
+    /**
+     * Brings up the families that wait for something (an origin whose device has not started),
+     * after udev reported a backing device they may need. Returns what it brought up.
+     */
+    List<String> activateWaiting() {
+        List<String> up = new ArrayList<>();
+        for (OriginDev o : registry.origins()) {
+            if (o.device != null) {
+                continue;
+            }
+            try {
+                for (DeviceInfo d : activate(o.name)) {
+                    if (d.active()) {
+                        up.add(d.name());
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                log.accept("activating " + o.name + ": " + message(e));
+            }
+        }
+        publishWanted();
+        return up;
+    }
+
+    /**
+     * What the devices that are not active need, for udev (see {@link Wanted}): the configured
+     * backing of every origin not open yet, and the COW of every snapshot not up, of the families
+     * whose origin device has not started.
+     */
+    List<String> waitingFor() {
+        List<String> paths = new ArrayList<>();
+        for (OriginDev o : registry.origins()) {
+            if (o.device != null) {
+                continue;
+            }
+            if (o.target == null) {
+                paths.add(o.entry.path());
+            }
+            for (SnapDev s : registry.snapshotsOf(o)) {
+                if (!s.up()) {
+                    paths.add(s.entry.cow());
+                }
+            }
+        }
+        return paths.stream().distinct().toList();
+    }
+
+    void publishWanted() {
+        wanted.update(waitingFor());
     }
 
     /** Holds the family's lane. */
@@ -480,7 +551,6 @@ final class TableOps {
                 FileBacking b = openUnused(o.entry.path(), o);
                 o.backing = b;
                 o.target = engine.newOrigin(o.name, b, msg -> log.accept(o.name + ": " + msg));
-                o.entry = new ConfigFile.OriginEntry(o.name, b.name());
             } catch (IOException | RuntimeException e) {
                 o.reason = message(e);
                 log.accept("origin " + o.name + " is not active: " + o.reason);

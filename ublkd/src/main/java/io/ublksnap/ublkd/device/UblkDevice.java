@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import static io.ublksnap.ffi.c.ublk_cmd_h.*;
 
@@ -76,12 +77,13 @@ public final class UblkDevice {
     }
 
     /**
-     * Creates and starts a device whose requests go to {@code target}.
+     * Creates and starts a device whose requests go to {@code target}. {@code beforeStart} gets
+     * /dev/ublkbN before START_DEV makes the disk appear (what udev's add event reads goes there).
      *
      * @throws IOException with a one-line message when the kernel refuses
      */
     public static UblkDevice create(UblkControl control, long kernelFeatures, String name, Target target, Geometry g,
-                                    Options o) throws IOException {
+                                    Options o, Consumer<String> beforeStart) throws IOException {
         long flags = wantedFlags(kernelFeatures, o.zeroCopy());
         int queues = Math.max(1, Math.min(o.queues(), Runtime.getRuntime().availableProcessors()));
         DevInfo info = control.addDev(new DevInfo(queues, o.depth(), 0, o.maxIoBytes(), DevInfo.ANY_DEV_ID, Libc.getpid(), flags,
@@ -100,6 +102,7 @@ public final class UblkDevice {
                 dev.queues.add(queue);
                 queue.start();
             }
+            beforeStart.accept(dev.blockPath());
             control.startDev(devId, Libc.getpid());
             return dev;
         } catch (IOException | RuntimeException e) {

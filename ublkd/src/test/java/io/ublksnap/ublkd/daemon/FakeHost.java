@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /** Devices that are only names: the control plane runs on the host without a ublk kernel. */
 final class FakeHost implements DeviceHost {
@@ -57,8 +58,9 @@ final class FakeHost implements DeviceHost {
     }
 
     @Override
-    public Served serve(String name, Target target, Geometry geometry) {
+    public Served serve(String name, Target target, Geometry geometry, Consumer<String> beforeStart) {
         Dev d = new Dev(name, target);
+        beforeStart.accept(d.path);
         live.put(name, d);
         return d;
     }

@@ -1,0 +1,214 @@
+package io.ublksnap.ublkd.daemon;
+
+import io.ublksnap.engine.Origin;
+import io.ublksnap.engine.store.StoreType;
+import io.ublksnap.ublkd.control.Request;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the daemon tells udev and what udev tells it back, on the host (devices that are only names):
+ * RUN/names/ublkbN for the rule that makes /dev/ublksnap/NAME, RUN/wanted while devices wait for a
+ * backing, and RUN/appeared, where udev's matcher reports a backing device that appeared.
+ */
+class UdevActivationTest {
+    @TempDir
+    Path dir;
+
+    final FakeHost host = new FakeHost();
+    final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    final List<Daemon> daemons = new ArrayList<>();
+
+    Path run() {
+        return dir.resolve("run");
+    }
+
+    Daemon daemon() throws Exception {
+        Daemon d = new Daemon(host, new EngineLifecycle(Origin.Options.DEFAULT), Backings.SYSTEM, dir.resolve("devices.conf"), null,
+                run(), log::add, Daemon.Options.DEFAULT);
+        daemons.add(d);
+        return d;
+    }
+
+    @AfterEach
+    void closeAll() {
+        for (Daemon d : daemons) {
+            d.close();
+        }
+    }
+
+    Path sparse(String name, long bytes) throws IOException {
+        Path p = dir.resolve(name);
+        Files.createDirectories(p.getParent());
+        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+            f.setLength(bytes);
+        }
+        return p;
+    }
+
+    /** names/ as udev sees it: file -> its text. */
+    List<String> names() throws IOException {
+        Path n = run().resolve("names");
+        if (!Files.isDirectory(n)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(n)) {
+            return s.sorted().map(p -> {
+                try {
+                    return p.getFileName() + ":" + Files.readString(p);
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }).toList();
+        }
+    }
+
+    List<String> wanted() throws IOException {
+        Path w = run().resolve("wanted");
+        return Files.exists(w) ? Files.readAllLines(w) : List.of();
+    }
+
+    List<String> leftovers() throws IOException {
+        try (Stream<Path> s = Files.walk(run())) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList();
+        }
+    }
+
+    static void within(Duration limit, BooleanSupplier done) {
+        assertTimeoutPreemptively(limit, () -> {
+            while (!done.getAsBoolean()) {
+                Thread.sleep(20);
+            }
+        });
+    }
+
+    @Test
+    void aNamesFileForEveryDiskIsThereBeforeItStartsAndGoesWithIt() throws Exception {
+        Path base = sparse("base.img", 16 << 20);
+        Files.createDirectories(run().resolve("names"));
+        Files.writeString(run().resolve("names/ublkb7"), "UBLKSNAP_NAME=stale\n"); // an earlier daemon was killed
+        List<String> seenAtStart = new ArrayList<>();
+        DeviceHost announcing = new DeviceHost() {
+            @Override
+            public Served serve(String name, io.ublksnap.engine.Target target, Geometry geometry,
+                                java.util.function.Consumer<String> beforeStart) {
+                return host.serve(name, target, geometry, path -> {
+                    beforeStart.accept(path);
+                    try {
+                        seenAtStart.addAll(names()); // what udev's add event would read
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+            }
+
+            @Override
+            public io.ublksnap.ublkd.control.FeaturesInfo features() {
+                return host.features();
+            }
+        };
+        Daemon d = new Daemon(announcing, new EngineLifecycle(Origin.Options.DEFAULT), Backings.SYSTEM, dir.resolve("devices.conf"),
+                null, run(), log::add, Daemon.Options.DEFAULT);
+        daemons.add(d);
+        d.restore();
+        assertEquals(List.of(), names(), "an earlier daemon's names file was kept");
+        d.handle(new Request.CreateOrigin("base", base.toString(), 0));
+        assertEquals(List.of("fake0:UBLKSNAP_NAME=base\n"), seenAtStart, "the names file was not there when the disk appeared");
+        d.handle(new Request.CreateSnapshot("s1", "base", dir.resolve("s1.cow").toString(), StoreType.PERSISTENT, 8, 8 << 20, false));
+        assertEquals(List.of("fake0:UBLKSNAP_NAME=base\n", "fake1:UBLKSNAP_NAME=s1\n"), names());
+        d.handle(new Request.Remove("s1"));
+        assertEquals(List.of("fake0:UBLKSNAP_NAME=base\n"), names());
+        assertEquals(List.of(), leftovers());
+        d.close();
+        assertEquals(List.of(), names(), "names files outlived the daemon");
+    }
+
+    @Test
+    void wantedListsWhatWaitsAndGoesWhenNothingDoes() throws Exception {
+        Path base = sparse("base.img", 16 << 20);
+        Path late = dir.resolve("not-there-yet/late.img");
+        Path s2 = dir.resolve("not-there-yet/s2.cow");
+        Path s3 = dir.resolve("elsewhere/s3.cow");
+        Files.writeString(dir.resolve("devices.conf"), "origin base " + base + "\n"
+                + "origin late " + late + "\n"
+                + "snapshot s2 late " + s2 + " P 16\n"
+                + "snapshot s3 late " + s3 + " P 16\n");
+        Daemon d = daemon();
+        d.restore();
+        assertEquals(List.of(late.toString(), s2.toString(), s3.toString()), wanted());
+        d.handle(new Request.Remove("s3")); // go on without it
+        assertEquals(List.of(late.toString(), s2.toString()), wanted());
+        assertEquals(List.of(), leftovers());
+
+        sparse("not-there-yet/late.img", 16 << 20); // the origin comes, its snapshot's COW not yet
+        d.backingsAppeared(List.of());
+        assertFalse(d.describe("late").active());
+        assertEquals(List.of(s2.toString()), wanted(), "an origin already open is still wanted");
+
+        sparse("not-there-yet/s2.cow", 8 << 20);
+        d.backingsAppeared(List.of());
+        assertTrue(d.describe("late").active() && d.describe("s2").active());
+        assertFalse(Files.exists(run().resolve("wanted")), "wanted stays while nothing waits");
+    }
+
+    @Test
+    void aBackingReportedByUdevBringsItsFamilyUpByItself() throws Exception {
+        Path late = dir.resolve("disk/late.img");
+        Path s1 = dir.resolve("disk/s1.cow");
+        Files.writeString(dir.resolve("devices.conf"), "origin late " + late + "\nsnapshot s1 late " + s1 + " P 8\n");
+        Daemon d = daemon();
+        d.restore();
+        assertFalse(d.describe("late").active());
+        Path appeared = run().resolve("appeared");
+        assertTrue(Files.exists(appeared), "no file for udev to report to");
+
+        // a device nobody waits for: the matcher does not report it; a stray report changes nothing
+        Files.writeString(appeared, "/dev/loop9\n", StandardOpenOption.APPEND);
+        within(Duration.ofSeconds(30), () -> log.stream().anyMatch(l -> l.startsWith("appeared: /dev/loop9")));
+        assertFalse(d.describe("late").active());
+
+        sparse("disk/late.img", 16 << 20);
+        sparse("disk/s1.cow", 8 << 20);
+        Files.writeString(appeared, "/dev/loop3\n", StandardOpenOption.APPEND); // what the matcher does
+        within(Duration.ofSeconds(30), () -> d.describe("late").active());
+        assertTrue(d.describe("s1").active());
+        within(Duration.ofSeconds(30), () -> !Files.exists(run().resolve("wanted")));
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("appeared: /dev/loop3")), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.equals("up by themselves: late, s1")), log.toString());
+    }
+
+    @Test
+    void aStableNameInTheConfigurationStaysAfterActivation() throws Exception {
+        Path img = sparse("disks/sdb.img", 16 << 20);
+        Path cow = sparse("disks/sdc.cow", 8 << 20);
+        Path byLabel = Files.createDirectories(dir.resolve("by-label"));
+        Path link = Files.createSymbolicLink(byLabel.resolve("data"), img);
+        Path cowLink = Files.createSymbolicLink(byLabel.resolve("cow"), cow);
+        String conf = "origin base " + link + "\nsnapshot s1 base " + cowLink + " P 8\n";
+        Files.writeString(dir.resolve("devices.conf"), conf);
+        Daemon d = daemon();
+        d.restore();
+        assertTrue(d.describe("base").active() && d.describe("s1").active());
+        d.handle(new Request.Activate(null)); // saves the configuration again
+        assertEquals(conf, Files.readString(dir.resolve("devices.conf")).replaceAll("(?m)^#.*\n", ""),
+                "the stable names became kernel names (next time the link may point elsewhere)");
+    }
+}
