@@ -53,10 +53,14 @@ final class Links {
             return;
         }
         try {
-            RunFiles.write(names.resolve(kernelName), "UBLKSNAP_NAME=" + name + "\n");
+            RunFiles.write(names.resolve(kernelName), nameFile(name));
         } catch (IOException e) {
             log.accept("cannot write " + names.resolve(kernelName) + " (udev will not name " + blockPath + "): " + e.getMessage());
         }
+    }
+
+    private static String nameFile(String name) {
+        return "UBLKSNAP_NAME=" + name + "\n";
     }
 
     void link(String name, DeviceHost.Served dev) {
@@ -77,10 +81,14 @@ final class Links {
     void unlink(String name) {
         String kernelName = kernelNames.remove(name);
         if (names != null && kernelName != null) {
+            Path f = names.resolve(kernelName);
             try {
-                Files.deleteIfExists(names.resolve(kernelName));
+                // Only if it still names this device: its number may already serve another one.
+                if (Files.exists(f) && Files.readString(f).equals(nameFile(name))) {
+                    Files.delete(f);
+                }
             } catch (IOException e) {
-                log.accept("cannot remove " + names.resolve(kernelName) + ": " + e.getMessage());
+                log.accept("cannot remove " + f + ": " + e.getMessage());
             }
         }
         if (dir == null) {

@@ -34,7 +34,7 @@ final class Wanted implements AutoCloseable {
     private final Consumer<String> log;
     private List<String> current = List.of();
     private WatchService watcher;
-    private Thread thread;
+    private boolean closed;
 
     /** @param dir the run directory (null: no files, no watching) */
     Wanted(Path dir, Consumer<String> log) {
@@ -47,7 +47,7 @@ final class Wanted implements AutoCloseable {
      * udev appends to it, {@code onAppeared} runs on the watching thread, once for a burst.
      */
     synchronized void watch(Consumer<List<String>> onAppeared) {
-        if (dir == null || watcher != null) {
+        if (dir == null || watcher != null || closed) {
             return;
         }
         try {
@@ -58,7 +58,7 @@ final class Wanted implements AutoCloseable {
             WatchService ws = dir.getFileSystem().newWatchService();
             dir.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
             watcher = ws;
-            thread = Thread.ofPlatform().daemon().name("ublkd-udev").start(() -> loop(ws, appeared, onAppeared));
+            Thread.ofPlatform().daemon().name("ublkd-udev").start(() -> loop(ws, appeared, onAppeared));
         } catch (IOException e) {
             log.accept("cannot watch " + dir.resolve(APPEARED) + " (devices will not come up by themselves when their backing "
                     + "device appears; 'ublkd activate' still works): " + e.getMessage());
@@ -122,7 +122,7 @@ final class Wanted implements AutoCloseable {
 
     /** Publishes what the daemon waits for now (nothing: the file goes). */
     synchronized void update(List<String> paths) {
-        if (dir == null || Objects.equals(paths, current)) {
+        if (dir == null || closed || Objects.equals(paths, current)) {
             return;
         }
         Path f = dir.resolve(WANTED);
@@ -142,10 +142,11 @@ final class Wanted implements AutoCloseable {
         }
     }
 
-    /** Stops watching; nothing waits any more (the daemon stops). */
+    /** Stops watching; nothing waits any more (the daemon stops): an activation still running publishes nothing. */
     @Override
     public synchronized void close() {
         update(List.of());
+        closed = true;
         if (watcher != null) {
             try {
                 watcher.close();

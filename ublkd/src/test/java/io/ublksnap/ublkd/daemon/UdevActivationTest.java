@@ -170,6 +170,21 @@ class UdevActivationTest {
     }
 
     @Test
+    void aStoppedDaemonLeavesNothingForUdev() throws Exception {
+        Path base = sparse("base.img", 16 << 20);
+        Files.writeString(dir.resolve("devices.conf"), "origin base " + base + "\norigin late " + dir.resolve("gone/late.img") + "\n");
+        Daemon d = daemon();
+        d.restore();
+        assertEquals(1, names().size());
+        assertTrue(Files.exists(run().resolve("wanted")));
+        d.close();
+        d.backingsAppeared(List.of("/dev/loop1")); // a report that was on its way: the activation it starts publishes nothing
+        assertEquals(List.of(), names());
+        assertFalse(Files.exists(run().resolve("wanted")), "a stopped daemon still asks udev for its backings");
+        assertFalse(Files.exists(run().resolve("appeared")));
+    }
+
+    @Test
     void aBackingReportedByUdevBringsItsFamilyUpByItself() throws Exception {
         Path late = dir.resolve("disk/late.img");
         Path s1 = dir.resolve("disk/s1.cow");
