@@ -10,7 +10,9 @@
 #    themselves, named /dev/ublksnap/NAME by udev;
 #  - an origin on a file system mounted later comes up with ublkd-activate.service (as after local-fs.target).
 . it/lib.sh
-[ "${UBLK_VM_SYSTEMD:-0}" = 1 ] || fail "needs a guest booted with --systemd (it/guest-suite runs it there)"
+# It installs ublksnap into the root file system: only in the throwaway guest, whose root is an overlay.
+[ "${UBLK_VM_GUEST:-0}" = 1 ] && [ "${UBLK_VM_SYSTEMD:-0}" = 1 ] \
+  || fail "needs a guest booted with --systemd (tools/ublk-vm run --systemd; it/guest-suite runs it there)"
 [ "$(id -u)" = 0 ] || fail "run as root"
 W=$(mktemp -d /var/tmp/udev-it.XXXXXX)
 RUN=/run/ublksnap
