@@ -210,6 +210,34 @@ class UdevActivationTest {
         within(Duration.ofSeconds(30), () -> log.stream().anyMatch(l -> l.equals("up by themselves: late, s1")));
     }
 
+    /** Runs udev's matcher (packaging/udev-appeared) as the rule does; returns what it reported. */
+    List<String> match(String devnode, String number) throws Exception {
+        Path script = Path.of("..", "packaging", "udev-appeared").toAbsolutePath().normalize();
+        Process p = new ProcessBuilder("sh", script.toString(), devnode, number, run().toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        assertEquals("", out);
+        Path appeared = run().resolve("appeared");
+        List<String> lines = Files.exists(appeared) ? Files.readAllLines(appeared) : List.of();
+        Files.deleteIfExists(appeared);
+        return lines;
+    }
+
+    @Test
+    void udevsMatcherReportsOnlyWantedDevices() throws Exception {
+        Files.createDirectories(run());
+        assertEquals(List.of(), match("/dev/null", "1:3"), "reported while nothing waits");
+        Path link = Files.createSymbolicLink(dir.resolve("by-label-null"), Path.of("/dev/null"));
+        Files.writeString(run().resolve("wanted"), "/srv/not mounted/o.img\n/dev/disk/by-label/nothing\n/dev/loop7\n7:9\n"
+                + "/dev/../" + dir.relativize(Path.of("/")).resolve(link.toString().substring(1)) + "\n");
+        assertEquals(List.of("/dev/loop7"), match("/dev/loop7", "7:7"), "by its node");
+        assertEquals(List.of("/dev/loop9"), match("/dev/loop9", "7:9"), "by its number");
+        assertEquals(List.of("/dev/null"), match("/dev/null", "1:3"), "by a link to it under /dev");
+        assertEquals(List.of(), match("/dev/loop1", "7:1"), "an unrelated device");
+        assertEquals(List.of(), match("/dev/zero", "1:5"), "an unrelated device");
+    }
+
     @Test
     void aStableNameInTheConfigurationStaysAfterActivation() throws Exception {
         Path img = sparse("disks/sdb.img", 16 << 20);
