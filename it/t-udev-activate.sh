@@ -8,6 +8,7 @@
 #  - a block device nobody waits for is not reported and starts no JVM;
 #  - an origin (by a /dev/disk/by-label link) and then its snapshot's COW (/dev/loop7) attached later come up by
 #    themselves, named /dev/ublksnap/NAME by udev;
+#  - a device that fails to come up is tried once, not again for each event its own close makes udev send;
 #  - an origin on a file system mounted later comes up with ublkd-activate.service (as after local-fs.target).
 . it/lib.sh
 # It installs ublksnap into the root file system: only in the throwaway guest, whose root is an overlay.
@@ -45,15 +46,19 @@ systemctl is-active -q ublkd && fail "ublkd.service runs before the test started
 
 step "backings: an origin with an ext4 label (attached later), a COW for /dev/loop7, a file on a file system not mounted"
 truncate -s 64M "$W/origin.img" && mkfs.ext4 -q -L ublkit-origin "$W/origin.img" || fail "mkfs"
-truncate -s 32M "$W/s1.cow" "$W/other.img"
+truncate -s 32M "$W/s1.cow"
 truncate -s 64M "$W/latefs.img" && mkfs.ext4 -q "$W/latefs.img" || fail "mkfs"
 mkdir -p /mnt/ublkit-late && mount -o loop "$W/latefs.img" /mnt/ublkit-late && truncate -s 16M /mnt/ublkit-late/late.img \
   && umount /mnt/ublkit-late || fail "preparing the late file system"
-[ -b /dev/loop7 ] && ! losetup /dev/loop7 >/dev/null 2>&1 || fail "/dev/loop7 is not there or not free"
+for l in /dev/loop6 /dev/loop7; do [ -b $l ] && ! losetup $l >/dev/null 2>&1 || fail "$l is not there or not free"; done
+truncate -s 32M "$W/other.img" "$W/spare.img"
+head -c 1M /dev/urandom > "$W/bad.cow" && truncate -s 32M "$W/bad.cow"
 cat > /etc/ublksnap/devices.conf <<CONF
 origin base /dev/disk/by-label/ublkit-origin
 snapshot s1 base /dev/loop7 P 16
 origin late /mnt/ublkit-late/late.img
+origin spare $W/spare.img
+snapshot bad spare /dev/loop6 P 16
 CONF
 
 step "the ublk driver's control device appears: udev starts ublkd.service"
@@ -67,7 +72,7 @@ wait_for 120 "ublkd-activate.service did not finish" sh -c '! systemctl -q is-ac
 step "what cannot come up is listed, not active, with the reason, and published for udev"
 list=$("$UBLKD" list 2>&1) || true
 echo "$list"
-for n in base s1 late; do
+for n in base s1 late spare bad; do
   echo "$list" | grep -E "^$n( |$)" | grep -q "not active" || fail "$n is not listed as not active: $list"
 done
 echo "$list" | grep -q "no such file" || fail "no reason given: $list"
@@ -91,7 +96,7 @@ t0=$(date +%s)
 o=$(losetup -f --show "$W/origin.img") || fail "losetup"
 udevadm settle
 wait_for 120 "the origin was not opened" sh -c "! grep -qx /dev/disk/by-label/ublkit-origin $RUN/wanted"
-grep -qx "$o" "$RUN/appeared" || fail "$o was not reported: $(cat "$RUN/appeared")"
+grep -q "^$o\( [0-9]*\)\{0,1\}\$" "$RUN/appeared" || fail "$o was not reported: $(cat "$RUN/appeared")"
 grep -qx /dev/loop7 "$RUN/wanted" || fail "the COW is no longer wanted: $(cat "$RUN/wanted")"
 udev_named base && fail "the origin's device started while its snapshot is missing"
 ok "origin open $(( $(date +%s) - t0 ))s after $o appeared; still waiting for /dev/loop7"
@@ -108,18 +113,32 @@ ok "base and s1 up and named by udev $(( $(date +%s) - t0 ))s after /dev/loop7 a
 [ "$(blkid -o value -s LABEL /dev/ublksnap/s1)" = ublkit-origin ] || fail "the snapshot does not show the origin's file system"
 journalctl -u ublkd --no-pager | grep -E "appeared|by themselves" | sed 's/^/    /'
 
+step "a COW that is not one appears: one attempt, not one for every event the attempt itself causes"
+losetup /dev/loop6 "$W/bad.cow" || fail "losetup /dev/loop6"
+udevadm settle
+wait_for 60 "/dev/loop6 was not tried" sh -c "journalctl -u ublkd --no-pager | grep -q 'appeared: /dev/loop6'"
+udevadm settle
+n1=$(journalctl -u ublkd --no-pager | grep -c 'appeared: /dev/loop6')
+sleep 5; udevadm settle
+n2=$(journalctl -u ublkd --no-pager | grep -c 'appeared: /dev/loop6')
+[ "$n1" = "$n2" ] && [ "$n1" -le 2 ] || fail "/dev/loop6 was tried $n1, then $n2 times"
+"$UBLKD" list | grep -E "^(spare|bad) " | sed 's/^/    /'
+"$UBLKD" remove bad >/dev/null || fail "remove bad"
+ok "/dev/loop6 tried $n2 time(s); bad removed, spare waits for an activation"
+
 step "the late file system is mounted: ublkd-activate.service (run after local-fs.target at boot) brings up its origin"
 grep -qx /mnt/ublkit-late/late.img "$RUN/wanted" || fail "late is not wanted any more"
 mount -o loop "$W/latefs.img" /mnt/ublkit-late || fail "mount"
 udevadm settle
 systemctl start ublkd-activate.service || fail "ublkd-activate.service failed"
 wait_for 30 "late did not come up" udev_named late
+wait_for 30 "spare did not come up" udev_named spare
 wait_for 10 "$RUN/wanted outlived the last waiting device" sh -c "[ ! -e $RUN/wanted ]"
 "$UBLKD" list
 
 step "stop"
 systemctl stop ublkd || fail "systemctl stop ublkd"
 [ -z "$(ls "$RUN/names" 2>/dev/null)" ] || fail "names files outlived the daemon: $(ls "$RUN/names")"
-umount /mnt/ublkit-late; losetup -d /dev/loop7 "$o" "$other"
+umount /mnt/ublkit-late; losetup -d /dev/loop6 /dev/loop7 "$o" "$other"
 rm -rf "$W"
 ok "udev activation"

@@ -55,6 +55,8 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
     private final Options options;
     private final ExecutorService operations = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ublkd-op-", 0).factory());
     private boolean closed;
+    /** Reports of udev's whose activation changed nothing (see {@link #backingsAppeared}). */
+    private final java.util.Set<String> triedInVain = new java.util.HashSet<>();
 
     /** A daemon over the snapshot engine (its control loop starts here). */
     public static Daemon start(DeviceHost host, Origin.Options engineOptions, Path configFile, Path linkDir, Path runDir,
@@ -102,13 +104,31 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
         }
     }
 
-    /** udev reported block devices that devices waiting here need (see {@link Wanted}): bring up what can come up. */
-    void backingsAppeared(List<String> devices) {
-        log.accept((devices.isEmpty() ? "backing devices appeared" : "appeared: " + String.join(", ", devices))
+    /**
+     * udev reported block devices that devices waiting here need (see {@link Wanted}), each as
+     * "NODE [DISKSEQ]": bring up what can come up. A report already tried by an attempt that changed
+     * nothing is not tried again: closing a device after a failed attempt makes udev send an event
+     * for it, and that event must not start the next attempt, for ever. The kernel gives a disk a new
+     * DISKSEQ each time it is attached again (a new medium, a loop device set up again), so that a
+     * real reappearance is tried; without one, 'ublkd activate' retries by hand.
+     */
+    synchronized void backingsAppeared(List<String> reports) {
+        List<String> fresh = reports.stream().filter(r -> !triedInVain.contains(r)).toList();
+        if (!reports.isEmpty() && fresh.isEmpty()) {
+            log.accept("appeared again: " + String.join(", ", reports) + " (tried already; 'ublkd activate' retries)");
+            return;
+        }
+        log.accept((reports.isEmpty() ? "backing devices appeared" : "appeared: " + String.join(", ", fresh))
                 + "; activating what waits for them");
+        List<String> waiting = ops.waitingFor();
         List<String> up = ops.activateWaiting();
         if (!up.isEmpty()) {
             log.accept("up by themselves: " + String.join(", ", up));
+        }
+        if (up.isEmpty() && ops.waitingFor().equals(waiting)) {
+            triedInVain.addAll(fresh);
+        } else {
+            triedInVain.clear();
         }
     }
 

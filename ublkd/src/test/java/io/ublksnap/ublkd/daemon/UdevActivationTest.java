@@ -211,10 +211,14 @@ class UdevActivationTest {
     }
 
     /** Runs udev's matcher (packaging/udev-appeared) as the rule does; returns what it reported. */
-    List<String> match(String devnode, String number) throws Exception {
+    List<String> match(String devnode, String number, String diskseq) throws Exception {
         Path script = Path.of("..", "packaging", "udev-appeared").toAbsolutePath().normalize();
-        Process p = new ProcessBuilder("sh", script.toString(), devnode, number, run().toString())
-                .redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder("sh", script.toString(), devnode, number, run().toString()).redirectErrorStream(true);
+        pb.environment().remove("DISKSEQ");
+        if (diskseq != null) {
+            pb.environment().put("DISKSEQ", diskseq); // udev gives RUN programs the device's properties
+        }
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), out);
         assertEquals("", out);
@@ -227,15 +231,40 @@ class UdevActivationTest {
     @Test
     void udevsMatcherReportsOnlyWantedDevices() throws Exception {
         Files.createDirectories(run());
-        assertEquals(List.of(), match("/dev/null", "1:3"), "reported while nothing waits");
+        assertEquals(List.of(), match("/dev/null", "1:3", null), "reported while nothing waits");
         Path link = Files.createSymbolicLink(dir.resolve("by-label-null"), Path.of("/dev/null"));
         Files.writeString(run().resolve("wanted"), "/srv/not mounted/o.img\n/dev/disk/by-label/nothing\n/dev/loop7\n7:9\n"
                 + "/dev/.." + link + "\n"); // a path under /dev that is a link to /dev/null
-        assertEquals(List.of("/dev/loop7"), match("/dev/loop7", "7:7"), "by its node");
-        assertEquals(List.of("/dev/loop9"), match("/dev/loop9", "7:9"), "by its number");
-        assertEquals(List.of("/dev/null"), match("/dev/null", "1:3"), "by a link to it under /dev");
-        assertEquals(List.of(), match("/dev/loop1", "7:1"), "an unrelated device");
-        assertEquals(List.of(), match("/dev/zero", "1:5"), "an unrelated device");
+        assertEquals(List.of("/dev/loop7 42"), match("/dev/loop7", "7:7", "42"), "by its node, with its DISKSEQ");
+        assertEquals(List.of("/dev/loop9"), match("/dev/loop9", "7:9", null), "by its number");
+        assertEquals(List.of("/dev/null"), match("/dev/null", "1:3", null), "by a link to it under /dev");
+        assertEquals(List.of(), match("/dev/loop1", "7:1", null), "an unrelated device");
+        assertEquals(List.of(), match("/dev/zero", "1:5", null), "an unrelated device");
+    }
+
+    @Test
+    void aReportTriedInVainIsNotTriedAgainUntilTheDiskIsAttachedAgain() throws Exception {
+        Path late = sparse("disk/late.img", 16 << 20);
+        Path s1 = dir.resolve("disk/s1.cow");
+        Files.writeString(dir.resolve("devices.conf"), "origin late " + late + "\nsnapshot s1 late " + s1 + " P 8\n");
+        Daemon d = daemon();
+        d.restore();
+        assertEquals(List.of(s1.toString()), wanted());
+        int passes = count("activating what waits");
+        d.backingsAppeared(List.of("/dev/loop7 5")); // s1's COW is still missing: nothing changes
+        d.backingsAppeared(List.of("/dev/loop7 5")); // what closing the device after the attempt makes udev send
+        d.backingsAppeared(List.of("/dev/loop7 5"));
+        assertEquals(passes + 1, count("activating what waits"), "an attempt that changed nothing was repeated: " + log);
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("appeared again: /dev/loop7 5 (tried already")), log.toString());
+        sparse("disk/s1.cow", 8 << 20);
+        d.backingsAppeared(List.of("/dev/loop7 6")); // attached again: a new DISKSEQ
+        assertTrue(d.describe("late").active() && d.describe("s1").active());
+    }
+
+    int count(String text) {
+        synchronized (log) {
+            return (int) log.stream().filter(l -> l.contains(text)).count();
+        }
     }
 
     @Test
