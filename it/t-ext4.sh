@@ -1,5 +1,6 @@
 # ext4 on the origin; files written; snapshot taken; files changed and deleted on the origin;
-# the snapshot mounted read-only shows the old files byte for byte.
+# the snapshot mounted read-only shows the old files byte for byte. Removing a mounted device or
+# one a process holds open is refused, naming who uses it.
 . it/lib.sh
 set -e
 start_daemon
@@ -31,7 +32,15 @@ sums "$D/s" > "$D/snap.sums"
 cmp "$D/before.sums" "$D/snap.sums" || { diff "$D/before.sums" "$D/snap.sums" | head; fail "snapshot differs"; }
 ok "snapshot shows the $(wc -l < "$D/before.sums") files as they were, byte for byte"
 u status snap
-umount "$D/s"; umount "$D/m"
+step "remove of a mounted device is refused (issue 13.4), naming the mount; a process holding one is named"
+expect_error "busy: mounted on $D/s" u remove snap
+umount "$D/s"
+sleep 60 < "$L/snap" & holder=$!
+n=0; until [ "$(cat /proc/$holder/comm 2>/dev/null)" = sleep ] || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
+expect_error "open by pid $holder (sleep)" u remove snap
+kill $holder; wait $holder 2>/dev/null || true
+u list | grep -q snap || fail "a refused remove took snap away"
+umount "$D/m"
 e2fsck -fn "$L/base" >/dev/null || fail "origin file system damaged"
 e2fsck -fn "$L/snap" >/dev/null || fail "snapshot file system damaged"
 ok "both file systems check clean"

@@ -237,7 +237,7 @@ final class Merge {
         } finally {
             origin.lock.unlock();
         }
-        origin.log("merge of snapshot " + snapshot.name + " failed: " + reason + "; nothing was lost, the origin still shows the snapshot's image");
+        origin.log(System.Logger.Level.ERROR, "merge of snapshot " + snapshot.name + " failed: " + reason + "; nothing was lost, the origin still shows the snapshot's image");
         for (BlockRequest r : held) {
             r.queue().execute(r.retry); // the chunk is still remapped: the write goes to the COW
         }

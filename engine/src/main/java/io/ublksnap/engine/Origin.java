@@ -109,7 +109,7 @@ public final class Origin extends Target {
     final BufferAllocator allocator;
     final Options options;
     private final boolean[] guards = new boolean[RaceGuard.values().length];
-    private final Consumer<String> log;
+    private final EventLog log;
 
     /** Snapshots whose state lives here (registered or not), largest chunk size first. Guarded by lock. */
     private final List<Snapshot> snapshots = new ArrayList<>();
@@ -124,7 +124,7 @@ public final class Origin extends Target {
         this.device = Objects.requireNonNull(device);
         this.allocator = allocator;
         this.options = options;
-        this.log = log;
+        this.log = EventLog.of(log);
         this.pool = new BufferPool(allocator, options.copyBufferBytes());
         for (RaceGuard g : options.guards()) {
             guards[g.ordinal()] = true;
@@ -151,6 +151,10 @@ public final class Origin extends Target {
 
     void log(String message) {
         log.accept(message);
+    }
+
+    void log(System.Logger.Level level, String message) {
+        log.log(level, message);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -315,7 +319,7 @@ public final class Origin extends Target {
         lock.lock();
         try {
             SnapshotTarget t = new SnapshotTarget(this, config, SnapshotTarget.Lifecycle.LOST, null, null, sizeSectors);
-            log("snapshot " + config.name() + " is lost (" + config.type().code()
+            log(System.Logger.Level.ERROR, "snapshot " + config.name() + " is lost (" + config.type().code()
                     + " keeps its exceptions in memory only): its device fails every request");
             return t;
         } finally {
@@ -333,13 +337,13 @@ public final class Origin extends Target {
         ExceptionStore store;
         if (config.type().persistent()) {
             store = PersistentStore.open(config.cow(), config.type(), config.chunkSectors(), config.init(), device.sizeSectors(),
-                    allocator, tables::load, this::log);
+                    allocator, tables::load, message -> log(System.Logger.Level.WARNING, message));
         } else {
             store = TransientStore.create(config.cow(), config.chunkSectors());
         }
         Snapshot s = new Snapshot(config.name(), snapshotIds.incrementAndGet(), this, config.cow(), store, device.sizeSectors(), tables);
         if (!store.valid()) {
-            log("snapshot " + config.name() + " is marked invalid");
+            log(System.Logger.Level.WARNING, "snapshot " + config.name() + " is marked invalid");
         }
         return s;
     }
@@ -463,7 +467,7 @@ public final class Origin extends Target {
         dest.snapshot = s;
         s.overflowSupported = dest.config.type().overflowSupported();
         if (dest.config.chunkSectors() != 0 && dest.config.chunkSectors() != s.chunkSectors) {
-            log("chunk size " + s.chunkSectors + " of the handed-over snapshot overrides the requested " + dest.config.chunkSectors());
+            log(System.Logger.Level.WARNING, "chunk size " + s.chunkSectors + " of the handed-over snapshot overrides the requested " + dest.config.chunkSectors());
         }
     }
 
@@ -576,7 +580,7 @@ public final class Origin extends Target {
                     if (t.lockedState() == SnapshotTarget.Lifecycle.HANDOVER_SOURCE) {
                         // Kernel: "Cancelling snapshot handover."
                         SnapshotTarget dest = t.lockedPeer();
-                        log("cancelling snapshot handover from " + t.name() + " to " + dest.name());
+                        log(System.Logger.Level.WARNING, "cancelling snapshot handover from " + t.name() + " to " + dest.name());
                         dest.lockedMoveTo(SnapshotTarget.Lifecycle.HANDOVER_CANCELLED, null);
                         targets.remove(dest);
                     }

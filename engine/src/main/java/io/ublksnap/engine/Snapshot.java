@@ -116,7 +116,7 @@ final class Snapshot {
             return;
         }
         valid = false;
-        origin.log("snapshot " + name + " invalidated: "
+        origin.log(System.Logger.Level.ERROR, "snapshot " + name + " invalidated: "
                 + (errno == Errno.ENOMEM ? "unable to allocate exception (COW " + cow.name() + " is full)"
                 : "error reading or writing COW " + cow.name()));
         store.drop(queue, null);
@@ -328,7 +328,7 @@ final class Snapshot {
                         if (overflowSupported) {
                             if (!overflow) {
                                 overflow = true;
-                                origin.log("snapshot " + name + " overflowed: unable to allocate exception (COW "
+                                origin.log(System.Logger.Level.ERROR, "snapshot " + name + " overflowed: unable to allocate exception (COW "
                                         + cow.name() + " is full); it stays readable, writes to it fail");
                             }
                         } else {

@@ -35,6 +35,8 @@ class EngineScenarioTest {
     SimDevice originDev;
     Origin origin;
     final List<String> log = new ArrayList<>();
+    /** The engine's messages with their levels, as "LEVEL message". */
+    final EventLog leveled = (level, message) -> log.add(level + " " + message);
 
     @BeforeEach
     void setUp() {
@@ -44,7 +46,7 @@ class EngineScenarioTest {
         byte[] init = new byte[SECTORS * 512];
         Pattern.fill(ByteBuffer.wrap(init), 0, 0, SECTORS, 0);
         originDev.fill(0, init);
-        origin = new Origin("origin", originDev, BufferAllocator.DIRECT, Origin.Options.DEFAULT, log::add);
+        origin = new Origin("origin", originDev, BufferAllocator.DIRECT, Origin.Options.DEFAULT, leveled);
     }
 
     SnapshotTarget snapshot(String name, long cowBytes, StoreType type, int chunk) throws IOException {
@@ -93,7 +95,7 @@ class EngineScenarioTest {
         // exceptions that reuse COW chunks. Loading it must fail; if it loads, writes must not hang.
         int epa = 4096 / 16;
         SimDevice bigOrigin = new SimDevice("big", 4096L * 512);
-        Origin o = new Origin("big", bigOrigin, BufferAllocator.DIRECT, Origin.Options.DEFAULT, log::add);
+        Origin o = new Origin("big", bigOrigin, BufferAllocator.DIRECT, Origin.Options.DEFAULT, leveled);
         SimDevice cow = new SimDevice("crafted", (2L + epa) * 4096);
         byte[] head = new byte[4096];
         ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 0x70416e53).putInt(4, 1).putInt(8, 1).putInt(12, 8);
@@ -183,7 +185,8 @@ class EngineScenarioTest {
         assertEquals(-Errno.EIO, io(s, BlockRequest.Op.READ, 0, 1, 0, ByteBuffer.allocate(512)));
         SimDevice cow = (SimDevice) s.config().cow();
         assertEquals(0, cow.contents().order(ByteOrder.LITTLE_ENDIAN).getInt(4), "header says invalid");
-        assertTrue(log.stream().anyMatch(l -> l.contains("invalidated") && l.contains("is full")), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("ERROR snapshot s invalidated") && l.contains("is full")),
+                log.toString());
     }
 
     @Test
@@ -193,6 +196,7 @@ class EngineScenarioTest {
         assertEquals(0, io(s, BlockRequest.Op.WRITE, 8, 3, 6, null));
         assertEquals(-Errno.EIO, io(s, BlockRequest.Op.WRITE, 16, 1, 7, null), "no room for a third exception");
         assertEquals("Overflow", s.status().infoLine());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("ERROR snapshot s overflowed")), log.toString());
         assertEquals(-Errno.EIO, io(s, BlockRequest.Op.WRITE, 0, 1, 8, null), "after overflow all writes fail, as in the kernel");
         assertEquals(5, versionAt(s, 0));
         assertEquals(6, versionAt(s, 8));

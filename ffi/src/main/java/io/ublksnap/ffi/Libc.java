@@ -1,11 +1,13 @@
 package io.ublksnap.ffi;
 
 import io.ublksnap.ffi.c.libc_h;
+import io.ublksnap.ffi.c.sockaddr_un;
 import io.ublksnap.ffi.c.stat;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The libc calls ublksnap makes outside io_uring: opening files and devices, block device queries, mappings, eventfd
@@ -60,6 +62,11 @@ public final class Libc {
 
     public static final int POLLIN = libc_h.POLLIN;
     public static final int POLLOUT = libc_h.POLLOUT;
+
+    public static final int AF_UNIX = libc_h.AF_UNIX;
+    public static final int SOCK_DGRAM = libc_h.SOCK_DGRAM;
+    public static final int SOCK_CLOEXEC = libc_h.SOCK_CLOEXEC;
+    public static final int MSG_NOSIGNAL = libc_h.MSG_NOSIGNAL;
 
     /** Per-thread errno capture segment: libc calls are not on the per-I/O path, but eventfd wake-ups may be hot. */
     private static final ThreadLocal<MemorySegment> ERRNO_STATE =
@@ -123,7 +130,7 @@ public final class Libc {
             }
             long rdev = stat.st_rdev(buf);
             return new Stat(stat.st_mode(buf), stat.st_size(buf), stat.st_blksize(buf), stat.st_blocks(buf),
-                    Stat.major(rdev), Stat.minor(rdev));
+                    Stat.major(rdev), Stat.minor(rdev), stat.st_dev(buf), stat.st_ino(buf));
         }
     }
 
@@ -290,6 +297,49 @@ public final class Libc {
         MemorySegment st = state();
         if (libc_h.fdatasync(st, fd) != 0) {
             throw failure("fdatasync", null, st);
+        }
+    }
+
+    /** {@code socket(2)}; returns the new file descriptor. */
+    public static int socket(int domain, int type, int protocol) throws NativeException {
+        MemorySegment st = state();
+        int fd = libc_h.socket(st, domain, type, protocol);
+        if (fd < 0) {
+            throw failure("socket", null, st);
+        }
+        return fd;
+    }
+
+    /**
+     * {@code sendto(2)} of all of {@code buf} to the Unix socket at {@code address}: a path, or a name in the abstract
+     * namespace written with a leading {@code '@'} (as systemd writes {@code NOTIFY_SOCKET}). Returns the bytes sent.
+     *
+     * @throws IllegalArgumentException when the address is empty or does not fit {@code sun_path}
+     */
+    public static long sendto(int fd, MemorySegment buf, int flags, String address) throws NativeException {
+        byte[] name = address.getBytes(StandardCharsets.UTF_8);
+        boolean bare = name.length > 0 && name[0] == '@';
+        long room = sockaddr_un.sun_path$layout().byteSize();
+        // a path ends with a NUL inside sun_path; an abstract name is its bytes after a leading NUL, nothing more
+        if (name.length == 0 || (bare ? name.length : name.length + 1) > room || (bare && name.length == 1)) {
+            throw new IllegalArgumentException("not a Unix socket address (empty or longer than " + room
+                    + " bytes): " + address);
+        }
+        MemorySegment st = state();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sa = sockaddr_un.allocate(arena);
+            sockaddr_un.sun_family(sa, (short) AF_UNIX);
+            MemorySegment path = sockaddr_un.sun_path(sa);
+            MemorySegment.copy(name, 0, path, ValueLayout.JAVA_BYTE, 0, name.length);
+            if (bare) {
+                path.set(ValueLayout.JAVA_BYTE, 0, (byte) 0);
+            }
+            int len = (int) (sockaddr_un.sun_path$offset() + (bare ? name.length : name.length + 1));
+            long n = libc_h.sendto(st, fd, buf, buf.byteSize(), flags, sa, len);
+            if (n < 0) {
+                throw failure("sendto", address, st);
+            }
+            return n;
         }
     }
 

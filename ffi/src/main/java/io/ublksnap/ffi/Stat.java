@@ -11,8 +11,10 @@ import io.ublksnap.ffi.c.libc_h;
  * @param blocks    {@code st_blocks}: allocated 512-byte blocks (less than size/512 for sparse files)
  * @param rdevMajor major number of the device a special file stands for
  * @param rdevMinor minor number of the device a special file stands for
+ * @param dev       {@code st_dev}: the device the file lives on, as the kernel encodes it
+ * @param ino       {@code st_ino}: the inode number; with {@code dev}, what names the file (also pipes and sockets)
  */
-public record Stat(int mode, long size, long blksize, long blocks, int rdevMajor, int rdevMinor) {
+public record Stat(int mode, long size, long blksize, long blocks, int rdevMajor, int rdevMinor, long dev, long ino) {
 
     /** {@code S_ISBLK(mode)}. */
     public boolean isBlockDevice() {

@@ -63,6 +63,8 @@ class LibcTest {
             assertEquals(100 + out.byteSize(), st.size());
             assertEquals(0640, st.mode() & 0777);
             assertTrue(st.blksize() > 0);
+            assertEquals(Files.getAttribute(p, "unix:ino"), st.ino(), "st_ino");
+            assertEquals(Files.getAttribute(p, "unix:dev"), st.dev(), "st_dev");
 
             Libc.fallocate(fd, 0, 0, 1 << 20);
             assertEquals(1 << 20, Libc.fstat(fd).size());
@@ -196,5 +198,26 @@ class LibcTest {
         NativeException e = NativeException.fromResult("io_uring_submit", -Errno.EBUSY);
         assertEquals(Errno.EBUSY, e.errno());
         assertEquals("io_uring_submit: EBUSY (Device or resource busy)", e.getMessage());
+    }
+
+    @Test
+    void sendtoANamedOrAbstractSocketNobodyListensOn() throws Exception {
+        int fd = Libc.socket(Libc.AF_UNIX, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment msg = arena.allocateFrom("READY=1");
+            String missing = dir.resolve("no socket here").toString();
+            NativeException e = assertThrows(NativeException.class, () -> Libc.sendto(fd, msg, 0, missing));
+            assertEquals(Errno.ENOENT, e.errno());
+            assertEquals(missing, e.path());
+            assertEquals(Errno.ECONNREFUSED, assertThrows(NativeException.class,
+                    () -> Libc.sendto(fd, msg, 0, "@ublksnap-nobody-" + ProcessHandle.current().pid())).errno());
+            String longest = "/" + "x".repeat(106); // 107 bytes and the NUL fill sun_path
+            assertEquals(Errno.ENOENT, assertThrows(NativeException.class, () -> Libc.sendto(fd, msg, 0, longest)).errno());
+            for (String bad : new String[]{"", "@", longest + "x", "@" + "x".repeat(108)}) {
+                assertThrows(IllegalArgumentException.class, () -> Libc.sendto(fd, msg, 0, bad), bad);
+            }
+        } finally {
+            Libc.close(fd);
+        }
     }
 }

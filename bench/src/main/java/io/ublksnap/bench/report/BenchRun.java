@@ -308,11 +308,14 @@ final class BenchRun {
 
     /** What one fio JSON says about its job: the direction with more requests counts. */
     record Fio(double iops, double mbps, double p50us, double p99us, long ios, double cpuNs) {
+        /** fio's JSON repeats a key when an option was given twice ("job options"): the last one counts. */
+        private static final JSON FIO_JSON = JSON.std.without(JSON.Feature.FAIL_ON_DUPLICATE_MAP_KEYS);
+
         @SuppressWarnings("unchecked")
         static Fio parse(String text) {
             Map<String, Object> root;
             try {
-                root = (Map<String, Object>) JSON.std.anyFrom(text.substring(text.indexOf('{')));
+                root = (Map<String, Object>) FIO_JSON.anyFrom(text.substring(text.indexOf('{')));
             } catch (java.io.IOException e) {
                 throw new IllegalArgumentException("fio's JSON does not parse: " + e.getMessage(), e);
             }

@@ -59,4 +59,13 @@ class BenchReportTest {
         assertTrue(section.endsWith(BenchReport.END + "\n"), section);
         assertEquals(1, section.split("owrite-copy-s1-qd1 \\| 0.75x", -1).length - 1, section);
     }
+
+    /** fio repeats an option given twice in "job options" (vm-bench.sh passes --size twice for some cells). */
+    @Test
+    void readsFioJsonWithARepeatedOption() {
+        BenchRun.Fio f = BenchRun.Fio.parse("{\"jobs\":[{\"job options\":{\"size\":\"256M\",\"size\":\"32M\"},"
+                + "\"read\":{\"total_ios\":0,\"iops\":0,\"bw\":0},\"write\":{\"total_ios\":10,\"iops\":5,\"bw\":20},"
+                + "\"usr_cpu\":1,\"sys_cpu\":1,\"job_runtime\":1000}]}");
+        assertEquals(5, f.iops(), 1e-9);
+    }
 }

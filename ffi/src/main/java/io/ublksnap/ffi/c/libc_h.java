@@ -25,7 +25,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
  *
  * <p>Also home of the C type layouts ({@code C_INT}, {@code C_POINTER}, ...) used by every struct class of this package.
  * Constants mirror {@code <fcntl.h>}, {@code <sys/mman.h>}, {@code <linux/falloc.h>}, {@code <sys/eventfd.h>},
- * {@code <linux/fs.h>} and {@code <unistd.h>}; the C probe test checks them against the installed headers.
+ * {@code <linux/fs.h>}, {@code <sys/socket.h>} and {@code <unistd.h>}; the C probe test checks them against the installed headers.
  */
 @SuppressWarnings("restricted")
 public final class libc_h {
@@ -151,6 +151,13 @@ public final class libc_h {
     public static final long BLKGETSIZE64 = 0x80081272L;
     /** {@code _IO(0x12, 97)}: flush the buffer cache of a block device. */
     public static final long BLKFLSBUF = 0x1261L;
+
+    // ---- sockets, <sys/socket.h> and <sys/un.h> (for sd_notify) ----
+    public static final int AF_UNIX = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_CLOEXEC = 02000000;
+    /** {@code send} flag: no SIGPIPE when the peer is gone (the JVM ignores SIGPIPE anyway; EPIPE either way). */
+    public static final int MSG_NOSIGNAL = 0x4000;
 
     // ---- sysconf(3) ----
     public static final int _SC_PAGESIZE = 30;
@@ -425,6 +432,47 @@ public final class libc_h {
     public static int fdatasync(MemorySegment errnoState, int fd) {
         try {
             return (int) fdatasync.HANDLE.invokeExact(errnoState, fd);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class socket {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT);
+        static final MethodHandle HANDLE = errnoCall("socket", DESC);
+    }
+
+    /** {@code int socket(int domain, int type, int protocol)}, errno captured. */
+    public static MethodHandle socket$handle() {
+        return socket.HANDLE;
+    }
+
+    public static int socket(MemorySegment errnoState, int domain, int type, int protocol) {
+        try {
+            return (int) socket.HANDLE.invokeExact(errnoState, domain, type, protocol);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class sendto {
+        static final FunctionDescriptor DESC =
+                FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_LONG, C_INT, C_POINTER, C_INT);
+        static final MethodHandle HANDLE = errnoCall("sendto", DESC);
+    }
+
+    /**
+     * {@code ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *addr,
+     * socklen_t addrlen)}, errno captured.
+     */
+    public static MethodHandle sendto$handle() {
+        return sendto.HANDLE;
+    }
+
+    public static long sendto(MemorySegment errnoState, int fd, MemorySegment buf, long len, int flags,
+                              MemorySegment addr, int addrlen) {
+        try {
+            return (long) sendto.HANDLE.invokeExact(errnoState, fd, buf, len, flags, addr, addrlen);
         } catch (Throwable t) {
             throw unexpected(t);
         }

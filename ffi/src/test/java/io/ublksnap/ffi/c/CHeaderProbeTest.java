@@ -62,7 +62,7 @@ class CHeaderProbeTest {
                 ublksrv_ctrl_dev_info.layout(), ublksrv_io_desc.layout(), ublksrv_io_cmd.layout(),
                 ublk_auto_buf_reg.layout(), ublk_param_basic.layout(), ublk_param_discard.layout(),
                 ublk_param_devt.layout(), ublk_param_zoned.layout(), ublk_param_dma_align.layout(),
-                ublk_param_segment.layout(), ublk_param_integrity.layout(), ublk_params.layout())) {
+                ublk_param_segment.layout(), ublk_param_integrity.layout(), ublk_params.layout(), sockaddr_un.layout())) {
             UAPI_STRUCTS.put(l.name().orElseThrow(), l);
         }
         for (GroupLayout l : List.of(io_uring.layout(), io_uring_sq.layout(), io_uring_cq.layout(),
@@ -85,6 +85,8 @@ class CHeaderProbeTest {
             #include <sys/mman.h>
             #include <sys/uio.h>
             #include <sys/eventfd.h>
+            #include <sys/socket.h>
+            #include <sys/un.h>
             #include <linux/ioctl.h>
             #include <linux/fs.h>
             #include <linux/falloc.h>

@@ -8,10 +8,15 @@ import io.ublksnap.ffi.UblkControl;
 import io.ublksnap.ffi.UblkFeatures;
 import io.ublksnap.ublkd.Main;
 import io.ublksnap.ublkd.control.ControlServer;
+import io.ublksnap.ublkd.control.DeviceInfo;
+import io.ublksnap.ublkd.control.Request;
 import io.ublksnap.ublkd.control.Sizes;
 import io.ublksnap.ublkd.daemon.Daemon;
 import io.ublksnap.ublkd.daemon.UblkHost;
 import io.ublksnap.ublkd.device.UblkDevice;
+import io.ublksnap.ublkd.log.Log;
+import io.ublksnap.ublkd.systemd.SdNotify;
+import io.ublksnap.ublkd.systemd.ServiceStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -22,13 +27,17 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the daemon in the foreground: serve origins and snapshots as ublk devices.",
         footer = {"", "Sizes are bytes, or a whole number with a unit k, m, g or t (powers of 1024).",
                 "Exit status: 0 after a stop ('ublkd stop', SIGTERM, SIGINT), 1 when the start fails.", "",
+                "The log goes to standard error: with journal priorities under systemd (journalctl -u ublkd -p err",
+                "shows the failures), with the time and level elsewhere. UBLKD_LOG_LEVEL=error, warning, info (the",
+                "default) or debug sets how much. Under systemd (Type=notify) ublkd tells systemd when its devices are",
+                "back (READY=1) and how many it serves (STATUS=).", "",
                 "Examples:",
                 "  ublkd serve --config /etc/ublksnap/devices.conf",
                 "  ublkd serve --queues 2 --depth 64 &"})
@@ -67,6 +76,9 @@ public final class ServeCommand implements Callable<Integer> {
     /** How long a stop may take before the process exits anyway (the next start cleans up what is left). */
     static final Duration STOP_LIMIT = Duration.ofSeconds(120);
 
+    /** How often systemd's status line is compared with the devices (changes by requests are sent at once). */
+    static final Duration STATUS_POLL = Duration.ofSeconds(10);
+
     @Override
     public Integer call() throws Exception {
         if (Libc.geteuid() != 0) {
@@ -92,12 +104,13 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (NativeException e) {
             throw new SnapshotException("cannot open " + UblkControl.CONTROL_PATH + ": " + e.getMessage());
         }
-        Consumer<String> log = msg -> System.err.println("ublkd: " + msg);
+        Log log = Log.system();
+        SdNotify notify = SdNotify.fromEnvironment(log);
         UblkDevice.Options dev = new UblkDevice.Options(queues, depth, (int) maxIoBytes, !noZeroCopy, pin);
         Origin.Options eng = new Origin.Options(copy, 1 << 20, 1 << 20);
         java.util.List<Integer> stale = UblkDevice.cleanUpAfterCrash(control);
         if (!stale.isEmpty()) {
-            log.accept("deleted devices an earlier ublkd left behind: " + stale);
+            log.warning("deleted devices an earlier ublkd left behind: " + stale);
         }
         UblkHost host = new UblkHost(control, dev);
         long f = host.kernelFeatures();
@@ -112,10 +125,11 @@ public final class ServeCommand implements Callable<Integer> {
             if (!stopping.compareAndSet(false, true)) {
                 return;
             }
+            notify.stopping("stopping: devices finish their requests and are deleted");
             Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
                 try {
                     Thread.sleep(STOP_LIMIT.toMillis());
-                    log.accept("the stop did not finish within " + STOP_LIMIT.toSeconds()
+                    log.error("the stop did not finish within " + STOP_LIMIT.toSeconds()
                             + " s: exiting anyway (the next start deletes devices left behind)");
                     Runtime.getRuntime().halt(1);
                 } catch (InterruptedException done) {
@@ -129,7 +143,7 @@ public final class ServeCommand implements Callable<Integer> {
                 }
                 control.close();
             } catch (Exception e) {
-                log.accept(e.getMessage());
+                log.error("stopping: " + Main.oneLine(e));
             }
             watchdog.interrupt();
             stopped.countDown();
@@ -150,9 +164,36 @@ public final class ServeCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(0);
         }));
         try {
-            server[0] = ControlServer.bind(main.socket, daemon, () -> Thread.ofPlatform().start(stop), log, Duration.ofSeconds(10));
+            ServiceStatus status = new ServiceStatus(notify, () -> ServiceStatus.describe(devices(daemon)));
+            ControlServer.Handler handler = request -> {
+                try {
+                    return daemon.handle(request);
+                } finally {
+                    if (changes(request)) {
+                        status.update();
+                    }
+                }
+            };
+            server[0] = ControlServer.bind(main.socket, handler, () -> Thread.ofPlatform().start(stop), log, Duration.ofSeconds(10));
+            notify.status("restoring the devices of " + (config == null ? "no configuration" : config));
             daemon.restore();
             Thread.ofPlatform().name("ublkd-socket").start(server[0]::serve);
+            status.ready();
+            if (notify.enabled()) {
+                // merges end and requests that outlive their reply change the devices later: look now and then
+                Thread.ofPlatform().daemon().name("ublkd-status").start(() -> {
+                    while (!stopping.get()) {
+                        try {
+                            Thread.sleep(STATUS_POLL);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        if (!stopping.get()) {
+                            status.update();
+                        }
+                    }
+                });
+            }
         } catch (Exception | Error e) {
             failed.set(true);
             if (!stopping.get()) {
@@ -163,5 +204,20 @@ public final class ServeCommand implements Callable<Integer> {
         log.accept("ready on " + main.socket);
         stopped.await();
         return 0;
+    }
+
+    /** Whether a request may change the set of devices (everything but questions). */
+    static boolean changes(Request<?> request) {
+        return !(request instanceof Request.Ping || request instanceof Request.Status
+                || request instanceof Request.StatusAll || request instanceof Request.Features);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<DeviceInfo> devices(Daemon daemon) {
+        try {
+            return (List<DeviceInfo>) daemon.handle(new Request.StatusAll());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

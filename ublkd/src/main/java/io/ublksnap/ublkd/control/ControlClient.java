@@ -31,8 +31,11 @@ public final class ControlClient {
             }
             throw new SnapshotException("ublkd is not running (no " + socket + "): start it with 'ublkd serve' or 'systemctl start ublkd'");
         }
+        // Encoded before connecting: the daemon closes a connection that sends no line within its
+        // read timeout, and a client JVM that is still loading classes (a slow or loaded machine)
+        // could take longer than that between connecting and writing (seen as "Broken pipe").
+        ByteBuffer out = ByteBuffer.wrap((Wire.request(request) + "\n").getBytes(StandardCharsets.UTF_8));
         try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            ByteBuffer out = ByteBuffer.wrap((Wire.request(request) + "\n").getBytes(StandardCharsets.UTF_8));
             while (out.hasRemaining()) {
                 c.write(out);
             }

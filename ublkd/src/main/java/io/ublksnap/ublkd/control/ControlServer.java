@@ -1,6 +1,7 @@
 package io.ublksnap.ublkd.control;
 
 import io.ublksnap.engine.SnapshotException;
+import io.ublksnap.ublkd.log.Log;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -137,7 +138,7 @@ public final class ControlServer implements AutoCloseable {
                 c = server.accept();
             } catch (IOException e) {
                 if (!closed) {
-                    log.accept("control socket: " + e.getMessage());
+                    Log.of(log).error("control socket: " + e.getMessage());
                 }
                 return;
             }
@@ -202,7 +203,7 @@ public final class ControlServer implements AutoCloseable {
             return new Answer(Wire.error(oneLine(e)), false);
         } catch (RuntimeException | StackOverflowError e) {
             internalErrors.incrementAndGet();
-            log.accept("bad request: cannot read it (" + e.getClass().getSimpleName() + ")");
+            Log.of(log).warning("bad request: cannot read it (" + e.getClass().getSimpleName() + ")");
             return new Answer(Wire.error("bad request: cannot read it"), false);
         }
         try {
@@ -211,7 +212,7 @@ public final class ControlServer implements AutoCloseable {
             return new Answer(Wire.error(oneLine(e)), false);
         } catch (Throwable e) {
             internalErrors.incrementAndGet();
-            log.accept("internal error handling '" + r.op() + "': " + e.getClass().getSimpleName() + ": " + oneLine(e));
+            Log.of(log).error("internal error handling '" + r.op() + "': " + e.getClass().getSimpleName() + ": " + oneLine(e));
             return new Answer(Wire.error("internal error in ublkd while handling '" + r.op() + "' (see its log)"), false);
         }
     }

@@ -73,7 +73,8 @@ public sealed interface Request<R> {
     }
 
     /** Remove a snapshot, an origin without snapshots, or an entry that is not active. Result: "removed". */
-    record Remove(String name) implements Request<String> {
+    /** Removes a device; one that is open (mounted, held, used by a process) only with {@code force}. */
+    record Remove(String name, boolean force) implements Request<String> {
         public String op() {
             return "remove";
         }

@@ -155,7 +155,12 @@ public final class Wire {
                 m.put("table", l.table());
             }
             case Request.Merge x -> m.put("name", x.name());
-            case Request.Remove x -> m.put("name", x.name());
+            case Request.Remove x -> {
+                m.put("name", x.name());
+                if (x.force()) {
+                    m.put("force", true);
+                }
+            }
             case Request.Status x -> m.put("name", x.name());
             case Request.Activate x -> {
                 if (x.name() != null) {
@@ -187,7 +192,7 @@ public final class Wire {
             case "load" -> new Request.Load(f.str("name"), f.str("table"));
             case "reload" -> new Request.Reload(f.str("name"), f.str("table"));
             case "merge" -> new Request.Merge(f.str("name"));
-            case "remove" -> new Request.Remove(f.str("name"));
+            case "remove" -> new Request.Remove(f.str("name"), f.has("force") && f.bool("force"));
             case "status" -> f.has("name") ? new Request.Status(f.str("name")) : new Request.StatusAll();
             case "activate" -> new Request.Activate(f.has("name") ? f.str("name") : null);
             default -> throw new BadRequest("unknown request '" + printable(op)

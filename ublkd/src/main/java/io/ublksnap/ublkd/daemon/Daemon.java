@@ -10,6 +10,7 @@ import io.ublksnap.ublkd.daemon.Registry.Dev;
 import io.ublksnap.ublkd.daemon.Registry.OriginDev;
 import io.ublksnap.ublkd.daemon.Registry.SnapDev;
 import io.ublksnap.ublkd.io.FileBacking;
+import io.ublksnap.ublkd.log.Log;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -100,7 +101,7 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
             }
         }
         if (!down.isEmpty()) {
-            log.accept("not active (kept in the configuration; 'ublkd activate' retries): " + String.join(", ", down));
+            Log.of(log).warning("not active (kept in the configuration; 'ublkd activate' retries): " + String.join(", ", down));
         }
     }
 
@@ -148,7 +149,7 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
             case Request.Reload l -> operation("reload " + l.name(), () -> ops.reload(l.name(), l.table()));
             case Request.Merge m -> operation("merge " + m.name(), () -> ops.merge(m.name()));
             case Request.Remove r -> operation("remove " + r.name(), () -> {
-                ops.remove(r.name());
+                ops.remove(r.name(), r.force());
                 return "removed";
             });
             case Request.Activate a -> operation(a.name() == null ? "activate" : "activate " + a.name(), () -> ops.activate(a.name()));
@@ -200,7 +201,7 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
         for (OriginDev o : origins) {
             String busy = ops.lanes().tryTake(o.family, options.stopWait());
             if (busy != null) {
-                log.accept("'" + busy + "' did not finish within " + options.stopWait().toSeconds() + " s: stopping without it");
+                Log.of(log).warning("'" + busy + "' did not finish within " + options.stopWait().toSeconds() + " s: stopping without it");
             }
         }
         for (OriginDev o : origins) {
@@ -208,7 +209,7 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
                 try {
                     Lanes.await(engine.stopMerge(o.target), options.stopWait(), "stopping the merge on " + o.name);
                 } catch (IOException | RuntimeException e) {
-                    log.accept("stopping the merge on " + o.name + ": " + e.getMessage());
+                    Log.of(log).error("stopping the merge on " + o.name + ": " + e.getMessage());
                 }
             }
         }
@@ -227,14 +228,14 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
             try {
                 d.stop();
             } catch (IOException | RuntimeException e) {
-                log.accept("stopping " + d + ": " + e.getMessage());
+                Log.of(log).error("stopping " + d + ": " + e.getMessage());
             }
         }
         for (DeviceHost.Served d : devices) {
             try {
                 d.delete();
             } catch (IOException | RuntimeException e) {
-                log.accept("deleting " + d + ": " + e.getMessage());
+                Log.of(log).error("deleting " + d + ": " + e.getMessage());
             }
         }
         for (Dev d : all) {
@@ -256,7 +257,7 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
             b.flushSync();
             b.close();
         } catch (IOException e) {
-            log.accept("closing " + b.name() + ": " + e.getMessage());
+            Log.of(log).error("closing " + b.name() + ": " + e.getMessage());
         }
     }
 }

@@ -32,6 +32,9 @@ public interface DeviceHost {
 
         int queueCount();
 
+        /** Who holds the block device open ("mounted on /mnt; open by pid 12 (fio)"), or null: nobody. */
+        String users();
+
         boolean zeroCopy();
     }
 

@@ -1,5 +1,7 @@
 package io.ublksnap.ublkd.daemon;
 
+import io.ublksnap.ublkd.log.Log;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -41,7 +43,7 @@ final class Links {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            log.accept("cannot clear " + names + ": " + e.getMessage());
+            Log.of(log).warning("cannot clear " + names + ": " + e.getMessage());
         }
     }
 
@@ -55,7 +57,7 @@ final class Links {
         try {
             RunFiles.write(names.resolve(kernelName), nameFile(name));
         } catch (IOException e) {
-            log.accept("cannot write " + names.resolve(kernelName) + " (udev will not name " + blockPath + "): " + e.getMessage());
+            Log.of(log).warning("cannot write " + names.resolve(kernelName) + " (udev will not name " + blockPath + "): " + e.getMessage());
         }
     }
 
@@ -73,7 +75,7 @@ final class Links {
             Files.deleteIfExists(link);
             Files.createSymbolicLink(link, Path.of(dev.blockPath()));
         } catch (IOException e) {
-            log.accept("cannot create " + dir.resolve(name) + ": " + e.getMessage());
+            Log.of(log).warning("cannot create " + dir.resolve(name) + ": " + e.getMessage());
         }
     }
 
@@ -88,7 +90,7 @@ final class Links {
                     Files.delete(f);
                 }
             } catch (IOException e) {
-                log.accept("cannot remove " + f + ": " + e.getMessage());
+                Log.of(log).warning("cannot remove " + f + ": " + e.getMessage());
             }
         }
         if (dir == null) {
@@ -97,7 +99,7 @@ final class Links {
         try {
             Files.deleteIfExists(dir.resolve(name));
         } catch (IOException e) {
-            log.accept("cannot remove " + dir.resolve(name) + ": " + e.getMessage());
+            Log.of(log).warning("cannot remove " + dir.resolve(name) + ": " + e.getMessage());
         }
     }
 }

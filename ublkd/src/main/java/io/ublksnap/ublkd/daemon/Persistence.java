@@ -1,6 +1,7 @@
 package io.ublksnap.ublkd.daemon;
 
 import io.ublksnap.engine.SnapshotException;
+import io.ublksnap.ublkd.log.Log;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ final class Persistence {
                                 + ", which the file does not have before it");
                     }
                     if (!s.store().persistent()) {
-                        log.accept("transient snapshot " + s.name() + " did not survive the restart (N keeps its exceptions in memory only)");
+                        Log.of(log).warning("transient snapshot " + s.name() + " did not survive the restart (N keeps its exceptions in memory only)");
                     } else {
                         out.add(s);
                     }
@@ -68,7 +69,7 @@ final class Persistence {
         try {
             save(registry);
         } catch (IOException | RuntimeException e) {
-            log.accept("cannot write " + file + ": " + e.getMessage());
+            Log.of(log).error("cannot write " + file + ": " + e.getMessage());
         }
     }
 }

@@ -14,6 +14,7 @@ import io.ublksnap.ublkd.daemon.Registry.Family;
 import io.ublksnap.ublkd.daemon.Registry.OriginDev;
 import io.ublksnap.ublkd.daemon.Registry.SnapDev;
 import io.ublksnap.ublkd.io.FileBacking;
+import io.ublksnap.ublkd.log.Log;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -123,7 +124,7 @@ final class TableOps {
                     FileBacking b = openUnused(path, null);
                     try {
                         o.backing = b;
-                        o.target = engine.newOrigin(name, b, msg -> log.accept(name + ": " + msg));
+                        o.target = engine.newOrigin(name, b, Log.of(log).prefixed(name + ": "));
                         startOriginDevice(o);
                         registry.add(o);
                         try {
@@ -360,7 +361,7 @@ final class TableOps {
 
             @Override
             public void failed(String reason) {
-                log.accept("merge of " + s.name + " failed: " + reason);
+                Log.of(log).error("merge of " + s.name + " failed: " + reason);
             }
         };
     }
@@ -377,7 +378,7 @@ final class TableOps {
                         s.cow.close();
                     }
                 } catch (IOException | RuntimeException e) {
-                    log.accept("removing merged snapshot " + s.name + ": " + e.getMessage());
+                    Log.of(log).error("removing merged snapshot " + s.name + ": " + e.getMessage());
                 }
                 links.unlink(s.name);
                 registry.remove(s);
@@ -385,7 +386,7 @@ final class TableOps {
                 return null;
             });
         } catch (IOException | RuntimeException e) {
-            log.accept("finishing the merge of " + s.name + ": " + e.getMessage());
+            Log.of(log).error("finishing the merge of " + s.name + ": " + e.getMessage());
         }
     }
 
@@ -409,15 +410,40 @@ final class TableOps {
     // -------------------------------------------------------------------------------------------
     // Removal
 
-    void remove(String name) throws IOException {
+    /**
+     * Removes a device. One that is open (mounted, stacked on, used by a process) is refused, as
+     * dmsetup refuses a device whose open count is not 0, unless {@code force}: then its users'
+     * requests in flight are finished first and every later one fails with EIO.
+     */
+    void remove(String name, boolean force) throws IOException {
         Dev d = registry.require(name);
         lanes.inFamily(d.family(), "remove " + name, () -> {
             switch (d) {
-                case SnapDev s -> removeSnapshot(s);
-                case OriginDev o -> removeOrigin(o);
+                case SnapDev s -> {
+                    refuseIfBusy(s.name, s.device, force);
+                    removeSnapshot(s);
+                }
+                case OriginDev o -> {
+                    if (registry.snapshotsOf(o).isEmpty()) {
+                        refuseIfBusy(o.name, o.device, force);
+                    }
+                    removeOrigin(o);
+                }
             }
             return null;
         });
+    }
+
+    private void refuseIfBusy(String name, DeviceHost.Served device, boolean force) {
+        String users = device != null ? device.users() : null;
+        if (users == null) {
+            return;
+        }
+        if (!force) {
+            throw new SnapshotException("device " + name + " (" + device.blockPath() + ") is busy: " + users
+                    + "; stop using it first, or remove it anyway with 'ublkd remove --force " + name + "'");
+        }
+        Log.of(log).warning("removing " + name + " although it is in use (" + users + "): requests in flight finish, later ones fail with EIO");
     }
 
     private void removeSnapshot(SnapDev s) throws IOException {
@@ -509,7 +535,7 @@ final class TableOps {
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                log.accept("activating " + o.name + ": " + message(e));
+                Log.of(log).warning("activating " + o.name + ": " + message(e));
             }
         }
         publishWanted();
@@ -550,10 +576,10 @@ final class TableOps {
                 present(o.entry.path());
                 FileBacking b = openUnused(o.entry.path(), o);
                 o.backing = b;
-                o.target = engine.newOrigin(o.name, b, msg -> log.accept(o.name + ": " + msg));
+                o.target = engine.newOrigin(o.name, b, Log.of(log).prefixed(o.name + ": "));
             } catch (IOException | RuntimeException e) {
                 o.reason = message(e);
-                log.accept("origin " + o.name + " is not active: " + o.reason);
+                Log.of(log).warning("origin " + o.name + " is not active: " + o.reason);
                 for (SnapDev s : registry.snapshotsOf(o)) {
                     s.reason = "its origin " + o.name + " is not active";
                 }
@@ -567,7 +593,7 @@ final class TableOps {
                     bringUp(s, false);
                 } catch (IOException | RuntimeException e) {
                     s.reason = message(e);
-                    log.accept("snapshot " + s.name + " is not active: " + s.reason);
+                    Log.of(log).warning("snapshot " + s.name + " is not active: " + s.reason);
                 }
             }
         }
@@ -578,7 +604,7 @@ final class TableOps {
                     resumeMerge(s);
                 } catch (IOException | RuntimeException e) {
                     s.reason = "its merge cannot resume: " + message(e);
-                    log.accept("snapshot " + s.name + ": " + s.reason);
+                    Log.of(log).error("snapshot " + s.name + ": " + s.reason);
                 }
             }
         }
@@ -587,14 +613,14 @@ final class TableOps {
             if (blocker != null) {
                 o.reason = "waiting for snapshot " + blocker.name + " (" + blocker.reason + "): bring it back and run 'ublkd activate "
                         + o.name + "'" + (blocker.merging ? "" : ", or 'ublkd remove " + blocker.name + "' to go on without it");
-                log.accept("origin " + o.name + " is not active: " + o.reason);
+                Log.of(log).warning("origin " + o.name + " is not active: " + o.reason);
                 return;
             }
             try {
                 startOriginDevice(o);
             } catch (IOException | RuntimeException e) {
                 o.reason = message(e);
-                log.accept("origin " + o.name + " is not active: " + o.reason);
+                Log.of(log).warning("origin " + o.name + " is not active: " + o.reason);
             }
         }
     }

@@ -52,6 +52,11 @@ public final class UblkHost implements DeviceHost {
             }
 
             @Override
+            public String users() {
+                return DeviceUsers.of(d.blockPath());
+            }
+
+            @Override
             public int queueCount() {
                 return d.queueCount();
             }

@@ -1,5 +1,7 @@
 package io.ublksnap.ublkd.daemon;
 
+import io.ublksnap.ublkd.log.Log;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -60,7 +62,7 @@ final class Wanted implements AutoCloseable {
             watcher = ws;
             Thread.ofPlatform().daemon().name("ublkd-udev").start(() -> loop(ws, appeared, onAppeared));
         } catch (IOException e) {
-            log.accept("cannot watch " + dir.resolve(APPEARED) + " (devices will not come up by themselves when their backing "
+            Log.of(log).warning("cannot watch " + dir.resolve(APPEARED) + " (devices will not come up by themselves when their backing "
                     + "device appears; 'ublkd activate' still works): " + e.getMessage());
         }
     }
@@ -92,7 +94,7 @@ final class Wanted implements AutoCloseable {
         } catch (ClosedWatchServiceException | InterruptedException e) {
             // closed: the daemon stops
         } catch (RuntimeException e) {
-            log.accept("watching " + appeared + " failed (devices no longer come up by themselves): " + e);
+            Log.of(log).warning("watching " + appeared + " failed (devices no longer come up by themselves): " + e);
         }
     }
 
@@ -138,7 +140,7 @@ final class Wanted implements AutoCloseable {
             }
             current = List.copyOf(paths);
         } catch (IOException e) {
-            log.accept("cannot write " + f + " (devices will not come up by themselves): " + e.getMessage());
+            Log.of(log).warning("cannot write " + f + " (devices will not come up by themselves): " + e.getMessage());
         }
     }
 

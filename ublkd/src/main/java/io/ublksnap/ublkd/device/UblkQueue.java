@@ -13,6 +13,7 @@ import io.ublksnap.ublkd.io.KernelBuffer;
 import io.ublksnap.ublkd.io.RingLoop;
 import io.ublksnap.ublkd.io.SegmentBuffer;
 import io.ublksnap.ublkd.io.UserData;
+import io.ublksnap.ublkd.log.Log;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -43,6 +44,8 @@ import static io.ublksnap.ffi.c.ublk_cmd_h.*;
  * of the failed request is ignored.
  */
 final class UblkQueue {
+
+    private static final Log LOG = Log.system();
     /** How long a refused FETCH_REQ may take to come back when the tags are armed. */
     private static final Duration REFUSAL_WAIT = Duration.ofMillis(200);
 
@@ -148,7 +151,7 @@ final class UblkQueue {
                     ring.registerBuffers(slices);
                 } catch (NativeException e) {
                     fixed = false; // e.g. RLIMIT_MEMLOCK: plain READ/WRITE work as well, a little slower
-                    System.err.println("ublkd: " + name + ": fixed buffers unavailable (" + e.getMessage() + "), using plain I/O");
+                    LOG.warning(name + ": fixed buffers unavailable (" + e.getMessage() + "), using plain I/O");
                 }
             }
             for (int t = 0; t < depth; t++) {
@@ -185,7 +188,7 @@ final class UblkQueue {
         if (arming) {
             refusal = res;
         } else if (res != UBLK_IO_RES_ABORT) {
-            System.err.println("ublkd: " + name + ": tag " + tag + " retired with " + Errno.name(res));
+            LOG.warning(name + ": tag " + tag + " retired with " + Errno.name(res));
         }
         stopIfDone();
     }
@@ -195,8 +198,7 @@ final class UblkQueue {
         try {
             submit(tag);
         } catch (RuntimeException e) {
-            System.err.println("ublkd: " + name + ": request of tag " + tag + " failed, answered with EIO: " + e);
-            e.printStackTrace();
+            LOG.log(System.Logger.Level.ERROR, name + ": request of tag " + tag + " failed, answered with EIO: " + e, e);
             if (inEngine[tag]) {
                 abandonRequest(tag, loop.operations() != opsBefore);
             }
@@ -252,7 +254,7 @@ final class UblkQueue {
 
     private void moveTagBuffer(int tag) {
         if (sparesLeft == 0) {
-            System.err.println("ublkd: " + name + ": no spare buffer left for tag " + tag
+            LOG.error(name + ": no spare buffer left for tag " + tag
                     + ": it keeps its buffer, which the failed request may still use");
             return;
         }
@@ -265,14 +267,14 @@ final class UblkQueue {
             sparesLeft--;
             lastSlice[tag] = null;
         } catch (NativeException e) {
-            System.err.println("ublkd: " + name + ": no spare buffer for tag " + tag + ": " + e.getMessage());
+            LOG.error(name + ": no spare buffer for tag " + tag + ": " + e.getMessage());
         }
     }
 
     private void completed(BlockRequest r, int result) {
         int tag = (Integer) r.attachment();
         if (requests[tag] != r || !inEngine[tag]) {
-            System.err.println("ublkd: " + name + ": late completion of a request that was answered already (tag "
+            LOG.warning(name + ": late completion of a request that was answered already (tag "
                     + tag + ", " + r + "): ignored");
             return;
         }

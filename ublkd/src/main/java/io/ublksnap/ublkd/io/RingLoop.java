@@ -10,6 +10,7 @@ import io.ublksnap.ffi.IoUring;
 import io.ublksnap.ffi.Libc;
 import io.ublksnap.ffi.NativeException;
 import io.ublksnap.ffi.c.io_uring_h;
+import io.ublksnap.ublkd.log.Log;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -52,6 +53,8 @@ import java.util.function.Consumer;
  * and {@link #terminated()} completes with the error.
  */
 public final class RingLoop implements IoQueue {
+
+    private static final Log LOG = Log.system();
 
     /**
      * System property: SQ entries of every loop's ring, in place of what its owner asks for (a power
@@ -243,8 +246,7 @@ public final class RingLoop implements IoQueue {
             }
         } catch (Throwable t) {
             fatal = t;
-            System.err.println("ublkd: " + name + " stopped on an error; what it served fails from now on: " + t);
-            t.printStackTrace();
+            LOG.log(System.Logger.Level.ERROR, name + " stopped on an error; what it served fails from now on: " + t, t);
         } finally {
             shutDown(fatal);
         }
@@ -289,7 +291,7 @@ public final class RingLoop implements IoQueue {
             }
         }
         if (dropped > 0) {
-            System.err.println("ublkd: " + name + ": " + dropped + " task(s) dropped as the loop ended");
+            LOG.warning(name + ": " + dropped + " task(s) dropped as the loop ended");
         }
         if (fatal != null) {
             terminated.completeExceptionally(fatal);
@@ -314,8 +316,7 @@ public final class RingLoop implements IoQueue {
     }
 
     private void report(String what, Exception e) {
-        System.err.println("ublkd: " + name + ": " + what + ", the loop goes on: " + e);
-        e.printStackTrace();
+        LOG.log(System.Logger.Level.ERROR, name + ": " + what + ", the loop goes on: " + e, e);
     }
 
     private void armWake() {

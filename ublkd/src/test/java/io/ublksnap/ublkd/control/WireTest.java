@@ -47,7 +47,7 @@ class WireTest {
         List<Request<?>> all = List.of(new Request.Ping(), new Request.Features(), new Request.Stop(), new Request.StatusAll(),
                 new Request.Status("x"), new Request.CreateOrigin("o", "/a b/#c.img", 1 << 20),
                 new Request.CreateSnapshot("s", "o", "/c.cow", StoreType.TRANSIENT, 16, 0, false), new Request.CreateSnapshot("i", "o", "/c2.cow", StoreType.PERSISTENT, 8, 1 << 20, true), new Request.Load("n", "snapshot-origin /x"),
-                new Request.Reload("n", "snapshot /x /y P 8"), new Request.Merge("m"), new Request.Remove("r"),
+                new Request.Reload("n", "snapshot /x /y P 8"), new Request.Merge("m"), new Request.Remove("r", false), new Request.Remove("f", true),
                 new Request.Activate(null), new Request.Activate("a"));
         for (Request<?> r : all) {
             assertEquals(r, Wire.request(Wire.request(r)));

@@ -127,7 +127,7 @@ class DaemonTest {
         assertFalse(o.active());
         assertTrue(o.reason().contains("waiting for snapshot s1"), o.reason());
         assertFalse(host.live.containsKey("base"), "the origin's device started while a snapshot of it is missing");
-        ask(d, new Request.Remove("s1")); // go on without it: only the entry goes
+        ask(d, new Request.Remove("s1", false)); // go on without it: only the entry goes
         assertFalse(Files.readString(dir.resolve("devices.conf")).contains("s1"));
         ask(d, new Request.Activate("base"));
         assertTrue(d.describe("base").active());
@@ -142,7 +142,7 @@ class DaemonTest {
         d.restore();
         assertFalse(d.describe("base").active());
         assertTrue(d.describe("m1").reason().contains("merge cannot resume"), d.describe("m1").reason());
-        SnapshotException e = refused(d, new Request.Remove("m1"));
+        SnapshotException e = refused(d, new Request.Remove("m1", false));
         assertTrue(e.getMessage().contains("merging"), e.getMessage());
         assertTrue(Files.readString(dir.resolve("devices.conf")).contains(line));
     }
@@ -154,7 +154,7 @@ class DaemonTest {
         ask(d, new Request.CreateSnapshot("s1", "base", sparse("s1.cow", 8 << 20).toString(), StoreType.PERSISTENT, 8, 0, false));
         engine.removeGate = new CompletableFuture<>(); // the engine never finishes removing
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-            SnapshotException e = refused(d, new Request.Remove("s1"));
+            SnapshotException e = refused(d, new Request.Remove("s1", false));
             assertTrue(e.getMessage().contains("goes on in the background"), e.getMessage());
             List<DeviceInfo> all = ask(d, new Request.StatusAll());
             assertEquals(2, all.size());
@@ -230,8 +230,30 @@ class DaemonTest {
         String saved = Files.readString(dir.resolve("devices.conf"));
         assertTrue(saved.contains("snapshot s1 base " + cow.toRealPath() + " P " + chunk + "\n"), saved);
         ask(d, new Request.CreateSnapshot("s2", "base", sparse("s2.cow", 8 << 20).toString(), StoreType.PERSISTENT, 16, 0, false));
-        ask(d, new Request.Remove("s2"));
+        ask(d, new Request.Remove("s2", false));
         assertEquals(saved, Files.readString(dir.resolve("devices.conf")), "adding and removing another snapshot changed s1's entry");
         ConfigFile.read(dir.resolve("devices.conf"));
+    }
+
+    /** Issue 13.4: a device in use is not removed unless forced, and a refused remove changes nothing. */
+    @Test
+    void removeOfADeviceInUseIsRefusedUnlessForced() throws Exception {
+        Daemon d = daemon();
+        ask(d, new Request.CreateOrigin("base", sparse("base.img", 16 << 20).toString(), 0));
+        ask(d, new Request.CreateSnapshot("s1", "base", sparse("s1.cow", 8 << 20).toString(), StoreType.PERSISTENT, 8, 0, false));
+        String conf = Files.readString(dir.resolve("devices.conf"));
+        host.live.get("s1").users = "mounted on /mnt/my snap";
+        SnapshotException e = refused(d, new Request.Remove("s1", false));
+        assertTrue(e.getMessage().contains("is busy: mounted on /mnt/my snap") && e.getMessage().contains("--force"), e.getMessage());
+        assertTrue(d.describe("s1").active());
+        assertEquals(conf, Files.readString(dir.resolve("devices.conf")));
+        ask(d, new Request.Remove("s1", true));
+        assertFalse(host.live.containsKey("s1"));
+        assertTrue(log.stream().anyMatch(l -> l.contains("although it is in use (mounted on /mnt/my snap)")), log.toString());
+        host.live.get("base").users = "open by pid 12 (fio)";
+        assertTrue(refused(d, new Request.Remove("base", false)).getMessage().contains("open by pid 12 (fio)"));
+        host.live.get("base").users = null;
+        ask(d, new Request.Remove("base", false));
+        assertTrue(host.live.isEmpty());
     }
 }

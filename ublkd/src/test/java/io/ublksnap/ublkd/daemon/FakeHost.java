@@ -19,6 +19,8 @@ final class FakeHost implements DeviceHost {
         final String path = "/dev/fake" + next.getAndIncrement();
         volatile Target target;
         volatile boolean stopped;
+        /** What {@link #users()} answers: set by a test to make the device busy. */
+        volatile String users;
 
         Dev(String name, Target target) {
             this.name = name;
@@ -44,6 +46,11 @@ final class FakeHost implements DeviceHost {
         public void delete() {
             stopped = true;
             live.remove(name, this);
+        }
+
+        @Override
+        public String users() {
+            return users;
         }
 
         @Override

@@ -134,7 +134,7 @@ class UdevActivationTest {
         assertEquals(List.of("fake0:UBLKSNAP_NAME=base\n"), seenAtStart, "the names file was not there when the disk appeared");
         d.handle(new Request.CreateSnapshot("s1", "base", dir.resolve("s1.cow").toString(), StoreType.PERSISTENT, 8, 8 << 20, false));
         assertEquals(List.of("fake0:UBLKSNAP_NAME=base\n", "fake1:UBLKSNAP_NAME=s1\n"), names());
-        d.handle(new Request.Remove("s1"));
+        d.handle(new Request.Remove("s1", false));
         assertEquals(List.of("fake0:UBLKSNAP_NAME=base\n"), names());
         assertEquals(List.of(), leftovers());
         d.close();
@@ -154,7 +154,7 @@ class UdevActivationTest {
         Daemon d = daemon();
         d.restore();
         assertEquals(List.of(late.toString(), s2.toString(), s3.toString()), wanted());
-        d.handle(new Request.Remove("s3")); // go on without it
+        d.handle(new Request.Remove("s3", false)); // go on without it
         assertEquals(List.of(late.toString(), s2.toString()), wanted());
         assertEquals(List.of(), leftovers());
 
