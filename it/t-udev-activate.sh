@@ -33,6 +33,20 @@ udev_named() { # NAME: udev (its database) gives some /dev/ublkbN the link ublks
   return 1
 }
 
+# Whatever happens, the next systemd test of this guest finds no daemon, an empty configuration, no drop-in.
+cleanup() {
+  systemctl stop ublkd 2>/dev/null
+  rm -rf /etc/systemd/system/ublkd.service.d/it.conf
+  echo "# ublksnap devices (kept by ublkd)" > /etc/ublksnap/devices.conf
+  systemctl daemon-reload
+  umount /mnt/ublkit-late 2>/dev/null
+  for f in origin.img other.img s1.cow bad.cow; do
+    for l in $(losetup -l -n -O NAME -j "$W/$f"); do losetup -d "$l"; done
+  done
+  rm -rf "$W"
+}
+trap cleanup EXIT
+
 step "install the rules and units into the guest's root (an overlay)"
 scripts/install --prefix /usr/local >/dev/null || fail "scripts/install failed"
 mkdir -p /etc/systemd/system/ublkd.service.d
@@ -139,6 +153,5 @@ wait_for 10 "$RUN/wanted outlived the last waiting device" sh -c "[ ! -e $RUN/wa
 step "stop"
 systemctl stop ublkd || fail "systemctl stop ublkd"
 [ -z "$(ls "$RUN/names" 2>/dev/null)" ] || fail "names files outlived the daemon: $(ls "$RUN/names")"
-umount /mnt/ublkit-late; losetup -d /dev/loop6 /dev/loop7 "$o" "$other"
-rm -rf "$W"
+[ -e "$RUN/wanted" ] && fail "$RUN/wanted outlived the daemon"
 ok "udev activation"
