@@ -22,19 +22,20 @@ if [ "${UBLK_VM_EMULATED:-0}" = 1 ]; then
 fi
 export UBLKD_JAVA_OPTS
 
-# start_daemon [serve options...]: a daemon of the test's own, in $D, its stable names in $L
+# start_daemon [serve options...]: a daemon of the test's own, in $D, its stable names in $L, the files for udev
+# in $D/run (tests run side by side: none uses /run/ublksnap)
 start_daemon() {
   D=$(mktemp -d /tmp/it.XXXXXX)
   L=$D/links
   SOCK=$D/ublkd.sock
-  "$UBLKD" --socket "$SOCK" serve --config "$D/devices.conf" --links "$L" "$@" >>"$D/ublkd.log" 2>&1 &
+  "$UBLKD" --socket "$SOCK" serve --config "$D/devices.conf" --links "$L" --run-dir "$D/run" "$@" >>"$D/ublkd.log" 2>&1 &
   DPID=$!
   "$UBLKD" --socket "$SOCK" wait --timeout 120 >/dev/null || fail "the daemon did not start"
 }
 
 # restart_daemon [serve options...]: same config, same links
 restart_daemon() {
-  "$UBLKD" --socket "$SOCK" serve --config "$D/devices.conf" --links "$L" "$@" >>"$D/ublkd.log" 2>&1 &
+  "$UBLKD" --socket "$SOCK" serve --config "$D/devices.conf" --links "$L" --run-dir "$D/run" "$@" >>"$D/ublkd.log" 2>&1 &
   DPID=$!
   "$UBLKD" --socket "$SOCK" wait --timeout 120 >/dev/null || fail "the daemon did not restart"
 }

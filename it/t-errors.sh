@@ -52,7 +52,7 @@ expect_error "is not running" "$UBLKD" --socket "$SOCK" list
 step "serve exits with the start's real status (systemd's Restart=on-failure)"
 printf 'origin base %s\norigin other\n' "$D/o.img" > "$D/bad.conf"
 cp "$D/bad.conf" "$D/bad.conf.orig" # (a socket's shared directory and the rest: host tests)
-rc=0; "$UBLKD" --socket "$SOCK" serve --config "$D/bad.conf" --links "$L" >"$D/bad.log" 2>&1 || rc=$?
+rc=0; "$UBLKD" --socket "$SOCK" serve --config "$D/bad.conf" --links "$L" --run-dir "$D/run" >"$D/bad.log" 2>&1 || rc=$?
 [ "$rc" = 1 ] || { cat "$D/bad.log"; fail "serve exited $rc on a bad configuration (expected 1)"; }
 grep -q "line 2: expected 'origin NAME PATH" "$D/bad.log" || { cat "$D/bad.log"; fail "the bad line is not named"; }
 cmp -s "$D/bad.conf" "$D/bad.conf.orig" || fail "the bad configuration was rewritten"

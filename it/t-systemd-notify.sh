@@ -1,4 +1,5 @@
 #!/bin/sh
+# it-mode: systemd
 # t-systemd-notify: the installed unit under the guest's real systemd (tools/ublk-vm run --systemd): Type=notify
 # ends the start once the devices of the configuration are back, StatusText counts them and follows changes,
 # warnings and failures carry journal priorities, a stop is clean. Skipped in the plain (chroot) guest.

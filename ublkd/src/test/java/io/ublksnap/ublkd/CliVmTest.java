@@ -91,6 +91,7 @@ class CliVmTest {
         sock = dir.resolve("ublkd.sock");
         daemon = Thread.ofPlatform().name("serve").start(() -> Main.execute("--socket", sock.toString(), "serve",
                 "--config", dir.resolve("devices.conf").toString(), "--links", dir.resolve("links").toString(),
+                "--run-dir", dir.resolve("run").toString(),
                 "--queues", "2", "--depth", "32"));
         ok("wait", "--timeout", "120");
     }

@@ -84,6 +84,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How much a COW file grows then, in percent of its size.")
     Integer autoextendPercent;
 
+    @Option(names = "--run-dir", description = "Directory for the files udev's rules read and write: a name per disk, what"
+            + " devices that are not active wait for (default: ${DEFAULT-VALUE}).")
+    Path runDir = Path.of("/run/ublksnap");
+
     /** How long a stop may take before the process exits anyway (the next start cleans up what is left). */
     static final Duration STOP_LIMIT = Duration.ofSeconds(120);
 
@@ -129,7 +133,7 @@ public final class ServeCommand implements Callable<Integer> {
         long f = host.kernelFeatures();
         log.accept("kernel ublk features: " + (f < 0 ? "unknown (no GET_FEATURES)" : UblkFeatures.describe(f))
                 + "; commands " + control.encoding());
-        Daemon daemon = Daemon.start(host, eng, config, links, log, Daemon.Options.DEFAULT, fill);
+        Daemon daemon = Daemon.start(host, eng, config, links, runDir, log, Daemon.Options.DEFAULT, fill);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
         AtomicBoolean failed = new AtomicBoolean();

@@ -65,11 +65,6 @@ public final class ConfigFile {
             this(name, path, readOnly, -1);
         }
 
-        /** The same origin on its opened backing. */
-        public OriginEntry opened(String realPath) {
-            return new OriginEntry(name, realPath, readOnly, devId);
-        }
-
         public OriginEntry withDevId(int id) {
             return new OriginEntry(name, path, readOnly, id);
         }
@@ -106,9 +101,9 @@ public final class ConfigFile {
             return new SnapshotEntry(name, origin, cow, store, chunkSectors, merging, features, autoextend, readOnly, id);
         }
 
-        /** The same snapshot on its opened COW, with the chunk size in use. */
-        public SnapshotEntry opened(String cowPath, int chunk) {
-            return new SnapshotEntry(name, origin, cowPath, store, chunk, merging, features, autoextend, readOnly, devId);
+        /** The same snapshot with the chunk size in use (its COW's own). The path stays as configured. */
+        public SnapshotEntry withChunk(int chunk) {
+            return new SnapshotEntry(name, origin, cow, store, chunk, merging, features, autoextend, readOnly, devId);
         }
 
         /** The same snapshot with a new table. */

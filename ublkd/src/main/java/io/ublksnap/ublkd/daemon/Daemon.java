@@ -50,6 +50,7 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
     private final DeviceHost host;
     private final Persistence persistence;
     private final Links links;
+    private final Wanted wanted;
     private final StatusView view;
     private final TableOps ops;
     private final FillMonitor fill;
@@ -57,15 +58,18 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
     private final Options options;
     private final ExecutorService operations = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ublkd-op-", 0).factory());
     private boolean closed;
+    /** Reports of udev's whose activation changed nothing (see {@link #backingsAppeared}). */
+    private final java.util.Set<String> triedInVain = new java.util.HashSet<>();
 
     /**
      * A daemon over the snapshot engine (its control loop starts here).
      *
-     * @param fill the fill hook and the daemon's autoextend ({@link FillSettings#NONE}: neither)
+     * @param runDir the files udev's rules read and write (names/ublkbN, wanted, appeared; null: none)
+     * @param fill   the fill hook and the daemon's autoextend ({@link FillSettings#NONE}: neither)
      */
-    public static Daemon start(DeviceHost host, Origin.Options engineOptions, Path configFile, Path linkDir, Consumer<String> log,
-                               Options options, FillSettings fill) throws NativeException {
-        return new Daemon(host, new EngineLifecycle(engineOptions), Backings.SYSTEM, configFile, linkDir, log, options, fill);
+    public static Daemon start(DeviceHost host, Origin.Options engineOptions, Path configFile, Path linkDir, Path runDir,
+                               Consumer<String> log, Options options, FillSettings fill) throws NativeException {
+        return new Daemon(host, new EngineLifecycle(engineOptions), Backings.SYSTEM, configFile, linkDir, runDir, log, options, fill);
     }
 
     /**
@@ -84,37 +88,46 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
         }
     }
 
-    Daemon(DeviceHost host, Lifecycle engine, Backings backings, Path configFile, Path linkDir, Consumer<String> log, Options options) {
-        this(host, engine, backings, configFile, linkDir, log, options, FillSettings.NONE);
+    Daemon(DeviceHost host, Lifecycle engine, Backings backings, Path configFile, Path linkDir, Path runDir, Consumer<String> log,
+           Options options) {
+        this(host, engine, backings, configFile, linkDir, runDir, log, options, FillSettings.NONE);
     }
 
-    Daemon(DeviceHost host, Lifecycle engine, Backings backings, Path configFile, Path linkDir, Consumer<String> log, Options options,
-           FillSettings fillSettings) {
-        this(host, engine, backings, configFile, linkDir, log, options, new FillMonitor.Settings(fillSettings.hook(),
+    Daemon(DeviceHost host, Lifecycle engine, Backings backings, Path configFile, Path linkDir, Path runDir, Consumer<String> log,
+           Options options, FillSettings fillSettings) {
+        this(host, engine, backings, configFile, linkDir, runDir, log, options, new FillMonitor.Settings(fillSettings.hook(),
                 fillSettings.autoextend(), FillMonitor.Settings.NONE.hookTimeout(), FillMonitor.Settings.NONE.growthTimeout()));
     }
 
-    Daemon(DeviceHost host, Lifecycle engine, Backings backings, Path configFile, Path linkDir, Consumer<String> log, Options options,
-           FillMonitor.Settings fillSettings) {
+    /**
+     * @param linkDir where the links /dev/ublksnap/NAME go (null: none)
+     * @param runDir  the files udev's rules read and write (names/ublkbN, wanted, appeared; null: none)
+     */
+    Daemon(DeviceHost host, Lifecycle engine, Backings backings, Path configFile, Path linkDir, Path runDir, Consumer<String> log,
+           Options options, FillMonitor.Settings fillSettings) {
         this.host = host;
         this.engine = engine;
         this.log = log;
         this.options = options;
         this.persistence = new Persistence(configFile, log);
-        this.links = new Links(linkDir, log);
+        this.links = new Links(linkDir, runDir == null ? null : runDir.resolve("names"), log);
+        this.wanted = new Wanted(runDir, log);
         this.fill = new FillMonitor(registry, engine, backings, fillSettings, log);
         this.view = new StatusView(registry, engine, fill::effective);
-        this.ops = new TableOps(registry, engine, host, persistence, links, backings, view, log, options.laneWait(), fill);
+        this.ops = new TableOps(registry, engine, host, persistence, links, wanted, backings, view, log, options.laneWait(), fill);
     }
 
     /**
      * Brings back the devices of the configuration file. What cannot come back (a backing device not
      * there yet, a COW that fails to open) stays configured, not active, with its reason; 'ublkd
      * activate' (or udev, when the device appears) brings it up later. A file the daemon cannot read
-     * stops the start, and is left as it is.
+     * stops the start, and is left as it is. What still waits is published for udev ({@link Wanted})
+     * and comes up when udev reports its backing device.
      */
     public void restore() throws IOException {
+        links.clearStale();
         ops.register(persistence.load());
+        wanted.watch(this::backingsAppeared);
         ops.activate(null);
         List<String> down = new ArrayList<>();
         for (Dev d : registry.all()) {
@@ -124,6 +137,34 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
         }
         if (!down.isEmpty()) {
             Log.of(log).warning("not active (kept in the configuration; 'ublkd activate' retries): " + String.join(", ", down));
+        }
+    }
+
+    /**
+     * udev reported block devices that devices waiting here need (see {@link Wanted}), each as
+     * "NODE [DISKSEQ]": bring up what can come up. A report already tried by an attempt that changed
+     * nothing is not tried again: closing a device after a failed attempt makes udev send an event
+     * for it, and that event must not start the next attempt, for ever. The kernel gives a disk a new
+     * DISKSEQ each time it is attached again (a new medium, a loop device set up again), so that a
+     * real reappearance is tried; without one, 'ublkd activate' retries by hand.
+     */
+    synchronized void backingsAppeared(List<String> reports) {
+        List<String> fresh = reports.stream().filter(r -> !triedInVain.contains(r)).toList();
+        if (!reports.isEmpty() && fresh.isEmpty()) {
+            log.accept("appeared again: " + String.join(", ", reports) + " (tried already; 'ublkd activate' retries)");
+            return;
+        }
+        log.accept((reports.isEmpty() ? "backing devices appeared" : "appeared: " + String.join(", ", fresh))
+                + "; activating what waits for them");
+        List<String> waiting = ops.waitingFor();
+        List<String> up = ops.activateWaiting();
+        if (!up.isEmpty()) {
+            log.accept("up by themselves: " + String.join(", ", up));
+        }
+        if (up.isEmpty() && ops.waitingFor().equals(waiting)) {
+            triedInVain.addAll(fresh);
+        } else {
+            triedInVain.clear();
         }
     }
 
@@ -190,6 +231,7 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
             return;
         }
         closed = true;
+        wanted.close();
         ops.lanes().closing();
         operations.shutdown();
         List<OriginDev> origins = registry.origins();

@@ -4,6 +4,7 @@ import io.ublksnap.engine.Target;
 import io.ublksnap.ublkd.control.FeaturesInfo;
 
 import java.io.IOException;
+import java.util.function.Consumer;
 
 /**
  * Where the daemon's devices are served: ublk block devices in production ({@link UblkHost}), a
@@ -47,9 +48,12 @@ public interface DeviceHost {
     /**
      * Creates and starts a device named {@code name} for {@code target}, with ublk device id
      * {@code id} when it is free ({@link #ANY_ID}: the kernel chooses); when it is not, another
-     * unless {@code required}.
+     * unless {@code required}. {@code beforeStart} gets its block path (/dev/ublkbN) once the
+     * number is known and before the disk appears, so that what udev reads at the disk's add
+     * event is in place by then.
      */
-    Served serve(String name, Target target, Geometry geometry, int id, boolean required) throws IOException;
+    Served serve(String name, Target target, Geometry geometry, int id, boolean required, Consumer<String> beforeStart)
+            throws IOException;
 
     int ANY_ID = -1;
 

@@ -3,18 +3,66 @@ package io.ublksnap.ublkd.daemon;
 import io.ublksnap.ublkd.log.Log;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
-/** The stable names /dev/ublksnap/NAME -> /dev/ublkbN (no udev needed). */
+/**
+ * The stable names of the daemon's disks, two ways: the links /dev/ublksnap/NAME -> /dev/ublkbN the
+ * daemon makes itself (no udev needed), and for udev's rule (packaging/60-ublksnap.rules) a file
+ * RUN/names/ublkbN holding {@code UBLKSNAP_NAME=NAME}, written before the disk appears so that its
+ * add event finds it, and removed with the disk. A disk that has no such file is not ublksnap's.
+ */
 final class Links {
     private final Path dir;
+    private final Path names;
     private final Consumer<String> log;
+    /** name -> its disk's kernel name (ublkbN), for the names files. */
+    private final Map<String, String> kernelNames = new ConcurrentHashMap<>();
 
-    Links(Path dir, Consumer<String> log) {
+    /**
+     * @param dir   where the links go (null: none)
+     * @param names where the names files go (null: none)
+     */
+    Links(Path dir, Path names, Consumer<String> log) {
         this.dir = dir;
+        this.names = names;
         this.log = log;
+    }
+
+    /** Removes the names files an earlier daemon left behind (it crashed, or was killed). */
+    void clearStale() {
+        if (names == null || !Files.isDirectory(names)) {
+            return;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(names)) {
+            for (Path p : ds) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            Log.of(log).warning("cannot clear " + names + ": " + e.getMessage());
+        }
+    }
+
+    /** Before disk {@code blockPath} (/dev/ublkbN) appears: udev names it {@code name}. */
+    void announce(String name, String blockPath) {
+        String kernelName = Path.of(blockPath).getFileName().toString();
+        kernelNames.put(name, kernelName);
+        if (names == null) {
+            return;
+        }
+        try {
+            RunFiles.write(names.resolve(kernelName), nameFile(name));
+        } catch (IOException e) {
+            Log.of(log).warning("cannot write " + names.resolve(kernelName) + " (udev will not name " + blockPath + "): " + e.getMessage());
+        }
+    }
+
+    private static String nameFile(String name) {
+        return "UBLKSNAP_NAME=" + name + "\n";
     }
 
     void link(String name, DeviceHost.Served dev) {
@@ -31,7 +79,20 @@ final class Links {
         }
     }
 
+    /** The disk of {@code name} is gone (or never started): its link and its names file go. */
     void unlink(String name) {
+        String kernelName = kernelNames.remove(name);
+        if (names != null && kernelName != null) {
+            Path f = names.resolve(kernelName);
+            try {
+                // Only if it still names this device: its number may already serve another one.
+                if (Files.exists(f) && Files.readString(f).equals(nameFile(name))) {
+                    Files.delete(f);
+                }
+            } catch (IOException e) {
+                Log.of(log).warning("cannot remove " + f + ": " + e.getMessage());
+            }
+        }
         if (dir == null) {
             return;
         }

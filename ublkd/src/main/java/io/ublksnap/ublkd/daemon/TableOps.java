@@ -47,14 +47,16 @@ final class TableOps {
     private final DeviceHost host;
     private final Persistence persistence;
     private final Links links;
+    private final Wanted wanted;
     private final Backings backings;
     private final StatusView view;
     private final Consumer<String> log;
     private final Lanes lanes;
     private final FillMonitor fill;
 
-    TableOps(Registry registry, Lifecycle engine, DeviceHost host, Persistence persistence, Links links, Backings backings,
-             StatusView view, Consumer<String> log, Duration laneWait, FillMonitor fill) {
+    TableOps(Registry registry, Lifecycle engine, DeviceHost host, Persistence persistence, Links links, Wanted wanted,
+             Backings backings, StatusView view, Consumer<String> log, Duration laneWait, FillMonitor fill) {
+        this.wanted = wanted;
         this.fill = fill;
         this.backings = backings;
         this.registry = registry;
@@ -92,6 +94,26 @@ final class TableOps {
         return backings.open(path);
     }
 
+    /**
+     * Serves a device with ublk device id {@code id} (taken: another, unless {@code required}); udev's
+     * names file for it is in place before its disk appears, and goes if it does not start.
+     */
+    private DeviceHost.Served serve(String name, io.ublksnap.engine.Target target, DeviceHost.Geometry g, int id, boolean required)
+            throws IOException {
+        boolean[] announced = new boolean[1];
+        try {
+            return host.serve(name, target, g, id, required, blockPath -> {
+                links.announce(name, blockPath);
+                announced[0] = true;
+            });
+        } catch (IOException | RuntimeException e) {
+            if (announced[0]) {
+                links.unlink(name);
+            }
+            throw e;
+        }
+    }
+
     /** A device's geometry; {@code discardSectors} its discard granularity and largest discard (0: it takes none). */
     private static DeviceHost.Geometry geometry(long sectors, FileBacking b, int discardSectors, boolean readOnly) {
         return new DeviceHost.Geometry(sectors, b.logicalBlockSize(), b.physicalBlockSize(), discardSectors, readOnly);
@@ -112,7 +134,6 @@ final class TableOps {
                 try {
                     FileBacking b = openUnused(path, null);
                     try {
-                        o.entry = o.entry.opened(b.name());
                         o.backing = b;
                         o.target = engine.newOrigin(name, b, Log.of(log).prefixed(name + ": "));
                         engine.watchFill(o.target, fill.listener());
@@ -145,7 +166,7 @@ final class TableOps {
         FileBacking b = o.backing;
         // No discards: dm-snapshot's snapshot-origin takes none (see Origin.map).
         ConfigFile.OriginEntry e = o.entry;
-        o.device = host.serve(o.name, o.target, geometry(b.sizeSectors(), b, 0, e.readOnly()), e.devId(), o.idRequired);
+        o.device = serve(o.name, o.target, geometry(b.sizeSectors(), b, 0, e.readOnly()), e.devId(), o.idRequired);
         o.idRequired = false;
         o.entry = e.withDevId(o.device.devId());
         if (e.devId() >= 0 && e.devId() != o.device.devId()) {
@@ -184,7 +205,7 @@ final class TableOps {
                     // holds the default meanwhile, which a persistent COW's header overrides when it
                     // comes back, as the kernel's store does. Saved again once the snapshot is up.
                     int provisional = chunkSectors != 0 ? chunkSectors : ChunkSize.DEFAULT_SECTORS;
-                    SnapDev s = new SnapDev(new ConfigFile.SnapshotEntry(name, o.name, Registry.realPath(cowPath), store, provisional, false,
+                    SnapDev s = new SnapDev(new ConfigFile.SnapshotEntry(name, o.name, cowPath, store, provisional, false,
                             features, autoextend, readOnly, devId), o);
                     s.idRequired = devId >= 0;
                     s.reason = "being created";
@@ -223,7 +244,7 @@ final class TableOps {
             }
             target = Lanes.await(engine.load(o.target, new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors(), init, e.features())));
             Lanes.await(engine.activate(o.target, target));
-            s.device = host.serve(s.name, target, geometry(target.sizeSectors(), o.backing, target.discardSectors(), e.readOnly()),
+            s.device = serve(s.name, target, geometry(target.sizeSectors(), o.backing, target.discardSectors(), e.readOnly()),
                     e.devId(), s.idRequired);
         } catch (IOException | RuntimeException ex) {
             if (target != null) {
@@ -238,7 +259,7 @@ final class TableOps {
         }
         s.cow = cow;
         s.target = target;
-        s.entry = e.opened(cow.name(), target.chunkSectors()).withDevId(s.device.devId());
+        s.entry = e.withChunk(target.chunkSectors()).withDevId(s.device.devId());
         s.idRequired = false;
         if (e.devId() >= 0 && e.devId() != s.device.devId()) {
             Log.of(log).warning("snapshot " + s.name + " was /dev/ublkb" + e.devId() + ", which is in use: it is " + s.device.blockPath() + " now");
@@ -322,7 +343,7 @@ final class TableOps {
             SnapshotTarget next = Lanes.await(engine.reload(origin, old,
                     new SnapshotConfig(name, s.cow, t.store(), t.chunkSectors(), false, t.features()), dev::retarget));
             s.target = next;
-            s.entry = s.entry.reloaded(s.cow.name(), t.store(), next.chunkSectors(), t.features());
+            s.entry = s.entry.reloaded(s.entry.cow(), t.store(), next.chunkSectors(), t.features());
             persistence.save(registry);
             log.accept("snapshot " + name + " reloaded: " + next.tableLine(s.origin.path(), s.cowPath()));
             return view.describe(s);
@@ -525,6 +546,7 @@ final class TableOps {
         }
         if (s.target == null) {
             registry.remove(s); // not active: only the entry goes; its COW is not touched
+            publishWanted();
             persistence.save(registry);
             log.accept("snapshot " + s.name + " (not active) removed from the configuration; its COW " + s.entry.cow() + " was not touched");
             return;
@@ -548,6 +570,7 @@ final class TableOps {
         }
         registry.remove(o);
         links.unlink(o.name);
+        publishWanted();
         persistence.save(registry);
         log.accept("origin " + o.name + " removed");
     }
@@ -582,8 +605,60 @@ final class TableOps {
                 out.add(view.describe(s));
             }
         }
+        publishWanted();
         persistence.save(registry);
         return out;
+    }
+
+    /**
+     * Brings up the families that wait for something (an origin whose device has not started),
+     * after udev reported a backing device they may need. Returns what it brought up.
+     */
+    List<String> activateWaiting() {
+        List<String> up = new ArrayList<>();
+        for (OriginDev o : registry.origins()) {
+            if (o.device != null) {
+                continue;
+            }
+            try {
+                for (DeviceInfo d : activate(o.name)) {
+                    if (d.active()) {
+                        up.add(d.name());
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                Log.of(log).warning("activating " + o.name + ": " + message(e));
+            }
+        }
+        publishWanted();
+        return up;
+    }
+
+    /**
+     * What the devices that are not active need, for udev (see {@link Wanted}): the configured
+     * backing of every origin not open yet, and the COW of every snapshot not up, of the families
+     * whose origin device has not started.
+     */
+    List<String> waitingFor() {
+        List<String> paths = new ArrayList<>();
+        for (OriginDev o : registry.origins()) {
+            if (o.device != null) {
+                continue;
+            }
+            if (o.target == null) {
+                paths.add(o.entry.path());
+            }
+            for (SnapDev s : registry.snapshotsOf(o)) {
+                if (!s.up()) {
+                    paths.add(s.entry.cow());
+                }
+            }
+        }
+        return paths.stream().distinct().toList();
+    }
+
+    void publishWanted() {
+        wanted.update(waitingFor());
     }
 
     /** Holds the family's lane. */
@@ -595,7 +670,6 @@ final class TableOps {
                 o.backing = b;
                 o.target = engine.newOrigin(o.name, b, Log.of(log).prefixed(o.name + ": "));
                 engine.watchFill(o.target, fill.listener());
-                o.entry = o.entry.opened(b.name());
             } catch (IOException | RuntimeException e) {
                 o.reason = message(e);
                 Log.of(log).warning("origin " + o.name + " is not active: " + o.reason);

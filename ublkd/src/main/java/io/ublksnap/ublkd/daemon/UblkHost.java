@@ -8,6 +8,7 @@ import io.ublksnap.ublkd.device.UblkDevice;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Devices served as ublk block devices (/dev/ublkbN) through the kernel's ublk driver. */
 public final class UblkHost implements DeviceHost {
@@ -26,9 +27,11 @@ public final class UblkHost implements DeviceHost {
     }
 
     @Override
-    public Served serve(String name, Target target, Geometry g, int id, boolean required) throws IOException {
+    public Served serve(String name, Target target, Geometry g, int id, boolean required, Consumer<String> beforeStart)
+            throws IOException {
         UblkDevice d = UblkDevice.create(control, kernelFeatures, name, target, id, required,
-                new UblkDevice.Geometry(g.sectors(), g.logicalBlockSize(), g.physicalBlockSize(), g.discardSectors(), g.readOnly()), options);
+                new UblkDevice.Geometry(g.sectors(), g.logicalBlockSize(), g.physicalBlockSize(), g.discardSectors(), g.readOnly()), options,
+                beforeStart);
         return new Served() {
             @Override
             public String blockPath() {

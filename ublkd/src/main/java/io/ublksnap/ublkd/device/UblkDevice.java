@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import static io.ublksnap.ffi.c.ublk_cmd_h.*;
 
@@ -83,14 +84,15 @@ public final class UblkDevice {
     }
 
     /**
-     * Creates and starts a device whose requests go to {@code target}.
+     * Creates and starts a device whose requests go to {@code target}. {@code beforeStart} gets
+     * /dev/ublkbN before START_DEV makes the disk appear (what udev's add event reads goes there).
      *
      * @param id       the device id to ask for ({@link DevInfo#ANY_DEV_ID}: the kernel chooses)
      * @param required whether a taken {@code id} is an error (else the kernel chooses another)
      * @throws IOException with a one-line message when the kernel refuses
      */
     public static UblkDevice create(UblkControl control, long kernelFeatures, String name, Target target, int id, boolean required,
-                                    Geometry g, Options o) throws IOException {
+                                    Geometry g, Options o, Consumer<String> beforeStart) throws IOException {
         long flags = wantedFlags(kernelFeatures, o.zeroCopy());
         int queues = Math.max(1, Math.min(o.queues(), Runtime.getRuntime().availableProcessors()));
         DevInfo info;
@@ -119,6 +121,7 @@ public final class UblkDevice {
                 dev.queues.add(queue);
                 queue.start();
             }
+            beforeStart.accept(dev.blockPath());
             control.startDev(devId, Libc.getpid());
             return dev;
         } catch (IOException | RuntimeException e) {

@@ -95,7 +95,7 @@ class ControlFuzzTest {
             }
         }
         List<String> log = new ArrayList<>();
-        Daemon daemon = new Daemon(new FakeHost(), new EngineLifecycle(Origin.Options.DEFAULT), jail(dir), null /* no config: its synced writes would dominate the time */,
+        Daemon daemon = new Daemon(new FakeHost(), new EngineLifecycle(Origin.Options.DEFAULT), jail(dir), null /* no config: its synced writes would dominate the time */, null,
                 null, msg -> {
                     synchronized (log) {
                         log.add(msg);

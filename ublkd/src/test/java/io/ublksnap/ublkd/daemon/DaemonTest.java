@@ -44,7 +44,7 @@ class DaemonTest {
 
     Daemon daemon(Daemon.Options options) throws Exception {
         engine = new SlowEngine(new EngineLifecycle(Origin.Options.DEFAULT));
-        Daemon d = new Daemon(host, engine, Backings.SYSTEM, dir.resolve("devices.conf"), null, log::add, options);
+        Daemon d = new Daemon(host, engine, Backings.SYSTEM, dir.resolve("devices.conf"), null, null, log::add, options);
         daemons.add(d);
         return d;
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /** Devices that are only names: the control plane runs on the host without a ublk kernel. */
 final class FakeHost implements DeviceHost {
@@ -73,7 +74,7 @@ final class FakeHost implements DeviceHost {
     }
 
     @Override
-    public Served serve(String name, Target target, Geometry geometry, int wanted, boolean required) {
+    public Served serve(String name, Target target, Geometry geometry, int wanted, boolean required, Consumer<String> beforeStart) {
         boolean taken = wanted >= 0 && live.values().stream().anyMatch(x -> x.id == wanted);
         if (taken && required) {
             throw new io.ublksnap.engine.SnapshotException("ublk device id " + wanted + " is in use");
@@ -81,6 +82,7 @@ final class FakeHost implements DeviceHost {
         int id = wanted >= 0 && !taken ? wanted : nextFree();
         Dev d = new Dev(name, target, id);
         d.geometry = geometry;
+        beforeStart.accept(d.path);
         live.put(name, d);
         return d;
     }

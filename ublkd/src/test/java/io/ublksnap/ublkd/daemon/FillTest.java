@@ -67,14 +67,14 @@ class FillTest {
 
     Daemon daemon(Daemon.FillSettings fill) throws Exception {
         Daemon d = new Daemon(host, new SlowEngine(new EngineLifecycle(Origin.Options.DEFAULT)), Backings.SYSTEM,
-                dir.resolve("devices.conf"), null, log::add, Daemon.Options.DEFAULT, fill);
+                dir.resolve("devices.conf"), null, null, log::add, Daemon.Options.DEFAULT, fill);
         daemons.add(d);
         return d;
     }
 
     Daemon daemon(Backings backings, FillMonitor.Settings fill) throws Exception {
         Daemon d = new Daemon(host, new SlowEngine(new EngineLifecycle(Origin.Options.DEFAULT)), backings,
-                dir.resolve("devices.conf"), null, log::add, Daemon.Options.DEFAULT, fill);
+                dir.resolve("devices.conf"), null, null, log::add, Daemon.Options.DEFAULT, fill);
         daemons.add(d);
         return d;
     }
