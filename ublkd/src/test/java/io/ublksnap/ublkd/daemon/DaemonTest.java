@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,12 +60,7 @@ class DaemonTest {
     }
 
     Path sparse(String name, long bytes) throws IOException {
-        Path p = dir.resolve(name);
-        Files.createDirectories(p.getParent());
-        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-            f.setLength(bytes);
-        }
-        return p;
+        return SparseFile.of(dir, name, bytes);
     }
 
     static <R> R ask(Daemon d, Request<R> r) throws Exception {

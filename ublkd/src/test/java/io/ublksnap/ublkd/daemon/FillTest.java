@@ -80,11 +80,7 @@ class FillTest {
     }
 
     Path sparse(String name, long bytes) throws IOException {
-        Path p = dir.resolve(name);
-        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-            f.setLength(bytes);
-        }
-        return p;
+        return SparseFile.of(dir, name, bytes);
     }
 
     /** Writes whole chunks {@code first}..{@code first + n - 1} of the origin, one request each. */

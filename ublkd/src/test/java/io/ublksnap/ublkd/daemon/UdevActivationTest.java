@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -56,12 +55,7 @@ class UdevActivationTest {
     }
 
     Path sparse(String name, long bytes) throws IOException {
-        Path p = dir.resolve(name);
-        Files.createDirectories(p.getParent());
-        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-            f.setLength(bytes);
-        }
-        return p;
+        return SparseFile.of(dir, name, bytes);
     }
 
     /** names/ as udev sees it: file -> its text. */
