@@ -14,6 +14,7 @@ import io.ublksnap.ublkd.control.Request;
 import io.ublksnap.ublkd.control.Sizes;
 import io.ublksnap.ublkd.daemon.Daemon;
 import io.ublksnap.ublkd.daemon.UblkHost;
+import io.ublksnap.ublkd.device.LeftBehind;
 import io.ublksnap.ublkd.device.UblkDevice;
 import io.ublksnap.ublkd.log.Log;
 import io.ublksnap.ublkd.systemd.SdNotify;
@@ -84,6 +85,23 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How much a COW file grows then, in percent of its size.")
     Integer autoextendPercent;
 
+    /** What happens to the devices when ublkd dies. */
+    enum OnCrash {
+        keep(UblkDevice.Recovery.REISSUE), fail(UblkDevice.Recovery.FAIL_IO), remove(UblkDevice.Recovery.OFF);
+
+        final UblkDevice.Recovery recovery;
+
+        OnCrash(UblkDevice.Recovery recovery) {
+            this.recovery = recovery;
+        }
+    }
+
+    @Option(names = "--on-crash", paramLabel = "keep|fail|remove",
+            description = "What the kernel does with the devices when ublkd dies (SIGKILL, a crash): keep them, their requests"
+                    + " waiting for the next ublkd, which takes them over (the default); fail their requests until then (Linux 6.13+);"
+                    + " or remove them, as servers without recovery do. Devices made by an earlier ublkd keep their own choice.")
+    OnCrash onCrash = OnCrash.keep;
+
     @Option(names = "--run-dir", description = "Directory for the files udev's rules read and write: a name per disk, what"
             + " devices that are not active wait for (default: ${DEFAULT-VALUE}).")
     Path runDir = Path.of("/run/ublksnap");
@@ -123,16 +141,24 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Log log = Log.system();
         SdNotify notify = SdNotify.fromEnvironment(log);
-        UblkDevice.Options dev = new UblkDevice.Options(queues, depth, (int) maxIoBytes, !noZeroCopy, pin);
+        UblkDevice.Options dev = new UblkDevice.Options(queues, depth, (int) maxIoBytes, !noZeroCopy, pin, onCrash.recovery);
         Origin.Options eng = new Origin.Options(copy, 1 << 20, 1 << 20);
-        java.util.List<Integer> stale = UblkDevice.cleanUpAfterCrash(control);
-        if (!stale.isEmpty()) {
-            log.warning("deleted devices an earlier ublkd left behind: " + stale);
-        }
-        UblkHost host = new UblkHost(control, dev);
+        // Devices are this daemon's by its control socket: the next daemon on the same socket takes them over.
+        long marker = UblkDevice.marker(main.socket.toAbsolutePath().normalize().toString());
+        UblkHost host = new UblkHost(control, dev, marker, LeftBehind.find(control, marker, log));
         long f = host.kernelFeatures();
         log.accept("kernel ublk features: " + (f < 0 ? "unknown (no GET_FEATURES)" : UblkFeatures.describe(f))
                 + "; commands " + control.encoding());
+        long recoveryFlags = dev.recovery().flags();
+        if (recoveryFlags != 0 && (f < 0 || (f & recoveryFlags) != recoveryFlags)) {
+            if (onCrash == OnCrash.fail) {
+                control.close();
+                throw new SnapshotException("--on-crash fail needs a kernel that offers UBLK_F_USER_RECOVERY_FAIL_IO (Linux 6.13 or newer):"
+                        + " use --on-crash keep or remove here");
+            }
+            log.warning("this kernel cannot keep ublk devices through a crash of their server (no UBLK_F_USER_RECOVERY_REISSUE):"
+                    + " if ublkd dies, its devices fail and go");
+        }
         Daemon daemon = Daemon.start(host, eng, config, links, runDir, log, Daemon.Options.DEFAULT, fill);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();

@@ -50,6 +50,9 @@ public final class ConfigFile {
 
     public sealed interface Entry permits OriginEntry, SnapshotEntry {
         String name();
+
+        /** The ublk device id it had, or -1. */
+        int devId();
     }
 
     /**

@@ -126,9 +126,11 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
      */
     public void restore() throws IOException {
         links.clearStale();
-        ops.register(persistence.load());
+        ops.register(persistence.load(host::leftBehind));
         wanted.watch(this::backingsAppeared);
         ops.activate(null);
+        host.settleLeftBehind(registry.all().stream().map(d -> d.entry().devId()).filter(id -> id >= 0)
+                .collect(java.util.stream.Collectors.toSet()));
         List<String> down = new ArrayList<>();
         for (Dev d : registry.all()) {
             if (!(view.describe(d).active())) {

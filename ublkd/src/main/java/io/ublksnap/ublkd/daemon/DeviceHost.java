@@ -4,6 +4,7 @@ import io.ublksnap.engine.Target;
 import io.ublksnap.ublkd.control.FeaturesInfo;
 
 import java.io.IOException;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -56,6 +57,30 @@ public interface DeviceHost {
             throws IOException;
 
     int ANY_ID = -1;
+
+    /**
+     * Whether an earlier daemon left device {@code id} behind when it died or handed over (its disk
+     * still there, its requests waiting), for the configured device with that id to take over.
+     */
+    default boolean leftBehind(int id) {
+        return false;
+    }
+
+    /**
+     * Takes over device {@code id}, which an earlier daemon left behind ({@link #leftBehind}): the
+     * same disk, its requests (the waiting ones and those the dead daemon held) now go to
+     * {@code target}. On failure the device stays left behind for a later attempt.
+     */
+    default Served takeOver(String name, Target target, Geometry geometry, int id, Consumer<String> beforeStart) throws IOException {
+        throw new UnsupportedOperationException("nothing was left behind");
+    }
+
+    /**
+     * Once the configured devices are back: what was left behind and is claimed by none of the
+     * {@code configured} ids goes, unless somebody uses it.
+     */
+    default void settleLeftBehind(Set<Integer> configured) {
+    }
 
     /** What the kernel offers. */
     FeaturesInfo features();

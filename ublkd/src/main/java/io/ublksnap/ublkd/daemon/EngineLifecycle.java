@@ -72,6 +72,11 @@ final class EngineLifecycle implements Lifecycle {
     }
 
     @Override
+    public SnapshotTarget loadLost(Origin origin, SnapshotConfig config, long sectors) {
+        return origin.loadLost(config, sectors);
+    }
+
+    @Override
     public CompletionStage<Void> activate(Origin origin, SnapshotTarget t) {
         return origin.activate(t, loop);
     }

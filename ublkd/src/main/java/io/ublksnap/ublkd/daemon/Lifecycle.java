@@ -52,6 +52,12 @@ interface Lifecycle extends AutoCloseable {
     /** Loads a snapshot table (reads a persistent COW's exceptions); nothing reaches it until activated. */
     CompletionStage<SnapshotTarget> load(Origin origin, SnapshotConfig config);
 
+    /**
+     * A table for a snapshot that could not come back (a transient one whose device a crashed daemon
+     * left behind): every request fails with EIO, its status says Invalid.
+     */
+    SnapshotTarget loadLost(Origin origin, SnapshotConfig config, long sectors);
+
     /** Activates a loaded snapshot: from then on origin writes keep its image. */
     CompletionStage<Void> activate(Origin origin, SnapshotTarget t);
 

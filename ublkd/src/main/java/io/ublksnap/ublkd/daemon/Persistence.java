@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.function.Consumer;
 
 /**
@@ -27,9 +28,12 @@ final class Persistence {
 
     /**
      * The entries to bring back: transient snapshots (whose exceptions lived in memory only) are
-     * dropped with a word in the log; a snapshot of an origin the file does not have stops the start.
+     * dropped with a word in the log, except those whose device a dead daemon left behind
+     * ({@code leftBehind}): they come back lost (every request fails, status Invalid), so that the
+     * users of that device read no other data as if it were the snapshot's. A snapshot of an origin
+     * the file does not have stops the start.
      */
-    List<ConfigFile.Entry> load() throws IOException {
+    List<ConfigFile.Entry> load(IntPredicate leftBehind) throws IOException {
         if (file == null) {
             return List.of();
         }
@@ -46,7 +50,12 @@ final class Persistence {
                         throw new SnapshotException(file + ": snapshot " + s.name() + " names origin " + s.origin()
                                 + ", which the file does not have before it");
                     }
-                    if (!s.store().persistent()) {
+                    if (!s.store().persistent() && s.devId() >= 0 && leftBehind.test(s.devId())) {
+                        Log.of(log).error("transient snapshot " + s.name() + " did not survive the daemon's end (N keeps its exceptions"
+                                + " in memory only): its device /dev/ublkb" + s.devId() + " stays, fails every request and says Invalid;"
+                                + " remove it with 'ublkd remove " + s.name() + "'");
+                        out.add(s);
+                    } else if (!s.store().persistent()) {
                         Log.of(log).warning("transient snapshot " + s.name() + " did not survive the restart (N keeps its exceptions in memory only)");
                     } else {
                         out.add(s);

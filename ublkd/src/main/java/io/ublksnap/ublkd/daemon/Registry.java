@@ -54,6 +54,8 @@ final class Registry {
         volatile String reason;
         /** The entry's device id was asked for explicitly (--id): taken is an error, not a reason to take another. */
         volatile boolean idRequired;
+        /** Came from the configuration and not served yet: takes over the device an earlier daemon left with its id. */
+        volatile boolean mayTakeOver;
 
         OriginDev(ConfigFile.OriginEntry entry) {
             this.name = entry.name();
@@ -98,6 +100,8 @@ final class Registry {
         volatile boolean merging;
         volatile boolean mergeRunning;
         volatile boolean idRequired;
+        /** Came from the configuration and not served yet: takes over the device an earlier daemon left with its id. */
+        volatile boolean mayTakeOver;
         volatile String reason;
 
         SnapDev(ConfigFile.SnapshotEntry entry, OriginDev origin) {

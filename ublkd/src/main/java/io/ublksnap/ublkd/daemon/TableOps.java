@@ -96,16 +96,24 @@ final class TableOps {
 
     /**
      * Serves a device with ublk device id {@code id} (taken: another, unless {@code required}); udev's
-     * names file for it is in place before its disk appears, and goes if it does not start.
+     * names file for it is in place before its disk appears, and goes if it does not start. A device
+     * of the configuration ({@code mayTakeOver}) whose id an earlier daemon left behind takes that
+     * device over: the same disk, its users only stalled.
      */
-    private DeviceHost.Served serve(String name, io.ublksnap.engine.Target target, DeviceHost.Geometry g, int id, boolean required)
-            throws IOException {
+    private DeviceHost.Served serve(String name, io.ublksnap.engine.Target target, DeviceHost.Geometry g, int id, boolean required,
+                                    boolean mayTakeOver) throws IOException {
         boolean[] announced = new boolean[1];
+        Consumer<String> announce = blockPath -> {
+            links.announce(name, blockPath);
+            announced[0] = true;
+        };
         try {
-            return host.serve(name, target, g, id, required, blockPath -> {
-                links.announce(name, blockPath);
-                announced[0] = true;
-            });
+            if (mayTakeOver && id >= 0 && host.leftBehind(id)) {
+                DeviceHost.Served d = host.takeOver(name, target, g, id, announce);
+                log.accept(name + " took over /dev/ublkb" + id + ", which an earlier ublkd left behind: its requests go on");
+                return d;
+            }
+            return host.serve(name, target, g, id, required, announce);
         } catch (IOException | RuntimeException e) {
             if (announced[0]) {
                 links.unlink(name);
@@ -166,8 +174,9 @@ final class TableOps {
         FileBacking b = o.backing;
         // No discards: dm-snapshot's snapshot-origin takes none (see Origin.map).
         ConfigFile.OriginEntry e = o.entry;
-        o.device = serve(o.name, o.target, geometry(b.sizeSectors(), b, 0, e.readOnly()), e.devId(), o.idRequired);
+        o.device = serve(o.name, o.target, geometry(b.sizeSectors(), b, 0, e.readOnly()), e.devId(), o.idRequired, o.mayTakeOver);
         o.idRequired = false;
+        o.mayTakeOver = false;
         o.entry = e.withDevId(o.device.devId());
         if (e.devId() >= 0 && e.devId() != o.device.devId()) {
             Log.of(log).warning("origin " + o.name + " was /dev/ublkb" + e.devId() + ", which is in use: it is " + o.device.blockPath() + " now");
@@ -242,10 +251,17 @@ final class TableOps {
                 throw new SnapshotException("autoextend grows COW files only, and the COW of " + s.name + " is the block device "
                         + cow.name() + ": grow it yourself (lvextend, 'losetup -c') and run 'ublkd extend " + s.name + "'");
             }
-            target = Lanes.await(engine.load(o.target, new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors(), init, e.features())));
-            Lanes.await(engine.activate(o.target, target));
+            SnapshotConfig config = new SnapshotConfig(s.name, cow, e.store(), e.chunkSectors(), init, e.features());
+            if (!e.store().persistent() && s.mayTakeOver) {
+                // A transient snapshot in the configuration at start: only one whose device a dead
+                // daemon left behind (Persistence.load), and its exceptions died with that daemon.
+                target = engine.loadLost(o.target, config, o.target.sizeSectors());
+            } else {
+                target = Lanes.await(engine.load(o.target, config));
+                Lanes.await(engine.activate(o.target, target));
+            }
             s.device = serve(s.name, target, geometry(target.sizeSectors(), o.backing, target.discardSectors(), e.readOnly()),
-                    e.devId(), s.idRequired);
+                    e.devId(), s.idRequired, s.mayTakeOver);
         } catch (IOException | RuntimeException ex) {
             if (target != null) {
                 try {
@@ -261,6 +277,7 @@ final class TableOps {
         s.target = target;
         s.entry = e.withChunk(target.chunkSectors()).withDevId(s.device.devId());
         s.idRequired = false;
+        s.mayTakeOver = false;
         if (e.devId() >= 0 && e.devId() != s.device.devId()) {
             Log.of(log).warning("snapshot " + s.name + " was /dev/ublkb" + e.devId() + ", which is in use: it is " + s.device.blockPath() + " now");
         }
@@ -740,8 +757,16 @@ final class TableOps {
     void register(List<ConfigFile.Entry> entries) {
         for (ConfigFile.Entry e : entries) {
             switch (e) {
-                case ConfigFile.OriginEntry o -> registry.add(new OriginDev(o));
-                case ConfigFile.SnapshotEntry s -> registry.add(new SnapDev(s, registry.origin(s.origin())));
+                case ConfigFile.OriginEntry o -> {
+                    OriginDev d = new OriginDev(o);
+                    d.mayTakeOver = true;
+                    registry.add(d);
+                }
+                case ConfigFile.SnapshotEntry s -> {
+                    SnapDev d = new SnapDev(s, registry.origin(s.origin()));
+                    d.mayTakeOver = true;
+                    registry.add(d);
+                }
             }
         }
     }

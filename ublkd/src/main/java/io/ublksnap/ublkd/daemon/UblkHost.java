@@ -3,11 +3,14 @@ package io.ublksnap.ublkd.daemon;
 import io.ublksnap.engine.Target;
 import io.ublksnap.ffi.UblkControl;
 import io.ublksnap.ffi.UblkFeatures;
+import io.ublksnap.ffi.DevInfo;
 import io.ublksnap.ublkd.control.FeaturesInfo;
+import io.ublksnap.ublkd.device.LeftBehind;
 import io.ublksnap.ublkd.device.UblkDevice;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /** Devices served as ublk block devices (/dev/ublkbN) through the kernel's ublk driver. */
@@ -15,11 +18,19 @@ public final class UblkHost implements DeviceHost {
     private final UblkControl control;
     private final long kernelFeatures;
     private final UblkDevice.Options options;
+    private final LeftBehind leftBehind;
+    private final long marker;
 
-    public UblkHost(UblkControl control, UblkDevice.Options options) {
+    /**
+     * @param marker     what the devices keep in ublksrv_flags ({@link UblkDevice#marker}: this daemon's)
+     * @param leftBehind the devices an earlier ublkd with the same marker left, which the configured devices with their ids take over
+     */
+    public UblkHost(UblkControl control, UblkDevice.Options options, long marker, LeftBehind leftBehind) {
         this.control = control;
+        this.marker = marker;
         this.kernelFeatures = control.getFeatures().orElse(-1);
         this.options = options;
+        this.leftBehind = leftBehind;
     }
 
     public long kernelFeatures() {
@@ -29,9 +40,38 @@ public final class UblkHost implements DeviceHost {
     @Override
     public Served serve(String name, Target target, Geometry g, int id, boolean required, Consumer<String> beforeStart)
             throws IOException {
-        UblkDevice d = UblkDevice.create(control, kernelFeatures, name, target, id, required,
-                new UblkDevice.Geometry(g.sectors(), g.logicalBlockSize(), g.physicalBlockSize(), g.discardSectors(), g.readOnly()), options,
-                beforeStart);
+        return served(UblkDevice.create(control, kernelFeatures, marker, name, target, id, required, geometry(g), options, beforeStart));
+    }
+
+    @Override
+    public boolean leftBehind(int id) {
+        return leftBehind.has(id);
+    }
+
+    @Override
+    public Served takeOver(String name, Target target, Geometry g, int id, Consumer<String> beforeStart) throws IOException {
+        DevInfo left = leftBehind.take(id);
+        if (left == null) {
+            throw new IllegalStateException("no device " + id + " left behind");
+        }
+        try {
+            return served(UblkDevice.recover(control, left, name, target, geometry(g), options, beforeStart));
+        } catch (IOException | RuntimeException e) {
+            leftBehind.putBack(left);
+            throw e;
+        }
+    }
+
+    @Override
+    public void settleLeftBehind(Set<Integer> configured) {
+        leftBehind.settle(configured, DeviceUsers::of);
+    }
+
+    private static UblkDevice.Geometry geometry(Geometry g) {
+        return new UblkDevice.Geometry(g.sectors(), g.logicalBlockSize(), g.physicalBlockSize(), g.discardSectors(), g.readOnly());
+    }
+
+    private static Served served(UblkDevice d) {
         return new Served() {
             @Override
             public String blockPath() {

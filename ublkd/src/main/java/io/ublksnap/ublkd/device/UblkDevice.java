@@ -31,14 +31,42 @@ import static io.ublksnap.ffi.c.ublk_cmd_h.*;
  */
 public final class UblkDevice {
     /**
+     * What the kernel does with a device whose server dies (SIGKILL, a JVM crash, the OOM killer, a
+     * planned restart): asked for at ADD_DEV, where the kernel offers it.
+     */
+    public enum Recovery {
+        /**
+         * UBLK_F_USER_RECOVERY | UBLK_F_USER_RECOVERY_REISSUE: the device stays, its requests wait,
+         * and those the dead server held are sent again to the next one, which takes the device over.
+         * Users see a stall, no error. Safe because every request ublksnap answers is idempotent at
+         * every crash point (see Origin, PersistentStore and Merge).
+         */
+        REISSUE,
+        /** UBLK_F_USER_RECOVERY | UBLK_F_USER_RECOVERY_FAIL_IO (Linux 6.13+): the device stays, but every request fails until the next server takes it over. */
+        FAIL_IO,
+        /** No recovery: the kernel fails the requests and deletes the disk when the server dies. */
+        OFF;
+
+        /** The ADD_DEV flags for this choice. */
+        public long flags() {
+            return switch (this) {
+                case REISSUE -> UBLK_F_USER_RECOVERY | UBLK_F_USER_RECOVERY_REISSUE;
+                case FAIL_IO -> UBLK_F_USER_RECOVERY | UBLK_F_USER_RECOVERY_FAIL_IO;
+                case OFF -> 0;
+            };
+        }
+    }
+
+    /**
      * How a device is laid out.
      *
      * @param pinLimit the most request-buffer memory a device may pin by registering it with its
      *                 rings as fixed buffers (queues x depth x maxIoBytes); above it, plain I/O
+     * @param recovery what the kernel does with the device when ublkd dies
      */
-    public record Options(int queues, int depth, int maxIoBytes, boolean zeroCopy, long pinLimit) {
+    public record Options(int queues, int depth, int maxIoBytes, boolean zeroCopy, long pinLimit, Recovery recovery) {
         public static Options defaults() {
-            return new Options(Runtime.getRuntime().availableProcessors(), 128, 128 * 1024, true, 64L << 20);
+            return new Options(Runtime.getRuntime().availableProcessors(), 128, 128 * 1024, true, 64L << 20, Recovery.REISSUE);
         }
     }
 
@@ -52,8 +80,21 @@ public final class UblkDevice {
     public record Geometry(long sectors, int logicalBlockSize, int physicalBlockSize, int discardSectors, boolean readOnly) {
     }
 
-    /** Kept by the kernel in ublksrv_flags: marks the devices ublksnap made (to clean up after a crash). */
-    public static final long MARKER = 0x75626c6b736e6170L; // "ublksnap"
+    /** What ublksnap's devices before device ids per daemon kept in ublksrv_flags ("ublksnap"). */
+    static final long LEGACY_MARKER = 0x75626c6b736e6170L;
+    private static final long MARKER_HIGH = 0x75626b73L; // "ubks"
+
+    /**
+     * What the kernel keeps for ublksnap in a device's ublksrv_flags (set at ADD_DEV, never changed,
+     * read back with GET_DEV_INFO, through a crash of the server): the high half marks the device as
+     * ublksnap's, the low half names the daemon that made it ({@code instance}: its control socket), so
+     * that a daemon takes over only its own devices, never those of another one running beside it.
+     */
+    public static long marker(String instance) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(instance.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return MARKER_HIGH << 32 | crc.getValue();
+    }
 
     private final UblkControl control;
     private final String name;
@@ -72,11 +113,14 @@ public final class UblkDevice {
     }
 
     /** The feature flags ublksnap asks for, out of what the kernel offers ({@code kernelFeatures} < 0: unknown). */
-    public static long wantedFlags(long kernelFeatures, boolean zeroCopy) {
+    public static long wantedFlags(long kernelFeatures, boolean zeroCopy, Recovery recovery) {
         if (kernelFeatures < 0) {
             return 0; // an old kernel without GET_FEATURES: legacy commands, copy mode
         }
         long want = UBLK_F_CMD_IOCTL_ENCODE;
+        if ((kernelFeatures & recovery.flags()) == recovery.flags()) {
+            want |= recovery.flags();
+        }
         if (zeroCopy && (kernelFeatures & UBLK_F_AUTO_BUF_REG) != 0) {
             want |= UBLK_F_AUTO_BUF_REG;
         }
@@ -87,17 +131,18 @@ public final class UblkDevice {
      * Creates and starts a device whose requests go to {@code target}. {@code beforeStart} gets
      * /dev/ublkbN before START_DEV makes the disk appear (what udev's add event reads goes there).
      *
+     * @param marker   kept in ublksrv_flags ({@link #marker})
      * @param id       the device id to ask for ({@link DevInfo#ANY_DEV_ID}: the kernel chooses)
      * @param required whether a taken {@code id} is an error (else the kernel chooses another)
      * @throws IOException with a one-line message when the kernel refuses
      */
-    public static UblkDevice create(UblkControl control, long kernelFeatures, String name, Target target, int id, boolean required,
-                                    Geometry g, Options o, Consumer<String> beforeStart) throws IOException {
-        long flags = wantedFlags(kernelFeatures, o.zeroCopy());
+    public static UblkDevice create(UblkControl control, long kernelFeatures, long marker, String name, Target target, int id,
+                                    boolean required, Geometry g, Options o, Consumer<String> beforeStart) throws IOException {
+        long flags = wantedFlags(kernelFeatures, o.zeroCopy(), o.recovery());
         int queues = Math.max(1, Math.min(o.queues(), Runtime.getRuntime().availableProcessors()));
         DevInfo info;
         try {
-            info = control.addDev(new DevInfo(queues, o.depth(), 0, o.maxIoBytes(), id, Libc.getpid(), flags, MARKER, 0, 0));
+            info = control.addDev(new DevInfo(queues, o.depth(), 0, o.maxIoBytes(), id, Libc.getpid(), flags, marker, 0, 0));
         } catch (NativeException e) {
             if (id == DevInfo.ANY_DEV_ID || e.errno() != Errno.EEXIST) {
                 throw e;
@@ -105,7 +150,7 @@ public final class UblkDevice {
             if (required) {
                 throw new SnapshotException("ublk device id " + id + " is in use (/dev/ublkb" + id + "): choose another --id, or leave it out");
             }
-            info = control.addDev(new DevInfo(queues, o.depth(), 0, o.maxIoBytes(), DevInfo.ANY_DEV_ID, Libc.getpid(), flags, MARKER, 0, 0));
+            info = control.addDev(new DevInfo(queues, o.depth(), 0, o.maxIoBytes(), DevInfo.ANY_DEV_ID, Libc.getpid(), flags, marker, 0, 0));
         }
         int devId = info.devId();
         int charFd = -1;
@@ -114,13 +159,7 @@ public final class UblkDevice {
             control.setParams(devId, params(g, info));
             charFd = openChar(devId);
             dev = new UblkDevice(control, name, info, charFd, target);
-            boolean zeroCopy = info.hasFlag(UBLK_F_AUTO_BUF_REG);
-            for (int q = 0; q < info.nrHwQueues(); q++) {
-                boolean pin = (long) info.nrHwQueues() * info.queueDepth() * info.maxIoBufBytes() <= o.pinLimit();
-                UblkQueue queue = new UblkQueue(dev, q, info.queueDepth(), info.maxIoBufBytes(), zeroCopy, pin, info.encoding());
-                dev.queues.add(queue);
-                queue.start();
-            }
+            dev.startQueues(o);
             beforeStart.accept(dev.blockPath());
             control.startDev(devId, Libc.getpid());
             return dev;
@@ -136,6 +175,90 @@ public final class UblkDevice {
                 // the first error is the one to report
             }
             throw e;
+        }
+    }
+
+    /**
+     * Takes over a device an earlier ublkd left behind ({@link LeftBehind}): the same /dev/ublkbN, its
+     * disk never gone, its users stalled meanwhile. START_USER_RECOVERY (retried while the kernel
+     * still releases the dead server's /dev/ublkcN), open /dev/ublkcN, a queue per hardware queue
+     * FETCHes every tag and serves at once, END_USER_RECOVERY: the kernel sends the requests that
+     * waited, and those the dead server held, to {@code target}. The layout (queues, depth, request
+     * size, copy mode) is the device's own; its size must be the target's.
+     *
+     * <p>On failure the device is left as it was, quiesced, for a later attempt (never deleted:
+     * a file system may be mounted on it).
+     *
+     * @throws IOException with a one-line message when the device cannot be taken over
+     */
+    public static UblkDevice recover(UblkControl control, DevInfo left, String name, Target target, Geometry g, Options o,
+                                     Consumer<String> beforeStart) throws IOException {
+        int devId = left.devId();
+        String disk = "/dev/ublkb" + devId;
+        UblkParams.Basic kept = control.getParams(devId).basic();
+        if (kept.devSectors() != g.sectors() || 1 << kept.logicalBsShift() != g.logicalBlockSize()) {
+            throw new SnapshotException("cannot take over " + disk + ": it has " + kept.devSectors() + " sectors of "
+                    + (1 << kept.logicalBsShift()) + " bytes, and " + name + " now has " + g.sectors() + " of " + g.logicalBlockSize()
+                    + " (its backing changed); stop its users and remove it with 'ublkd remove --force " + name + "'");
+        }
+        startRecovery(control, devId, disk);
+        DevInfo info = control.getDevInfo(devId);
+        int charFd = -1;
+        UblkDevice dev = null;
+        try {
+            charFd = openChar(devId);
+            dev = new UblkDevice(control, name, info, charFd, target);
+            dev.startQueues(o);
+            beforeStart.accept(dev.blockPath());
+            control.endUserRecovery(devId, Libc.getpid());
+            return dev;
+        } catch (IOException | RuntimeException e) {
+            // Closing the rings and /dev/ublkcN quiesces the device again: the next start tries again.
+            if (dev != null) {
+                dev.abandon();
+            } else if (charFd >= 0) {
+                Libc.close(charFd);
+            }
+            throw e;
+        }
+    }
+
+    /** How long START_USER_RECOVERY is retried while the dead server's /dev/ublkcN is not released yet. */
+    private static final long RECOVERY_START_MILLIS = 30_000;
+
+    private static void startRecovery(UblkControl control, int devId, String disk) throws IOException {
+        long deadline = System.nanoTime() + RECOVERY_START_MILLIS * 1_000_000;
+        while (true) {
+            try {
+                control.startUserRecovery(devId);
+                return;
+            } catch (NativeException e) {
+                if (e.errno() == Errno.EINVAL) {
+                    throw new SnapshotException("cannot take over " + disk + ": the kernel refuses its recovery (a server died while"
+                            + " taking it over before); stop its users and remove it with 'ublkd remove --force'");
+                }
+                if (e.errno() != Errno.EBUSY || System.nanoTime() >= deadline) {
+                    throw new IOException("cannot take over " + disk + ": START_USER_RECOVERY: " + e.getMessage()
+                            + (e.errno() == Errno.EBUSY ? " (a process still holds /dev/ublkc" + devId + " open)" : ""), e);
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted taking over " + disk);
+                }
+            }
+        }
+    }
+
+    /** Starts a queue per hardware queue, each arming every tag with FETCH_REQ. */
+    private void startQueues(Options o) throws NativeException {
+        boolean zeroCopy = info.hasFlag(UBLK_F_AUTO_BUF_REG);
+        boolean pin = (long) info.nrHwQueues() * info.queueDepth() * info.maxIoBufBytes() <= o.pinLimit();
+        for (int q = 0; q < info.nrHwQueues(); q++) {
+            UblkQueue queue = new UblkQueue(this, q, info.queueDepth(), info.maxIoBufBytes(), zeroCopy, pin, info.encoding());
+            queues.add(queue);
+            queue.start();
         }
     }
 
@@ -275,71 +398,6 @@ public final class UblkDevice {
             }
         }
         return null;
-    }
-
-    /**
-     * Deletes devices that an earlier ublkd left behind when it died (marked as ours, and their
-     * server process gone). Returns their ids.
-     */
-    public static List<Integer> cleanUpAfterCrash(UblkControl control) {
-        List<Integer> deleted = new ArrayList<>();
-        java.io.File[] nodes = new java.io.File("/sys/class/ublk-char").listFiles();
-        if (nodes == null) {
-            return deleted;
-        }
-        for (java.io.File n : nodes) {
-            if (!n.getName().matches("ublkc\\d+")) {
-                continue;
-            }
-            int id = Integer.parseInt(n.getName().substring(5));
-            try {
-                DevInfo info = control.getDevInfo(id);
-                boolean ours = info.ublksrvFlags() == MARKER;
-                boolean serverGone = info.ublksrvPid() <= 0 || !Files.exists(Path.of("/proc/" + info.ublksrvPid()))
-                        || info.ublksrvPid() == Libc.getpid();
-                if (ours && serverGone && !heldByServer(id, info.ublksrvPid() > 0 ? 3000 : 0)) {
-                    try {
-                        control.stopDev(id);
-                    } catch (NativeException ignored) {
-                        // already stopped
-                    }
-                    control.delDev(id);
-                    deleted.add(id);
-                }
-            } catch (NativeException e) {
-                // not ours to touch, or gone meanwhile
-            }
-        }
-        return deleted;
-    }
-
-    /**
-     * Whether a live server holds /dev/ublkcN open: the driver lets one process open it at a time and answers
-     * EBUSY to the next. A device being set up by another daemon (between ADD_DEV and START_DEV, when its pid
-     * may not be known yet) is held, and is never touched by crash clean-up.
-     */
-    private static boolean heldByServer(int devId, long graceMillis) {
-        // A server that died a moment ago may still hold the node until the kernel has torn down its rings.
-        long deadline = System.nanoTime() + graceMillis * 1_000_000;
-        while (true) {
-            try {
-                Libc.close(Libc.open("/dev/ublkc" + devId, Libc.O_RDWR | Libc.O_CLOEXEC));
-                return false;
-            } catch (NativeException e) {
-                if (e.errno() != Errno.EBUSY) {
-                    return false;
-                }
-                if (System.nanoTime() >= deadline) {
-                    return true;
-                }
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return true;
-                }
-            }
-        }
     }
 
     /** Whether /dev/ublkbN exists (the kernel creates the disk at START_DEV). */

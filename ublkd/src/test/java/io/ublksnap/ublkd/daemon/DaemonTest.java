@@ -294,4 +294,59 @@ class DaemonTest {
         assertEquals(s1, host.live.get("s1").id, "the snapshot came back under another number");
         assertEquals(conf, Files.readString(dir.resolve("devices.conf")));
     }
+
+    /**
+     * Issue 13: a daemon that died (SIGKILL, a crash) left its devices behind, quiesced. The next one
+     * takes each configured device's over under its id (snapshots before their origin, so that no
+     * re-sent origin write goes unseen by a snapshot), brings a transient snapshot back lost (its
+     * device stays and fails every request; status Invalid), and tells the host which ids the
+     * configuration claims so that the rest can go.
+     */
+    @Test
+    void aStartAfterACrashTakesOverWhatWasLeftBehindAndATransientSnapshotComesBackLost() throws Exception {
+        Daemon d = daemon();
+        ask(d, new Request.CreateOrigin("base", sparse("base.img", 16 << 20).toString(), 0, false, 3));
+        ask(d, new Request.CreateSnapshot("p1", "base", sparse("p1.cow", 8 << 20).toString(), StoreType.PERSISTENT, 8, 0, false));
+        ask(d, new Request.CreateSnapshot("n1", "base", sparse("n1.cow", 8 << 20).toString(), StoreType.TRANSIENT, 8, 0, false));
+        int p1 = host.live.get("p1").id;
+        int n1 = host.live.get("n1").id;
+        long sectors = host.live.get("base").geometry.sectors();
+        String conf = Files.readString(dir.resolve("devices.conf"));
+        d.close(); // stands for the dead daemon's end: what it served is left behind
+        host.live.clear();
+        host.left.put(3, sectors);
+        host.left.put(p1, sectors);
+        host.left.put(n1, sectors);
+        host.left.put(50, sectors); // left by a daemon whose configuration had it, claimed by none here
+        Files.writeString(dir.resolve("devices.conf"), conf);
+
+        Daemon again = daemon();
+        again.restore();
+        assertEquals(3, host.takenOver.size(), "taken over: " + host.takenOver);
+        assertEquals(3, host.takenOver.get(2), "the origin must be taken over last, after its snapshots: " + host.takenOver);
+        assertTrue(host.takenOver.containsAll(List.of(p1, n1)), "taken over: " + host.takenOver);
+        assertEquals(java.util.Set.of(3, p1, n1), host.settledWith);
+        assertFalse(host.left.containsKey(50), "an unclaimed device was kept");
+        SnapshotInfo lost = (SnapshotInfo) ask(again, new Request.Status("n1"));
+        assertFalse(lost.valid(), "a transient snapshot after a crash must say Invalid: " + lost);
+        assertEquals(n1, host.live.get("n1").id);
+        assertTrue(((SnapshotInfo) ask(again, new Request.Status("p1"))).valid());
+        assertTrue(Files.readString(dir.resolve("devices.conf")).contains("n1"), "the lost snapshot's entry stays until it is removed");
+        ask(again, new Request.Remove("n1", false));
+        assertFalse(Files.readString(dir.resolve("devices.conf")).contains("n1"));
+    }
+
+    /** Without a device left behind, a transient snapshot of the configuration is gone after a restart, as before. */
+    @Test
+    void aTransientSnapshotWithNothingLeftBehindDoesNotComeBack() throws Exception {
+        Daemon d = daemon();
+        ask(d, new Request.CreateOrigin("base", sparse("base.img", 16 << 20).toString(), 0));
+        ask(d, new Request.CreateSnapshot("n1", "base", sparse("n1.cow", 8 << 20).toString(), StoreType.TRANSIENT, 8, 0, false));
+        d.close();
+        host.live.clear();
+        Daemon again = daemon();
+        again.restore();
+        assertFalse(host.live.containsKey("n1"));
+        assertTrue(host.takenOver.isEmpty());
+    }
 }

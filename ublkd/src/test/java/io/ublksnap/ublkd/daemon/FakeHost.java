@@ -13,6 +13,12 @@ import java.util.function.Consumer;
 final class FakeHost implements DeviceHost {
     final AtomicInteger next = new AtomicInteger();
     final Map<String, Dev> live = new ConcurrentHashMap<>();
+    /** Devices a "dead" daemon left behind, by id, with their size: set by a test. */
+    final Map<Integer, Long> left = new ConcurrentHashMap<>();
+    /** The ids taken over, in order. */
+    final java.util.List<Integer> takenOver = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** What {@link #settleLeftBehind} was told the configuration claims. */
+    volatile java.util.Set<Integer> settledWith;
 
     final class Dev implements Served {
         final String name;
@@ -85,6 +91,32 @@ final class FakeHost implements DeviceHost {
         beforeStart.accept(d.path);
         live.put(name, d);
         return d;
+    }
+
+    @Override
+    public boolean leftBehind(int id) {
+        return left.containsKey(id);
+    }
+
+    @Override
+    public Served takeOver(String name, Target target, Geometry geometry, int id, Consumer<String> beforeStart) {
+        Long sectors = left.remove(id);
+        if (sectors != geometry.sectors()) {
+            left.put(id, sectors);
+            throw new io.ublksnap.engine.SnapshotException("cannot take over " + id + ": size " + sectors + ", now " + geometry.sectors());
+        }
+        Dev d = new Dev(name, target, id);
+        d.geometry = geometry;
+        beforeStart.accept(d.path);
+        live.put(name, d);
+        takenOver.add(id);
+        return d;
+    }
+
+    @Override
+    public void settleLeftBehind(java.util.Set<Integer> configured) {
+        settledWith = configured;
+        left.keySet().retainAll(configured);
     }
 
     private int nextFree() {

@@ -51,6 +51,11 @@ final class SlowEngine implements Lifecycle {
     }
 
     @Override
+    public SnapshotTarget loadLost(Origin origin, SnapshotConfig config, long sectors) {
+        return real.loadLost(origin, config, sectors);
+    }
+
+    @Override
     public CompletionStage<Void> activate(Origin origin, SnapshotTarget t) {
         return real.activate(origin, t);
     }
