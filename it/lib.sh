@@ -62,3 +62,17 @@ sums() { (cd "$1" && find . -type f -exec sha256sum {} + | sort -k2); }
 apply_writes() {
   "$JAVA" $JAVA_OPTS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$top/ublkd/target/test-classes" io.ublksnap.it.ApplyWrites "$@"
 }
+
+# stall_probe FILE OUT: until OUT.stop exists, writes 4 KiB to FILE (O_DIRECT) every 50 ms and keeps the longest
+# time one write took, in ms, in OUT (what a client sees while ublkd is away); a failed write goes to OUT.errors.
+stall_probe() {
+  max=0
+  while [ ! -e "$2.stop" ]; do
+    t0=$(date +%s%N)
+    dd if=/dev/zero of="$1" bs=4k count=1 oflag=direct conv=notrunc status=none 2>>"$2.errors" || echo "write failed" >> "$2.errors"
+    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    [ "$ms" -gt "$max" ] && { max=$ms; echo "$max" > "$2"; }
+    sleep 0.05
+  done
+  echo "$max" > "$2"
+}

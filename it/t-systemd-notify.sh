@@ -48,6 +48,28 @@ journal -p info | grep -q "origin base on /var/tmp/base.img" || { journal; fail 
 journal -p err | grep -q "origin base on" && fail "an info line shows among the errors"
 ok "journal priorities"
 
+step "systemctl restart hands the devices over (issue 13.3): the same disk, still mounted, a writer sees no error"
+mkfs.ext4 -q -F /dev/ublksnap/base
+mkdir -p /var/tmp/m; mount /dev/ublksnap/base /var/tmp/m
+disk=$(readlink -f /dev/ublksnap/base)
+rm -f /var/tmp/stall /var/tmp/stall.stop /var/tmp/stall.errors
+stall_probe /var/tmp/m/probe /var/tmp/stall & SP=$!
+fio --name=restart --directory=/var/tmp/m --size=16M --rw=randwrite --bs=4k-64k --ioengine=libaio --iodepth=4 --direct=1 \
+  --rate=512k --verify=crc32c --do_verify=1 --output=/var/tmp/fio-restart.txt >/dev/null 2>&1 & FIO=$!
+sleep 3
+t0=$(date +%s%N)
+systemctl restart ublkd || { journal | tail -n 30; fail "systemctl restart ublkd failed"; }
+restart_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+sleep 1; touch /var/tmp/stall.stop; wait $SP
+wait $FIO || { cat /var/tmp/fio-restart.txt; fail "fio failed across the restart"; }
+[ -s /var/tmp/stall.errors ] && fail "a write failed across the restart: $(cat /var/tmp/stall.errors)"
+[ "$(readlink -f /dev/ublksnap/base)" = "$disk" ] || fail "base is $(readlink -f /dev/ublksnap/base) after the restart, was $disk"
+journal | grep -q "base took over $disk" || { journal | tail -n 30; fail "the new daemon did not take $disk over"; }
+journal | grep -q "the devices wait for the next ublkd" || fail "the old daemon did not hand over"
+dmesg | grep -E "$(basename "$disk")" | grep -Ei "error|fail" && fail "the kernel logged errors on $disk"
+umount /var/tmp/m
+ok "handed over: $disk stayed mounted, fio verified, longest client write $(cat /var/tmp/stall) ms (systemctl restart took $restart_ms ms)"
+
 step "stop"
 systemctl stop ublkd || fail "systemctl stop failed"
 [ "$(show ActiveState)" = inactive ] || fail "after the stop: $(show ActiveState) ($(show Result))"

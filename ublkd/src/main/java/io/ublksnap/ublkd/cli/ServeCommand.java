@@ -106,7 +106,7 @@ public final class ServeCommand implements Callable<Integer> {
             + " devices that are not active wait for (default: ${DEFAULT-VALUE}).")
     Path runDir = Path.of("/run/ublksnap");
 
-    /** How long a stop may take before the process exits anyway (the next start cleans up what is left). */
+    /** How long a stop may take before the process exits anyway (the next start takes over what is left). */
     static final Duration STOP_LIMIT = Duration.ofSeconds(120);
 
     /** How often systemd's status line is compared with the devices (changes by requests are sent at once). */
@@ -164,22 +164,27 @@ public final class ServeCommand implements Callable<Integer> {
         AtomicBoolean stopping = new AtomicBoolean();
         AtomicBoolean failed = new AtomicBoolean();
         ControlServer[] server = new ControlServer[1];
-        Runnable stop = () -> {
+        java.util.function.Consumer<Request.Stop> stop = how -> {
             if (!stopping.compareAndSet(false, true)) {
                 return;
             }
-            notify.stopping("stopping: devices finish their requests and are deleted");
+            notify.stopping(how.handOver() ? "handing over: the devices stay for the next ublkd"
+                    : "stopping: devices finish their requests and are deleted");
             Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
                 try {
                     Thread.sleep(STOP_LIMIT.toMillis());
                     log.error("the stop did not finish within " + STOP_LIMIT.toSeconds()
-                            + " s: exiting anyway (the next start deletes devices left behind)");
+                            + " s: exiting anyway (the next start takes over the devices left behind)");
                     Runtime.getRuntime().halt(1);
                 } catch (InterruptedException done) {
                     // stopped in time
                 }
             });
-            daemon.close();
+            if (how.handOver()) {
+                daemon.handOver();
+            } else {
+                daemon.close();
+            }
             try {
                 if (server[0] != null) {
                     server[0].close();
@@ -198,7 +203,7 @@ public final class ServeCommand implements Callable<Integer> {
                 return;
             }
             log.accept("signal: stopping");
-            stop.run();
+            stop.accept(new Request.Stop(false));
             try {
                 stopped.await(STOP_LIMIT.toSeconds() + 5, TimeUnit.SECONDS);
             } catch (InterruptedException ignored) {
@@ -217,7 +222,7 @@ public final class ServeCommand implements Callable<Integer> {
                     }
                 }
             };
-            server[0] = ControlServer.bind(main.socket, handler, () -> Thread.ofPlatform().start(stop), log, Duration.ofSeconds(10));
+            server[0] = ControlServer.bind(main.socket, handler, how -> Thread.ofPlatform().start(() -> stop.accept(how)), log, Duration.ofSeconds(10));
             notify.status("restoring the devices of " + (config == null ? "no configuration" : config));
             daemon.restore();
             Thread.ofPlatform().name("ublkd-socket").start(server[0]::serve);
@@ -240,7 +245,8 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (Exception | Error e) {
             failed.set(true);
             if (!stopping.get()) {
-                stop.run();
+                // What came back stays for the next attempt (systemd restarts a failed start): never delete a disk in use.
+                stop.accept(new Request.Stop(true));
             }
             throw e;
         }

@@ -49,7 +49,7 @@ public final class ControlServer implements AutoCloseable {
     private final Handler handler;
     private final Path socket;
     private final ServerSocketChannel server;
-    private final Runnable onStop;
+    private final Consumer<Request.Stop> onStop;
     private final Consumer<String> log;
     private final Duration readTimeout;
     private final UserPrincipal owner;
@@ -59,7 +59,7 @@ public final class ControlServer implements AutoCloseable {
     private final AtomicLong internalErrors = new AtomicLong();
     private volatile boolean closed;
 
-    private ControlServer(Handler handler, Path socket, ServerSocketChannel server, Runnable onStop, Consumer<String> log,
+    private ControlServer(Handler handler, Path socket, ServerSocketChannel server, Consumer<Request.Stop> onStop, Consumer<String> log,
                           Duration readTimeout) throws IOException {
         this.handler = handler;
         this.socket = socket;
@@ -101,7 +101,7 @@ public final class ControlServer implements AutoCloseable {
      * created for ublkd alone (0700); an existing directory (say /tmp) is left as it is, except
      * ublkd's own default directory.
      */
-    public static ControlServer bind(Path socket, Handler handler, Runnable onStop, Consumer<String> log, Duration readTimeout)
+    public static ControlServer bind(Path socket, Handler handler, Consumer<Request.Stop> onStop, Consumer<String> log, Duration readTimeout)
             throws IOException {
         Path sock = socket.toAbsolutePath();
         Path dir = sock.getParent();
@@ -178,16 +178,16 @@ public final class ControlServer implements AutoCloseable {
             }
             Answer a = answer(line);
             reply(c, a.text());
-            if (a.stop()) {
-                onStop.run();
+            if (a.stop() != null) {
+                onStop.accept(a.stop());
             }
         } catch (IOException e) {
             // the client went away, or was too slow
         }
     }
 
-    /** The answer to one request line, and whether it asked the daemon to stop. */
-    public record Answer(String text, boolean stop) {
+    /** The answer to one request line, and the stop it asked for (null: none). */
+    public record Answer(String text, Request.Stop stop) {
     }
 
     /** Decodes (strict UTF-8), parses and handles one request line; never throws (the socket loop and the fuzz tests). */
@@ -197,7 +197,7 @@ public final class ControlServer implements AutoCloseable {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(line)).toString();
         } catch (CharacterCodingException e) {
-            return new Answer(Wire.error("bad request: not valid UTF-8 text"), false);
+            return new Answer(Wire.error("bad request: not valid UTF-8 text"), null);
         }
         return answer(text);
     }
@@ -208,20 +208,20 @@ public final class ControlServer implements AutoCloseable {
         try {
             r = Wire.request(line);
         } catch (SnapshotException e) {
-            return new Answer(Wire.error(oneLine(e)), false);
+            return new Answer(Wire.error(oneLine(e)), null);
         } catch (RuntimeException | StackOverflowError e) {
             internalErrors.incrementAndGet();
             Log.of(log).warning("bad request: cannot read it (" + e.getClass().getSimpleName() + ")");
-            return new Answer(Wire.error("bad request: cannot read it"), false);
+            return new Answer(Wire.error("bad request: cannot read it"), null);
         }
         try {
-            return new Answer(Wire.ok(handler.handle(r)), r instanceof Request.Stop);
+            return new Answer(Wire.ok(handler.handle(r)), r instanceof Request.Stop stop ? stop : null);
         } catch (SnapshotException | IOException e) {
-            return new Answer(Wire.error(oneLine(e)), false);
+            return new Answer(Wire.error(oneLine(e)), null);
         } catch (Throwable e) {
             internalErrors.incrementAndGet();
             Log.of(log).error("internal error handling '" + r.op() + "': " + e.getClass().getSimpleName() + ": " + oneLine(e));
-            return new Answer(Wire.error("internal error in ublkd while handling '" + r.op() + "' (see its log)"), false);
+            return new Answer(Wire.error("internal error in ublkd while handling '" + r.op() + "' (see its log)"), null);
         }
     }
 

@@ -151,8 +151,16 @@ public sealed interface Request<R> {
         }
     }
 
-    /** Stop the daemon gracefully. Result: "stopping". */
-    record Stop() implements Request<String> {
+    /**
+     * Stop the daemon gracefully. Result: "stopping".
+     *
+     * @param handOver leave the devices to the next daemon (a planned restart) instead of deleting them
+     */
+    record Stop(boolean handOver) implements Request<String> {
+        public Stop() {
+            this(false);
+        }
+
         public String op() {
             return "stop";
         }

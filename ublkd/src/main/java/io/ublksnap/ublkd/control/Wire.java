@@ -128,6 +128,9 @@ public final class Wire {
             case Request.Features f -> {
             }
             case Request.Stop s -> {
+                if (s.handOver()) {
+                    m.put("handover", true);
+                }
             }
             case Request.StatusAll s -> {
             }
@@ -219,7 +222,7 @@ public final class Wire {
         Request<?> r = switch (op) {
             case "ping" -> new Request.Ping();
             case "features" -> new Request.Features();
-            case "stop" -> new Request.Stop();
+            case "stop" -> new Request.Stop(f.has("handover") && f.bool("handover"));
             case "origin" -> new Request.CreateOrigin(f.str("name"), f.str("path"), f.count("create", 0, Long.MAX_VALUE),
                     f.has("read_only") && f.bool("read_only"), devId(f));
             case "snapshot" -> new Request.CreateSnapshot(f.str("name"), f.str("origin"), f.str("cow"),

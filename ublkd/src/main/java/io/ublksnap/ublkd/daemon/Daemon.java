@@ -228,7 +228,22 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
      * left behind with a word in the log, so a stop always ends.
      */
     @Override
-    public synchronized void close() {
+    public void close() {
+        end(false);
+    }
+
+    /**
+     * Planned restart or upgrade: as {@link #close}, but the devices are left to the next daemon
+     * instead of deleted (see {@link DeviceHost.Served#leave}): their disks stay, with their names,
+     * and their users only wait until the next daemon on the same control socket takes them over.
+     * Metadata is committed and the backings flushed all the same, so the next daemon finds the
+     * stores as a clean stop leaves them.
+     */
+    public void handOver() {
+        end(true);
+    }
+
+    private synchronized void end(boolean handOver) {
         if (closed) {
             return;
         }
@@ -263,18 +278,28 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
                 devices.add(s);
             }
         }
-        for (DeviceHost.Served d : devices) {
-            try {
-                d.stop();
-            } catch (IOException | RuntimeException e) {
-                Log.of(log).error("stopping " + d + ": " + e.getMessage());
+        if (handOver) {
+            for (DeviceHost.Served d : devices) {
+                try {
+                    d.leave();
+                } catch (IOException | RuntimeException e) {
+                    Log.of(log).error("handing over " + d + ": " + e.getMessage());
+                }
             }
-        }
-        for (DeviceHost.Served d : devices) {
-            try {
-                d.delete();
-            } catch (IOException | RuntimeException e) {
-                Log.of(log).error("deleting " + d + ": " + e.getMessage());
+        } else {
+            for (DeviceHost.Served d : devices) {
+                try {
+                    d.stop();
+                } catch (IOException | RuntimeException e) {
+                    Log.of(log).error("stopping " + d + ": " + e.getMessage());
+                }
+            }
+            for (DeviceHost.Served d : devices) {
+                try {
+                    d.delete();
+                } catch (IOException | RuntimeException e) {
+                    Log.of(log).error("deleting " + d + ": " + e.getMessage());
+                }
             }
         }
         for (Dev d : all) {
@@ -285,11 +310,13 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
             if (b != null) {
                 flushAndClose(b);
             }
-            links.unlink(d.name());
+            if (!handOver) {
+                links.unlink(d.name()); // handed over, the disk and its names stay
+            }
         }
         engine.close();
         fill.close();
-        log.accept("stopped");
+        log.accept(handOver ? "stopped; the devices wait for the next ublkd, which takes them over" : "stopped");
     }
 
     private void flushAndClose(FileBacking b) {

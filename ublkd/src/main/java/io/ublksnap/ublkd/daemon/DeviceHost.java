@@ -38,6 +38,12 @@ public interface DeviceHost {
         /** Stops (if needed) and deletes the device. */
         void delete() throws IOException;
 
+        /**
+         * Leaves the device to the next daemon (a planned restart): it stops serving without stopping
+         * the device, which stays, its requests waiting for the next daemon to take it over.
+         */
+        void leave() throws IOException;
+
         int queueCount();
 
         /** Who holds the block device open ("mounted on /mnt; open by pid 12 (fio)"), or null: nobody. */

@@ -99,6 +99,11 @@ public final class UblkHost implements DeviceHost {
             }
 
             @Override
+            public void leave() throws IOException {
+                d.leave();
+            }
+
+            @Override
             public String users() {
                 return DeviceUsers.of(d.blockPath());
             }

@@ -365,6 +365,28 @@ public final class UblkDevice {
         control.delDev(info.devId());
     }
 
+    /**
+     * Leaves the device to the next ublkd (a planned restart): the queues answer what they serve and
+     * take nothing new, their rings close, /dev/ublkcN closes, and the kernel quiesces the device
+     * (added with UBLK_F_USER_RECOVERY): its disk stays, its requests wait for the next server,
+     * which takes it over ({@link #recover}). Without recovery the kernel removes it, as at a crash.
+     */
+    public void leave() throws IOException {
+        stopped = true;
+        for (UblkQueue q : queues) {
+            q.leave();
+        }
+        for (UblkQueue q : queues) {
+            try {
+                q.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while handing over " + name);
+            }
+        }
+        Libc.close(charFd);
+    }
+
     /** Undoes a start that failed: the queues end at once (their rings closed, so the kernel cancels the fetches). */
     private void abandon() {
         for (UblkQueue q : queues) {

@@ -85,6 +85,8 @@ final class UblkQueue {
     private boolean arming;
     private int refusal;
     private boolean stopping;
+    /** Handing the device over ({@link #leave}): requests that come in now are left to the next server. */
+    private boolean leaving;
     private final BlockRequest.Completion completion = this::completed;
 
     UblkQueue(UblkDevice device, int qid, int depth, int maxIoBytes, boolean zeroCopy, boolean pinBuffers,
@@ -179,6 +181,9 @@ final class UblkQueue {
     }
 
     private void tagCompleted(int tag, int res, int flags) {
+        if (res == UBLK_IO_RES_OK && leaving) {
+            return; // not taken: when the ring closes the kernel sends it again, to the next server (REISSUE)
+        }
         if (res == UBLK_IO_RES_OK) {
             serve(tag);
             return;
@@ -299,8 +304,27 @@ final class UblkQueue {
     }
 
     private void stopIfDone() {
-        if (stopping && liveTags == 0 && inService == 0) {
+        if (inService == 0 && (leaving || stopping && liveTags == 0)) {
             loop.requestStop();
+        }
+    }
+
+    /**
+     * Hands the queue over to the next server: the requests in service are answered (their commits
+     * submitted), new ones are not taken, then the loop ends and closes its ring, and the kernel
+     * quiesces the device; what it had handed over and was not answered goes to the next server.
+     */
+    void leave() {
+        if (loop == null) {
+            return;
+        }
+        try {
+            loop.execute(() -> {
+                leaving = true;
+                stopIfDone();
+            });
+        } catch (RejectedExecutionException e) {
+            // the loop has ended already
         }
     }
 

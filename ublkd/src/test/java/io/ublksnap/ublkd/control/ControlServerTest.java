@@ -40,7 +40,7 @@ class ControlServerTest {
     };
 
     ControlServer start(Path socket) throws IOException {
-        ControlServer s = ControlServer.bind(socket, HANDLER, () -> { }, log::add, Duration.ofMillis(300));
+        ControlServer s = ControlServer.bind(socket, HANDLER, stop -> { }, log::add, Duration.ofMillis(300));
         servers.add(s);
         Thread.ofPlatform().daemon().start(s::serve);
         return s;

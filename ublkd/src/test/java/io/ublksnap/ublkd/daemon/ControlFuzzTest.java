@@ -101,7 +101,7 @@ class ControlFuzzTest {
                         log.add(msg);
                     }
                 }, new Daemon.Options(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(5)));
-        ControlServer server = ControlServer.bind(dir.resolve("u.sock"), daemon, () -> { }, log::add, Duration.ofSeconds(1));
+        ControlServer server = ControlServer.bind(dir.resolve("u.sock"), daemon, stop -> { }, log::add, Duration.ofSeconds(1));
         Random rnd = new Random(SEED);
         int ok = 0;
         try {

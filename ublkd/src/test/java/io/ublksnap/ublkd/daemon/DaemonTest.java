@@ -349,4 +349,25 @@ class DaemonTest {
         assertFalse(host.live.containsKey("n1"));
         assertTrue(host.takenOver.isEmpty());
     }
+
+    /**
+     * Issue 13.3: a planned restart leaves the devices to the next daemon (nothing deleted, the
+     * configuration as it was) and the next one takes each over under its id.
+     */
+    @Test
+    void aHandOverLeavesTheDevicesAndTheNextDaemonTakesThemOver() throws Exception {
+        Daemon d = daemon();
+        ask(d, new Request.CreateOrigin("base", sparse("base.img", 16 << 20).toString(), 0));
+        ask(d, new Request.CreateSnapshot("p1", "base", sparse("p1.cow", 8 << 20).toString(), StoreType.PERSISTENT, 8, 0, false));
+        int base = host.live.get("base").id;
+        int p1 = host.live.get("p1").id;
+        String conf = Files.readString(dir.resolve("devices.conf"));
+        d.handOver();
+        assertEquals(java.util.Set.of(base, p1), host.left.keySet(), "handed over: " + host.left);
+        assertEquals(conf, Files.readString(dir.resolve("devices.conf")));
+        Daemon again = daemon();
+        again.restore();
+        assertEquals(List.of(p1, base), host.takenOver);
+        assertTrue(host.left.isEmpty());
+    }
 }

@@ -64,6 +64,13 @@ final class FakeHost implements DeviceHost {
         }
 
         @Override
+        public void leave() {
+            stopped = true;
+            live.remove(name, this);
+            left.put(id, geometry.sectors());
+        }
+
+        @Override
         public String users() {
             return users;
         }
