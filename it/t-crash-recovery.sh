@@ -123,5 +123,31 @@ restart_daemon
 u remove o2 >/dev/null
 [ -e "$L/o2" ] && fail "o2 is still there after a crash and a remove"
 ok "crash, taken over, removed"
+step "recover after two kills: the second daemon killed while it starts"
+sha256sum < "$L/base" > "$D/base.sum"
+kill -9 "$DPID"; wait "$DPID" 2>/dev/null || true
+"$UBLKD" --socket "$SOCK" serve --config "$D/devices.conf" --links "$L" --run-dir "$D/run" >>"$D/ublkd.log" 2>&1 &
+DPID=$!
+sleep "$(awk -v s="$$" 'BEGIN{srand(s); printf "%.1f", 1 + rand() * 8}')"
+kill -9 "$DPID"; wait "$DPID" 2>/dev/null || true
+restart_daemon
+[ "$(readlink -f "$L/base")" = "$(echo "$before_ids" | cut -d' ' -f1)" ] || fail "base changed its number after two kills"
+sha256sum < "$L/base" | cmp -s - "$D/base.sum" || fail "base reads differently after two kills"
+ok "taken over after two kills, reads as before"
+stop_daemon
+[ -e "$L/base" ] && fail "a stop left base behind"
+
+step "--on-crash remove: the kernel removes the disk when ublkd dies; the next start deletes what is left and adds it again"
+start_daemon --on-crash remove
+truncate -s 64M "$D/o3.img"
+u origin o3 "$D/o3.img" >/dev/null
+disk=$(readlink -f "$L/o3")
+kill -9 "$DPID"; wait "$DPID" 2>/dev/null || true
+n=0; while [ -b "$disk" ] && [ $n -lt 100 ]; do sleep 0.2; n=$((n + 1)); done
+[ -b "$disk" ] && fail "$disk is still there after the crash with --on-crash remove"
+restart_daemon --on-crash remove
+grep -q "deleted /dev/ublkc${disk#/dev/ublkb}: an earlier ublkd left it dead" "$D/ublkd.log" || fail "the dead device was not deleted"
+[ "$(readlink -f "$L/o3")" = "$disk" ] || fail "o3 did not come back as $disk"
+ok "$disk went with the daemon, was deleted and added again"
 stop_daemon
 ok "crash recovery: $KILLS kills, longest client write per recovery (ms):$stalls; $rounds"
