@@ -67,8 +67,25 @@ wait $FIO || { cat /var/tmp/fio-restart.txt; fail "fio failed across the restart
 journal | grep -q "base took over $disk" || { journal | tail -n 30; fail "the new daemon did not take $disk over"; }
 journal | grep -q "the devices wait for the next ublkd" || fail "the old daemon did not hand over"
 dmesg | grep -E "$(basename "$disk")" | grep -Ei "error|fail" && fail "the kernel logged errors on $disk"
-umount /var/tmp/m
 ok "handed over: $disk stayed mounted, fio verified, longest client write $(cat /var/tmp/stall) ms (systemctl restart took $restart_ms ms)"
+
+step "SIGKILL to ublkd: systemd starts it again (Restart=on-failure) and it takes the mounted device over"
+pid=$(show MainPID)
+rm -f /var/tmp/stall /var/tmp/stall.stop /var/tmp/stall.errors
+stall_probe /var/tmp/m/probe /var/tmp/stall & SP=$!
+sleep 1
+systemctl kill -s KILL ublkd
+n=0
+until [ "$(show MainPID)" != "$pid" ] && [ "$(show MainPID)" != 0 ] && [ "$(show ActiveState)" = active ]; do
+  n=$((n + 1)); [ $n -lt 600 ] || { journal | tail -n 30; fail "systemd did not bring ublkd back: $(show ActiveState)"; }; sleep 0.2
+done
+touch /var/tmp/stall.stop; wait $SP
+[ -s /var/tmp/stall.errors ] && fail "a write failed across the crash: $(cat /var/tmp/stall.errors)"
+[ "$(readlink -f /dev/ublksnap/base)" = "$disk" ] || fail "base is $(readlink -f /dev/ublksnap/base) after the crash, was $disk"
+[ "$(journal | grep -c "base took over $disk")" -ge 2 ] || { journal | tail -n 30; fail "the restarted daemon did not take $disk over"; }
+echo probe > /var/tmp/m/after-crash && sync || fail "the file system does not take writes after the crash"
+umount /var/tmp/m
+ok "killed, restarted by systemd, $disk taken over while mounted; longest client write $(cat /var/tmp/stall) ms"
 
 step "stop"
 systemctl stop ublkd || fail "systemctl stop failed"

@@ -26,10 +26,31 @@ public final class StopCommand extends ClientCommand {
             description = "Hand over when systemd is restarting UNIT (its job is a restart), delete the devices otherwise (for ExecStop=).")
     String unit;
 
+    @Option(names = "--main-pid", paramLabel = "PID",
+            description = "Stop only the daemon with this process id; empty: there is none, do nothing (for ExecStop=, with systemd's $MAINPID).")
+    String mainPid;
+
     @Override
     public Integer call() throws Exception {
+        long pid = 0;
+        if (mainPid != null) {
+            if (mainPid.isBlank()) {
+                // systemd runs ExecStop= also after the main process died: a daemon answering now was
+                // started by someone else, and is not this unit's to stop.
+                err().println("ublkd stop: the unit has no main process (it died): nothing to stop");
+                return 0;
+            }
+            try {
+                pid = Long.parseLong(mainPid.strip());
+            } catch (NumberFormatException e) {
+                pid = -1;
+            }
+            if (pid <= 0 || pid > Integer.MAX_VALUE) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "bad --main-pid '" + mainPid + "': a process id, or empty");
+            }
+        }
         boolean keep = handOver || unit != null && restarting(unit);
-        call(new Request.Stop(keep));
+        call(new Request.Stop(keep, pid));
         // Wait until the socket goes away: the devices are gone (or left) then.
         for (int i = 0; i < 600 && java.nio.file.Files.exists(main.socket); i++) {
             Thread.sleep(100);

@@ -155,10 +155,17 @@ public sealed interface Request<R> {
      * Stop the daemon gracefully. Result: "stopping".
      *
      * @param handOver leave the devices to the next daemon (a planned restart) instead of deleting them
+     * @param pid      stop only the daemon with this process id (0: whichever answers): systemd's
+     *                 ExecStop= names the unit's main process, so that it never stops a daemon
+     *                 started by hand after the unit's own died
      */
-    record Stop(boolean handOver) implements Request<String> {
+    record Stop(boolean handOver, long pid) implements Request<String> {
         public Stop() {
-            this(false);
+            this(false, 0);
+        }
+
+        public Stop(boolean handOver) {
+            this(handOver, 0);
         }
 
         public String op() {

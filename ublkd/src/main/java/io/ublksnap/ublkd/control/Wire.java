@@ -131,6 +131,9 @@ public final class Wire {
                 if (s.handOver()) {
                     m.put("handover", true);
                 }
+                if (s.pid() != 0) {
+                    m.put("pid", s.pid());
+                }
             }
             case Request.StatusAll s -> {
             }
@@ -222,7 +225,7 @@ public final class Wire {
         Request<?> r = switch (op) {
             case "ping" -> new Request.Ping();
             case "features" -> new Request.Features();
-            case "stop" -> new Request.Stop(f.has("handover") && f.bool("handover"));
+            case "stop" -> new Request.Stop(f.has("handover") && f.bool("handover"), f.count("pid", 0, Integer.MAX_VALUE));
             case "origin" -> new Request.CreateOrigin(f.str("name"), f.str("path"), f.count("create", 0, Long.MAX_VALUE),
                     f.has("read_only") && f.bool("read_only"), devId(f));
             case "snapshot" -> new Request.CreateSnapshot(f.str("name"), f.str("origin"), f.str("cow"),

@@ -177,7 +177,13 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
             case Request.Features f -> host.features();
             case Request.Status s -> view.describe(s.name());
             case Request.StatusAll s -> view.all();
-            case Request.Stop s -> "stopping";
+            case Request.Stop s -> {
+                long self = ProcessHandle.current().pid();
+                if (s.pid() != 0 && s.pid() != self) {
+                    throw new SnapshotException("this ublkd is process " + self + ", not " + s.pid() + ": not stopped");
+                }
+                yield "stopping";
+            }
             case Request.CreateOrigin o -> operation("create origin " + o.name(),
                     () -> ops.createOrigin(o.name(), o.path(), o.createBytes(), o.readOnly(), o.devId()));
             case Request.CreateSnapshot s -> operation("create snapshot " + s.name(),

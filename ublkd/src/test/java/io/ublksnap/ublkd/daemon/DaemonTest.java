@@ -370,4 +370,17 @@ class DaemonTest {
         assertEquals(List.of(p1, base), host.takenOver);
         assertTrue(host.left.isEmpty());
     }
+
+    /**
+     * Issue 13: systemd runs ExecStop= also after the unit's daemon died, and a daemon started by hand
+     * meanwhile answered that stop and deleted every device. A stop names the process it is for.
+     */
+    @Test
+    void aStopForAnotherProcessIsRefused() throws Exception {
+        Daemon d = daemon();
+        SnapshotException e = refused(d, new Request.Stop(false, ProcessHandle.current().pid() + 1));
+        assertTrue(e.getMessage().contains("not stopped"), e.getMessage());
+        assertEquals("stopping", ask(d, new Request.Stop(true, ProcessHandle.current().pid())));
+        assertEquals("stopping", ask(d, new Request.Stop()));
+    }
 }
