@@ -89,11 +89,8 @@ public final class LeftBehind {
             if (legacy && info.state() != UBLK_S_DEV_DEAD) {
                 return;
             }
-            while (info.state() == UBLK_S_DEV_LIVE) {
-                if (System.nanoTime() >= deadline || !info.hasFlag(UBLK_F_USER_RECOVERY)) {
-                    break;
-                }
-                sleep(100); // the kernel is still quiescing the dead server's device
+            while (info.state() == UBLK_S_DEV_LIVE && System.nanoTime() < deadline) {
+                sleep(100); // the kernel has not noticed yet, or is still quiescing the dead server's device
                 info = control.getDevInfo(id);
             }
             switch (info.state()) {
