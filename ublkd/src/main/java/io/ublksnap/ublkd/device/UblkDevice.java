@@ -365,26 +365,32 @@ public final class UblkDevice {
         control.delDev(info.devId());
     }
 
+    /** How long a hand-over waits for the requests in service to be answered. */
+    private static final long LEAVE_MILLIS = 30_000;
+
     /**
      * Leaves the device to the next ublkd (a planned restart): the queues answer what they serve and
-     * take nothing new, their rings close, /dev/ublkcN closes, and the kernel quiesces the device
-     * (added with UBLK_F_USER_RECOVERY): its disk stays, its requests wait for the next server,
-     * which takes it over ({@link #recover}). Without recovery the kernel removes it, as at a crash.
+     * take nothing new. The process must exit then: its exit closes the rings and /dev/ublkcN, and
+     * the kernel quiesces the device (added with UBLK_F_USER_RECOVERY): its disk stays, its requests
+     * wait for the next server, which takes it over ({@link #recover}); those it had sent here and
+     * were not answered are sent again. Without recovery the kernel removes it, as at a crash.
      */
     public void leave() throws IOException {
         stopped = true;
+        List<java.util.concurrent.CompletableFuture<Void>> drained = new ArrayList<>();
         for (UblkQueue q : queues) {
-            q.leave();
+            drained.add(q.leave().toCompletableFuture());
         }
-        for (UblkQueue q : queues) {
-            try {
-                q.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while handing over " + name);
-            }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(drained.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(LEAVE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while handing over " + name);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("handing over " + name + ": requests still in service after " + LEAVE_MILLIS / 1000
+                    + " s (the next ublkd gets them again)");
         }
-        Libc.close(charFd);
     }
 
     /** Undoes a start that failed: the queues end at once (their rings closed, so the kernel cancels the fetches). */

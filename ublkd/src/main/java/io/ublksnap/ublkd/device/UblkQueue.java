@@ -87,6 +87,8 @@ final class UblkQueue {
     private boolean stopping;
     /** Handing the device over ({@link #leave}): requests that come in now are left to the next server. */
     private boolean leaving;
+    /** Completes once leaving and nothing is in service. */
+    private final java.util.concurrent.CompletableFuture<Void> drained = new java.util.concurrent.CompletableFuture<>();
     private final BlockRequest.Completion completion = this::completed;
 
     UblkQueue(UblkDevice device, int qid, int depth, int maxIoBytes, boolean zeroCopy, boolean pinBuffers,
@@ -304,19 +306,31 @@ final class UblkQueue {
     }
 
     private void stopIfDone() {
-        if (inService == 0 && (leaving || stopping && liveTags == 0)) {
+        if (inService == 0 && leaving && !drained.isDone()) {
+            try {
+                ring.submit(); // the last answers reach the kernel before the process may exit
+            } catch (NativeException e) {
+                LOG.warning(name + ": submitting the last answers before the hand-over: " + e.getMessage()
+                        + " (the next ublkd gets those requests again)");
+            }
+            drained.complete(null);
+        }
+        if (stopping && liveTags == 0 && inService == 0) {
             loop.requestStop();
         }
     }
 
     /**
      * Hands the queue over to the next server: the requests in service are answered (their commits
-     * submitted), new ones are not taken, then the loop ends and closes its ring, and the kernel
-     * quiesces the device; what it had handed over and was not answered goes to the next server.
+     * submitted), new ones are not taken (the kernel sends them again to the next server). The
+     * returned stage completes then. The loop goes on, its ring and the tags' commands stay: the
+     * process's exit tears them down, as a crash does, and the kernel quiesces the device. (Closing
+     * the ring and then /dev/ublkcN by hand while the kernel still cancels the ring's commands hit
+     * a kernel BUG, "file count is 0", on Linux 6.12.107.)
      */
-    void leave() {
+    java.util.concurrent.CompletionStage<Void> leave() {
         if (loop == null) {
-            return;
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
         try {
             loop.execute(() -> {
@@ -324,8 +338,9 @@ final class UblkQueue {
                 stopIfDone();
             });
         } catch (RejectedExecutionException e) {
-            // the loop has ended already
+            drained.complete(null); // the loop has ended already
         }
+        return drained;
     }
 
     /** After STOP_DEV: the loop ends once every tag has retired and every request has been answered. */
