@@ -31,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the daemon in the foreground: serve origins and snapshots as ublk devices.",
@@ -164,7 +165,7 @@ public final class ServeCommand implements Callable<Integer> {
         AtomicBoolean stopping = new AtomicBoolean();
         AtomicBoolean failed = new AtomicBoolean();
         ControlServer[] server = new ControlServer[1];
-        java.util.function.Consumer<Request.Stop> stop = how -> {
+        Consumer<Request.Stop> stop = how -> {
             if (!stopping.compareAndSet(false, true)) {
                 return;
             }

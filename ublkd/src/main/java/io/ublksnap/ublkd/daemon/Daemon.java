@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The daemon: origins and snapshots, each served as a device, and the configuration file that
@@ -130,7 +131,7 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
         wanted.watch(this::backingsAppeared);
         ops.activate(null);
         host.settleLeftBehind(registry.all().stream().map(d -> d.entry().devId()).filter(id -> id >= 0)
-                .collect(java.util.stream.Collectors.toSet()));
+                .collect(Collectors.toSet()));
         List<String> down = new ArrayList<>();
         for (Dev d : registry.all()) {
             if (!(view.describe(d).active())) {

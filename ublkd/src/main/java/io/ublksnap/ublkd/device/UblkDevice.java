@@ -11,11 +11,17 @@ import io.ublksnap.ffi.UblkFeatures;
 import io.ublksnap.ffi.UblkParams;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.zip.CRC32;
 
 import static io.ublksnap.ffi.c.ublk_cmd_h.*;
 
@@ -28,6 +34,10 @@ import static io.ublksnap.ffi.c.ublk_cmd_h.*;
  * /dev/ublkcN, start one thread per queue that FETCHes every tag, START_DEV. Stopping: STOP_DEV
  * (the kernel completes the requests in flight, served by the still running queues, then aborts the
  * tags), the queues end, DEL_DEV.
+ *
+ * <p>Devices outlive the process: added with user recovery ({@link Recovery}), a device whose
+ * server dies or hands over ({@link #leave}) stays, quiesced, and the next ublkd takes it over
+ * ({@link #recover}; {@link LeftBehind} finds them).
  */
 public final class UblkDevice {
     /**
@@ -91,8 +101,8 @@ public final class UblkDevice {
      * that a daemon takes over only its own devices, never those of another one running beside it.
      */
     public static long marker(String instance) {
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(instance.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        CRC32 crc = new CRC32();
+        crc.update(instance.getBytes(StandardCharsets.UTF_8));
         return MARKER_HIGH << 32 | crc.getValue();
     }
 
@@ -377,17 +387,16 @@ public final class UblkDevice {
      */
     public void leave() throws IOException {
         stopped = true;
-        List<java.util.concurrent.CompletableFuture<Void>> drained = new ArrayList<>();
+        List<CompletableFuture<Void>> drained = new ArrayList<>();
         for (UblkQueue q : queues) {
             drained.add(q.leave().toCompletableFuture());
         }
         try {
-            java.util.concurrent.CompletableFuture.allOf(drained.toArray(java.util.concurrent.CompletableFuture[]::new))
-                    .get(LEAVE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(drained.toArray(CompletableFuture[]::new)).get(LEAVE_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while handing over " + name);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IOException("handing over " + name + ": requests still in service after " + LEAVE_MILLIS / 1000
                     + " s (the next ublkd gets them again)");
         }

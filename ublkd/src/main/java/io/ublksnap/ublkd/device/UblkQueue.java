@@ -18,7 +18,9 @@ import io.ublksnap.ublkd.log.Log;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 
 import static io.ublksnap.ffi.c.ublk_cmd_h.*;
@@ -88,7 +90,7 @@ final class UblkQueue {
     /** Handing the device over ({@link #leave}): requests that come in now are left to the next server. */
     private boolean leaving;
     /** Completes once leaving and nothing is in service. */
-    private final java.util.concurrent.CompletableFuture<Void> drained = new java.util.concurrent.CompletableFuture<>();
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final BlockRequest.Completion completion = this::completed;
 
     UblkQueue(UblkDevice device, int qid, int depth, int maxIoBytes, boolean zeroCopy, boolean pinBuffers,
@@ -328,9 +330,9 @@ final class UblkQueue {
      * the ring and then /dev/ublkcN by hand while the kernel still cancels the ring's commands hit
      * a kernel BUG, "file count is 0", on Linux 6.12.107.)
      */
-    java.util.concurrent.CompletionStage<Void> leave() {
+    CompletionStage<Void> leave() {
         if (loop == null) {
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(null);
         }
         try {
             loop.execute(() -> {
