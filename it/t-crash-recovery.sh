@@ -150,4 +150,25 @@ grep -q "deleted /dev/ublkc${disk#/dev/ublkb}: an earlier ublkd left it dead" "$
 [ "$(readlink -f "$L/o3")" = "$disk" ] || fail "o3 did not come back as $disk"
 ok "$disk went with the daemon, was deleted and added again"
 stop_daemon
+
+if u features 2>/dev/null | grep -q USER_RECOVERY_FAIL_IO; then
+  step "--on-crash fail: while no daemon runs, requests fail at once; the next daemon takes the device over"
+  start_daemon --on-crash fail
+  truncate -s 64M "$D/o4.img"
+  u origin o4 "$D/o4.img" >/dev/null
+  dd if=/dev/urandom of="$L/o4" bs=1M count=4 oflag=direct status=none
+  sha256sum < "$L/o4" > "$D/o4.sum"
+  disk=$(readlink -f "$L/o4")
+  kill -9 "$DPID"; wait "$DPID" 2>/dev/null || true
+  n=0; until timeout 10 dd if="$disk" of=/dev/null bs=4k count=1 iflag=direct status=none 2>/dev/null; [ $? = 1 ]; do
+    n=$((n + 1)); [ $n -lt 50 ] || fail "reads of $disk neither failed nor worked while no daemon ran"; sleep 0.2
+  done
+  restart_daemon --on-crash fail
+  [ "$(readlink -f "$L/o4")" = "$disk" ] || fail "o4 is not $disk after the crash"
+  sha256sum < "$L/o4" | cmp -s - "$D/o4.sum" || fail "o4 reads differently after the crash"
+  ok "reads failed while no daemon ran, and $disk was taken over"
+  stop_daemon
+else
+  echo "skip: --on-crash fail needs UBLK_F_USER_RECOVERY_FAIL_IO (Linux 6.13+)"
+fi
 ok "crash recovery: $KILLS kills, longest client write per recovery (ms):$stalls; $rounds"
