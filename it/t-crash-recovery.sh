@@ -2,8 +2,8 @@
 # and verifying on both, ublkd killed with SIGKILL again and again at random moments and started again from its
 # configuration each time. The new daemon takes the devices over (ublk user recovery): fio sees no error and its
 # verify passes, the kernel logs no I/O error, the device numbers never change, e2fsck is clean on both, and the
-# kernel's dm-snapshot shows the same snapshot image from the COW. Then the lifecycle cases every ublk server is
-# tested with, and a merge interrupted by SIGKILL.
+# kernel's dm-snapshot shows the same snapshot image from the COW. Then a merge interrupted by SIGKILL.
+# (The lifecycle cases every ublk server is tested with are in t-crash-lifecycle.)
 # it-scope: every-kernel
 . it/lib.sh
 set -e
@@ -108,67 +108,5 @@ u list
 sha256sum < "$L/base" | cmp -s - "$D/snap.sum" || fail "after the interrupted merge the origin is not the snapshot's image"
 ok "the merge resumed after SIGKILL; the origin is the snapshot's image"
 
-step "lifecycle: delete during I/O; crash then delete at once; crash, then delete once the device is back"
-truncate -s 64M "$D/o2.img"
-u origin o2 "$D/o2.img" >/dev/null
-dd if=/dev/urandom of="$L/o2" bs=64k count=2000 oflag=direct status=none 2>/dev/null & W=$!
-sleep 1
-u remove --force o2 >/dev/null
-wait $W 2>/dev/null && fail "writes to a removed device succeeded to the end"
-[ -e "$L/o2" ] && fail "o2 is still there"
-ok "remove --force during I/O: the writer got an error, the device is gone"
-u origin o2 "$D/o2.img" >/dev/null
-kill -9 "$DPID"; wait "$DPID" 2>/dev/null || true
-restart_daemon
-u remove o2 >/dev/null
-[ -e "$L/o2" ] && fail "o2 is still there after a crash and a remove"
-ok "crash, taken over, removed"
-step "recover after two kills: the second daemon killed while it starts"
-sha256sum < "$L/base" > "$D/base.sum"
-kill -9 "$DPID"; wait "$DPID" 2>/dev/null || true
-"$UBLKD" --socket "$SOCK" serve --config "$D/devices.conf" --links "$L" --run-dir "$D/run" >>"$D/ublkd.log" 2>&1 &
-DPID=$!
-sleep "$(awk -v s="$$" 'BEGIN{srand(s); printf "%.1f", 1 + rand() * 8}')"
-kill -9 "$DPID"; wait "$DPID" 2>/dev/null || true
-restart_daemon
-[ "$(readlink -f "$L/base")" = "$(echo "$before_ids" | cut -d' ' -f1)" ] || fail "base changed its number after two kills"
-sha256sum < "$L/base" | cmp -s - "$D/base.sum" || fail "base reads differently after two kills"
-ok "taken over after two kills, reads as before"
 stop_daemon
-[ -e "$L/base" ] && fail "a stop left base behind"
-
-step "--on-crash remove: the kernel removes the disk when ublkd dies; the next start deletes what is left and adds it again"
-start_daemon --on-crash remove
-truncate -s 64M "$D/o3.img"
-u origin o3 "$D/o3.img" >/dev/null
-disk=$(readlink -f "$L/o3")
-kill -9 "$DPID"; wait "$DPID" 2>/dev/null || true
-n=0; while [ -b "$disk" ] && [ $n -lt 100 ]; do sleep 0.2; n=$((n + 1)); done
-[ -b "$disk" ] && fail "$disk is still there after the crash with --on-crash remove"
-restart_daemon --on-crash remove
-grep -q "deleted /dev/ublkc${disk#/dev/ublkb}: an earlier ublkd left it dead" "$D/ublkd.log" || fail "the dead device was not deleted"
-[ "$(readlink -f "$L/o3")" = "$disk" ] || fail "o3 did not come back as $disk"
-ok "$disk went with the daemon, was deleted and added again"
-stop_daemon
-
-if u features 2>/dev/null | grep -q USER_RECOVERY_FAIL_IO; then
-  step "--on-crash fail: while no daemon runs, requests fail at once; the next daemon takes the device over"
-  start_daemon --on-crash fail
-  truncate -s 64M "$D/o4.img"
-  u origin o4 "$D/o4.img" >/dev/null
-  dd if=/dev/urandom of="$L/o4" bs=1M count=4 oflag=direct status=none
-  sha256sum < "$L/o4" > "$D/o4.sum"
-  disk=$(readlink -f "$L/o4")
-  kill -9 "$DPID"; wait "$DPID" 2>/dev/null || true
-  n=0; until timeout 10 dd if="$disk" of=/dev/null bs=4k count=1 iflag=direct status=none 2>/dev/null; [ $? = 1 ]; do
-    n=$((n + 1)); [ $n -lt 50 ] || fail "reads of $disk neither failed nor worked while no daemon ran"; sleep 0.2
-  done
-  restart_daemon --on-crash fail
-  [ "$(readlink -f "$L/o4")" = "$disk" ] || fail "o4 is not $disk after the crash"
-  sha256sum < "$L/o4" | cmp -s - "$D/o4.sum" || fail "o4 reads differently after the crash"
-  ok "reads failed while no daemon ran, and $disk was taken over"
-  stop_daemon
-else
-  echo "skip: --on-crash fail needs UBLK_F_USER_RECOVERY_FAIL_IO (Linux 6.13+)"
-fi
 ok "crash recovery: $KILLS kills, longest client write per recovery (ms):$stalls; $rounds"
