@@ -35,7 +35,7 @@ sha256sum < "$L/s" > "$D/s.sum"
 kill -9 "$DPID"; wait "$DPID" 2>/dev/null || true
 "$UBLKD" --socket "$SOCK" serve --config "$D/devices.conf" --links "$L" --run-dir "$D/run" >>"$D/ublkd.log" 2>&1 &
 DPID=$!
-sleep "$(awk -v s="$$" 'BEGIN{srand(s); printf "%.1f", 1 + rand() * 8}')"
+sleep "$(awk -v s="$$" 'BEGIN{srand(s); printf "%.1f", 1 + rand() * 5}')"
 kill -9 "$DPID"; wait "$DPID" 2>/dev/null || true
 restart_daemon
 [ "$(ids)" = "$before_ids" ] || fail "the device numbers changed after two kills: $(ids), before $before_ids"

@@ -29,7 +29,7 @@ fio_loop() { # dir tag
   while [ ! -e "$D/stop-fio" ]; do
     r=$((r + 1))
     if ! fio --name="$2" --directory="$1" --filename="f$((r % 3))" --size=12M --rw=randwrite --bs=4k-64k \
-         --ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c --do_verify=1 --fsync_on_close=1 \
+         --ioengine=libaio --iodepth=4 --direct=1 --verify=crc32c --do_verify=1 --fsync_on_close=1 \
          --output="$D/fio-$2-$r.txt" >/dev/null 2>&1; then
       echo "round $r" >> "$D/fio-$2.failed"
     fi
@@ -39,12 +39,12 @@ fio_loop() { # dir tag
 fio_loop "$D/mb" origin & F1=$!
 fio_loop "$D/ms" snap & F2=$!
 
-step "SIGKILL ublkd $KILLS times under fio, each time started again from its configuration"
+step "SIGKILL ublkd $KILLS times under fio, 1 to 4 s apart, each time started again from its configuration"
 k=0
 stalls=""
 while [ $k -lt "$KILLS" ]; do
   k=$((k + 1))
-  sleep "$(awk -v s="$$$k" 'BEGIN{srand(s); printf "%.1f", 1 + rand() * 4}')"
+  sleep "$(awk -v s="$$$k" 'BEGIN{srand(s); printf "%.1f", 1 + rand() * 3}')"
   rm -f "$D/stall.stop" "$D/stall"; stall_probe "$D/mb/probe" "$D/stall" & SP=$!
   sleep 0.3
   kill -9 "$DPID"; wait "$DPID" 2>/dev/null || true
@@ -95,7 +95,7 @@ ok "the kernel reads the snapshot's image from the COW, byte for byte"
 step "a merge interrupted by SIGKILL resumes and ends with the snapshot's image"
 restart_daemon
 [ "$(ids)" = "$before_ids" ] || fail "the device numbers changed at a clean restart: $(ids)"
-dd if=/dev/urandom of="$L/base" bs=1M count=32 seek=8 oflag=direct status=none
+dd if=/dev/urandom of="$L/base" bs=1M count=16 seek=8 oflag=direct status=none
 u merge snap >/dev/null
 sleep 1
 kill -9 "$DPID"; wait "$DPID" 2>/dev/null || true
