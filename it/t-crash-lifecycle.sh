@@ -3,6 +3,7 @@
 # --on-crash remove (the kernel removes the disk when ublkd dies; the next start deletes what is left) and,
 # where the kernel has UBLK_F_USER_RECOVERY_FAIL_IO, --on-crash fail.
 # it-scope: every-kernel
+# it-seconds: 220
 . it/lib.sh
 set -e
 start_daemon

@@ -5,6 +5,7 @@
 # kernel's dm-snapshot shows the same snapshot image from the COW. Then a merge interrupted by SIGKILL.
 # (The lifecycle cases every ublk server is tested with are in t-crash-lifecycle.)
 # it-scope: every-kernel
+# it-seconds: 600
 . it/lib.sh
 set -e
 KILLS=${KILLS:-10}

@@ -1,4 +1,5 @@
 # Refusals that need another user, no daemon, or a kernel (the rest are host tests and CliVmTest).
+# it-seconds: 250
 . it/lib.sh
 set -e
 start_daemon

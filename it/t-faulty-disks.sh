@@ -2,6 +2,7 @@
 # while the snapshot's COW and status stay intact, and works again once the disk heals; a slow COW
 # (dm-delay, 500 ms per I/O) loses no request and hangs nothing; a COW on an intermittently failing
 # disk (dm-flakey) makes that snapshot Invalid while the origin and the other snapshot lose nothing.
+# it-seconds: 240
 . it/lib.sh
 set -e
 start_daemon

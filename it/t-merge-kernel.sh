@@ -1,6 +1,7 @@
 # The same merge on the kernel's snapshot-merge and on ublkd, from identical images with identical
 # writes (before the snapshot, to origin and snapshots, and during the merge): identical images
 # afterwards, and the same status when done. Also a merge interrupted by a daemon restart resumes.
+# it-seconds: 210
 . it/lib.sh
 set -e
 S=131072

@@ -1,5 +1,6 @@
 # Stop and start the daemon from its configuration: every persistent snapshot reads as before;
 # then the same after a crash (kill -9 during writes).
+# it-seconds: 300
 . it/lib.sh
 set -e
 start_daemon
