@@ -1,5 +1,5 @@
-# The lifecycle cases every ublk server is tested with (issue 13.6), for ublkd's devices that outlive it: remove
-# during I/O; crash, taken over, removed; recovery after two kills (the second while the new daemon starts);
+# A planned restart under writes, and the lifecycle cases every ublk server is tested with (issue 13.6), for
+# ublkd's devices that outlive it: remove during I/O; crash, taken over, removed; recovery after two kills (the second while the new daemon starts);
 # --on-crash remove (the kernel removes the disk when ublkd dies; the next start deletes what is left) and,
 # where the kernel has UBLK_F_USER_RECOVERY_FAIL_IO, --on-crash fail.
 # it-scope: every-kernel
@@ -14,6 +14,23 @@ u snapshot s --origin base --cow "$D/s.cow" --chunk 8 >/dev/null
 dd if=/dev/urandom of="$L/base" bs=1M count=8 seek=4 oflag=direct status=none
 ids() { for x in base s; do readlink -f "$L/$x"; done | tr '\n' ' '; }
 before_ids=$(ids)
+
+step "planned restart under writes: 'ublkd stop --hand-over', then 'ublkd serve' again: the writers see no error"
+fio --name=handover --filename="$L/base" --offset=32M --size=16M --rw=randwrite --bs=4k-64k --ioengine=libaio --iodepth=4 \
+  --direct=1 --rate=1m --verify=crc32c --do_verify=1 --output="$D/fio-handover.txt" >/dev/null 2>&1 & FIO=$!
+rm -f "$D/stall" "$D/stall.stop" "$D/stall.errors"
+stall_probe "$L/s" "$D/stall" & SP=$!
+sleep 2
+u stop --hand-over >/dev/null
+wait "$DPID" || fail "the daemon exited with an error after the hand-over"
+grep -q "the devices wait for the next ublkd" "$D/ublkd.log" || fail "the daemon did not hand over"
+[ "$(ids)" = "$before_ids" ] || fail "the devices went with the daemon: $(ids)"
+restart_daemon
+touch "$D/stall.stop"; wait $SP
+wait $FIO || { cat "$D/fio-handover.txt"; fail "fio failed across the hand-over"; }
+[ -s "$D/stall.errors" ] && fail "a write failed across the hand-over: $(cat "$D/stall.errors")"
+[ "$(ids)" = "$before_ids" ] || fail "the device numbers changed across the hand-over: $(ids)"
+ok "handed over and taken over under fio --verify; longest client write $(cat "$D/stall") ms"
 
 step "lifecycle: delete during I/O; crash then delete at once; crash, then delete once the device is back"
 truncate -s 64M "$D/o2.img"
