@@ -113,6 +113,8 @@ public final class Origin extends Target {
 
     /** Snapshots whose state lives here (registered or not), largest chunk size first. Guarded by lock. */
     private final List<Snapshot> snapshots = new ArrayList<>();
+    /** The exceptions an origin write creates, gathered under {@link #lock} (empty outside it). */
+    private final List<PendingException> freshScratch = new ArrayList<>();
     /** Loaded instances, for finding the ones that share a COW. Guarded by lock. */
     private final List<SnapshotTarget> targets = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong snapshotIds = new java.util.concurrent.atomic.AtomicLong();
@@ -196,8 +198,14 @@ public final class Origin extends Target {
                 return;
             }
             if (!snapshots.isEmpty()) {
-                fresh = new ArrayList<>(2);
-                Wait waitOn = lockedEnsureExceptions(r.sector(), r.endSector(), fresh, q);
+                // Filled under the lock, copied out only when there is something to copy: a write
+                // whose chunks are all copied already allocates nothing.
+                freshScratch.clear();
+                Wait waitOn = lockedEnsureExceptions(r.sector(), r.endSector(), freshScratch, q);
+                if (!freshScratch.isEmpty()) {
+                    fresh = List.copyOf(freshScratch);
+                    freshScratch.clear();
+                }
                 if (waitOn != null) {
                     boolean recheck = guarded(RaceGuard.RECHECK_ALL_SNAPSHOTS_AFTER_WAIT) || waitOn instanceof Snapshot.RoomWait;
                     waitOn.addWaiter(q, recheck ? r.retry : () -> issueOriginWrite(r));
@@ -229,7 +237,8 @@ public final class Origin extends Target {
     Wait lockedEnsureExceptions(long start, long end, List<PendingException> fresh, IoQueue queue) {
         Wait waitOn = null;
         Wait room = null;
-        for (Snapshot s : snapshots) {
+        for (int i = 0; i < snapshots.size(); i++) { // indexed: no iterator per origin write
+            Snapshot s = snapshots.get(i);
             if (!s.lockedTakesOriginExceptions() || start >= s.sizeSectors) {
                 continue;
             }
