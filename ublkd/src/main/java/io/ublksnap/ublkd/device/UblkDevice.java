@@ -163,26 +163,44 @@ public final class UblkDevice {
             info = control.addDev(new DevInfo(queues, o.depth(), 0, o.maxIoBytes(), DevInfo.ANY_DEV_ID, Libc.getpid(), flags, marker, 0, 0));
         }
         int devId = info.devId();
+        try {
+            control.setParams(devId, params(g, info));
+            return serve(control, name, info, target, o, beforeStart, n -> control.startDev(n, Libc.getpid()));
+        } catch (IOException | RuntimeException e) {
+            try {
+                control.delDev(devId);
+            } catch (NativeException ignored) {
+                // the first error is the one to report
+            }
+            throw e;
+        }
+    }
+
+    /** The command that makes the kernel send requests once every tag is fetched: START_DEV, or END_USER_RECOVERY. */
+    private interface Go {
+        void run(int devId) throws NativeException;
+    }
+
+    /**
+     * Opens /dev/ublkcN, starts the queues (each FETCHes every tag), hands /dev/ublkbN to
+     * {@code beforeStart}, then {@code go}. On failure the queues end and /dev/ublkcN closes.
+     */
+    private static UblkDevice serve(UblkControl control, String name, DevInfo info, Target target, Options o,
+                                    Consumer<String> beforeStart, Go go) throws IOException {
         int charFd = -1;
         UblkDevice dev = null;
         try {
-            control.setParams(devId, params(g, info));
-            charFd = openChar(devId);
+            charFd = openChar(info.devId());
             dev = new UblkDevice(control, name, info, charFd, target);
             dev.startQueues(o);
             beforeStart.accept(dev.blockPath());
-            control.startDev(devId, Libc.getpid());
+            go.run(info.devId());
             return dev;
         } catch (IOException | RuntimeException e) {
             if (dev != null) {
                 dev.abandon();
             } else if (charFd >= 0) {
                 Libc.close(charFd);
-            }
-            try {
-                control.delDev(devId);
-            } catch (NativeException ignored) {
-                // the first error is the one to report
             }
             throw e;
         }
@@ -212,25 +230,8 @@ public final class UblkDevice {
                     + " (its backing changed); stop its users and remove it with 'ublkd remove --force " + name + "'");
         }
         startRecovery(control, devId, disk);
-        DevInfo info = control.getDevInfo(devId);
-        int charFd = -1;
-        UblkDevice dev = null;
-        try {
-            charFd = openChar(devId);
-            dev = new UblkDevice(control, name, info, charFd, target);
-            dev.startQueues(o);
-            beforeStart.accept(dev.blockPath());
-            control.endUserRecovery(devId, Libc.getpid());
-            return dev;
-        } catch (IOException | RuntimeException e) {
-            // Closing the rings and /dev/ublkcN quiesces the device again: the next start tries again.
-            if (dev != null) {
-                dev.abandon();
-            } else if (charFd >= 0) {
-                Libc.close(charFd);
-            }
-            throw e;
-        }
+        // On failure the rings and /dev/ublkcN close, and the kernel quiesces the device again: the next start tries again.
+        return serve(control, name, control.getDevInfo(devId), target, o, beforeStart, id -> control.endUserRecovery(id, Libc.getpid()));
     }
 
     /** How long START_USER_RECOVERY is retried while the dead server's /dev/ublkcN is not released yet. */
