@@ -10,7 +10,7 @@
 set -e
 KILLS=${KILLS:-10}
 start_daemon
-truncate -s 256M "$D/origin.img" "$D/snap.cow"
+truncate -s 128M "$D/origin.img"; truncate -s 256M "$D/snap.cow" # room for every origin chunk and the snapshot's own writes
 u origin base "$D/origin.img" >/dev/null
 mkfs.ext4 -q -F "$L/base"
 u snapshot snap --origin base --cow "$D/snap.cow" --store P --chunk 8 >/dev/null
@@ -29,7 +29,7 @@ fio_loop() { # dir tag
   r=0
   while [ ! -e "$D/stop-fio" ]; do
     r=$((r + 1))
-    if ! fio --name="$2" --directory="$1" --filename="f$((r % 3))" --size=12M --rw=randwrite --bs=4k-64k \
+    if ! fio --name="$2" --directory="$1" --filename="f$((r % 3))" --size=8M --rw=randwrite --bs=4k-64k \
          --ioengine=libaio --iodepth=4 --direct=1 --verify=crc32c --do_verify=1 --fsync_on_close=1 \
          --output="$D/fio-$2-$r.txt" >/dev/null 2>&1; then
       echo "round $r" >> "$D/fio-$2.failed"
