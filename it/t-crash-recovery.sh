@@ -23,7 +23,7 @@ mount "$L/snap" "$D/ms"
 devs=$(for x in base snap; do basename "$(readlink -f "$L/$x")"; done | tr '\n' '|' | sed 's/|$//')
 dmesg > "$D/dmesg.before"
 
-# fio in rounds until told to stop: each round writes 12 MiB of random 4k-64k blocks to a new file and verifies
+# fio in rounds until told to stop: each round writes 8 MiB of random 4k-64k blocks to a new file and verifies
 # them (crc32c); a failed round is recorded. Kills land in writes, in copies and in verifies.
 fio_loop() { # dir tag
   r=0
