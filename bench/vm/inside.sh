@@ -30,7 +30,7 @@ merge_mib=${BENCH_MERGE_MIB:-256}
 RAW=/dev/ram0
 CLOOP=$top/bench/target/ublk-loop/ublk-loop
 QUEUES=$(nproc) # ublkd's default; the C server gets the same
-DEPTH=128
+DEPTH=32 # ublkd serve's default (and the C server's, for the same transport)
 SIZE=256M
 JITDIR=$out/jit-logs # in the work directory: readable from the host while the guest runs
 mkdir -p "$out/fio" "$out/cpu" "$out/jit" "$out/perf" "$out/mem"

@@ -56,8 +56,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--queues", description = "Queues (threads) per device (default: one per CPU).")
     int queues = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--depth", description = "Requests in flight per queue (default: ${DEFAULT-VALUE}).")
-    int depth = 128;
+    @Option(names = "--depth", description = "Requests in flight per queue (default: ${DEFAULT-VALUE}). Each takes a --max-io buffer, pinned in memory: more depth is more memory.")
+    int depth = 32;
 
     @Option(names = "--max-io", description = "Largest request in bytes, e.g. 512k (default: ${DEFAULT-VALUE}).")
     String maxIo = "128k";
