@@ -7,8 +7,8 @@
 #   cloop bench/ublk-loop, the C ublk server over the same RAM disk (ublk alone)
 # Per measured run it keeps, raw, for BenchReport: fio's JSON; the server's threads (name, CPU time, time
 # slices) and the guest's /proc/stat before and after; the JIT's compilations during the run (ublkd runs with
-# -Xlog:jit+compilation; nothing else is added to the JVM users get, but for native memory tracking with
-# BENCH_MEM_OWN_DAEMON=0). In the last repetition, one short probe run per cell and server stack with perf
+# -Xlog:jit+compilation, C1 only under software emulation, and --on-crash remove; nothing else is added to the
+# JVM users get, but for native memory tracking with BENCH_MEM_OWN_DAEMON=0). In the last repetition, one short probe run per cell and server stack with perf
 # counting io_uring_enter calls, SQEs, completions, io-wq punts and context switches per thread. The merge of
 # 256 MiB on dm and ublkd once per repetition, in turns. Last, ublkd's memory with 1 snapshot of 65,536
 # exceptions and with 4 snapshots (a daemon of its own with native memory tracking, or with
@@ -18,8 +18,15 @@
 # BENCH_WARM_ROUNDS (most warm-up rounds), BENCH_WARM_QUIET (a round with at most this many JIT events ends the
 # warm-up), BENCH_WARM_SECONDS, BENCH_MERGE_MIB, BENCH_MEM_OWN_DAEMON.
 out=$1
-UBLKD_JAVA_OPTS= # the daemon as users run it (it/lib.sh would give the tests' daemons C1 only)
 . it/lib.sh
+# The daemon as users run it, except under software emulation: there every JVM runs with C1 only, as in the tests
+# (it/lib.sh; tools/diag/emulator-jit-probe: qemu's multi-threaded TCG runs JIT code torn while another vCPU
+# patches it, and a pure-Java program crashes within seconds with the full JIT). A bench daemon with the full JIT
+# crashed so (SIGSEGV with the program counter inside an instruction) twice on 2026-11-22.
+JIT_OPTS=; [ "${UBLK_VM_EMULATED:-0}" = 1 ] && JIT_OPTS=-XX:TieredStopAtLevel=1
+# A daemon that dies ends its run with errors rather than a hang: the kernel removes its devices (ublkd's default
+# keeps them for the next daemon, and fio would wait for one). The request path is the same either way.
+SERVE_OPTS="--on-crash remove"
 secs=${BENCH_SECONDS:-8}
 reps=${BENCH_REPS:-3}
 quick=${BENCH_QUICK:-0}
@@ -63,12 +70,12 @@ mem_own=${BENCH_MEM_OWN_DAEMON:-1}
 # %p: a file per JVM (start_daemon's 'ublkd wait' runs with the same options; with one file name, a JVM that finds
 # the file there archives it as .0 and takes the name, and the daemon goes on writing to the archived one)
 mkdir -p "$JITDIR"
-UBLKD_JAVA_OPTS="-Xlog:jit+compilation=debug:file=$JITDIR/jit-%p.log:uptime"
+UBLKD_JAVA_OPTS="$JIT_OPTS -Xlog:jit+compilation=debug:file=$JITDIR/jit-%p.log:uptime"
 [ "$mem_own" = 1 ] || UBLKD_JAVA_OPTS="$UBLKD_JAVA_OPTS -XX:NativeMemoryTracking=summary"
-start_daemon --depth $DEPTH
-# The client commands as users run them, plus a class-data archive of their own (made by the first call): a
-# client's JVM start costs seconds in the emulated guest, and the bench makes dozens of calls. Not measured.
-CLI_OPTS="-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=/tmp/ublkd-cli.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+start_daemon --depth $DEPTH $SERVE_OPTS
+# The client commands as users run them (bin/ublkd gives them a class-data archive: their JVM start costs seconds
+# in the emulated guest, and the bench makes dozens of calls; not measured).
+CLI_OPTS=$JIT_OPTS
 UBLKD_JAVA_OPTS=$CLI_OPTS
 echo "ublkd_cmdline $(tr '\0' ' ' < /proc/$DPID/cmdline)" >> "$out/env.txt"
 JITLOG=$JITDIR/jit-$DPID.log # the launcher execs java: the daemon's pid is DPID
@@ -377,8 +384,8 @@ mem_snapshot() { # LABEL
 }
 if [ "$mem_own" = 1 ]; then
   stop_daemon
-  UBLKD_JAVA_OPTS="-XX:NativeMemoryTracking=summary"
-  start_daemon --depth $DEPTH
+  UBLKD_JAVA_OPTS="$JIT_OPTS -XX:NativeMemoryTracking=summary"
+  start_daemon --depth $DEPTH $SERVE_OPTS
   UBLKD_JAVA_OPTS=$CLI_OPTS
 fi
 echo "mem_daemon $([ "$mem_own" = 1 ] && echo own || echo measured)" >> "$out/env.txt"

@@ -285,7 +285,9 @@ public final class BenchReport {
         int events = b.runs.stream().mapToInt(Run::jitEvents).sum();
         md.append("ublkd runs with -Xlog:jit+compilation=debug (one line per compilation and per method made not entrant)")
           .append(b.env.getOrDefault("mem_daemon", "own").equals("measured") ? " and -XX:NativeMemoryTracking=summary (for the memory snapshots at the end)" : "")
-          .append("; nothing else is added to the JVM users get. ");
+          .append(b.env.getOrDefault("ublkd_cmdline", "").contains("-XX:TieredStopAtLevel=1")
+                  ? ", C1 only (software emulation tears code the full JIT patches; it/lib.sh) and --on-crash remove (a crash ends a run with errors, not a hang); nothing else is added to the JVM users get. "
+                  : "; nothing else is added to the JVM users get. ");
         md.append("Warm-up rounds (JIT events each): ");
         List<String> w = new ArrayList<>();
         for (int[] r : b.warmup) {
