@@ -100,6 +100,7 @@ public final class IoUring implements AutoCloseable {
     private final int features;
 
     private final int sqEntries;
+    private long enters; // io_uring_enter calls (owner thread)
     private final int sqMask;
     private final int sqeShift;
     private final MemorySegment sqHead;
@@ -594,8 +595,19 @@ public final class IoUring implements AutoCloseable {
 
     // ---------------------------------------------------------------- submission and completion
 
+    /**
+     * How many times this ring has entered the kernel (io_uring_enter) so far: every wait, and every submit with
+     * something to submit (liburing enters for nothing else on a ring without SQPOLL). Owner thread only.
+     */
+    public long enters() {
+        return enters;
+    }
+
     /** Submits all prepared SQEs; returns how many the kernel consumed. */
     public int submit() throws NativeException {
+        if (sqPending() > 0) {
+            enters++;
+        }
         int r = liburing_h.io_uring_submit(ring);
         if (r < 0) {
             throw NativeException.fromResult("io_uring_submit", r);
@@ -610,6 +622,7 @@ public final class IoUring implements AutoCloseable {
      */
     public int submitAndWait(int minComplete) throws NativeException {
         while (true) {
+            enters++;
             int r = liburing_h.io_uring_submit_and_wait(ring, minComplete);
             if (r >= 0) {
                 return r;
@@ -629,6 +642,7 @@ public final class IoUring implements AutoCloseable {
         if ((features & IORING_FEAT_EXT_ARG) == 0) {
             throw new UnsupportedOperationException("waiting with a timeout needs IORING_FEAT_EXT_ARG");
         }
+        enters++;
         __kernel_timespec.tv_sec(waitTimespec, timeout.getSeconds());
         __kernel_timespec.tv_nsec(waitTimespec, timeout.getNano());
         int r = liburing_h.io_uring_submit_and_wait_timeout(ring, waitCqePtr, minComplete, waitTimespec,

@@ -232,7 +232,11 @@ public final class RingLoop implements IoQueue {
                     armWake();
                 }
                 try {
-                    if (n == 0 && local.isEmpty()) {
+                    // What this turn prepared goes to the kernel with the wait for the next completion: one
+                    // io_uring_enter per turn (a completion already in the ring ends the wait at once). Tasks of
+                    // this thread still to run must not wait; nor a stopping loop after completions, whose next
+                    // turn must see the SQ drained (a completed wake re-arms itself) to end.
+                    if (local.isEmpty() && (n == 0 || !stopRequested)) {
                         ring.submitAndWait(1);
                     } else {
                         ring.submit();
@@ -385,6 +389,11 @@ public final class RingLoop implements IoQueue {
     /** SQEs of backing I/O submitted through this ring (a chunk copy is two, a resumed transfer one more). */
     public long operations() {
         return operations;
+    }
+
+    /** io_uring_enter calls of this ring so far ({@link IoUring#enters}; on the loop thread, or after it stopped). */
+    public long kernelEntries() {
+        return ring.enters();
     }
 
     /** SQEs of backing I/O in flight on this ring. */
