@@ -1,0 +1,29 @@
+#!/bin/sh
+# Host test of bin/ublkd's class-data archive (run by scripts/test after the unit tests; no VM): the first normal
+# exit makes it, later starts use it, and one damaged on disk (the JVM checks its header, not its contents) fails
+# at most one start: the launcher then drops it, the next start is clean and makes a new one. In a checkout of
+# its own under a path with spaces.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+fail() { echo "FAIL: h-launcher: $*" >&2; exit 1; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+co="$tmp/a checkout"
+mkdir -p "$co/ublkd/target" "$co/scripts/lib"
+cp -r "$top/bin" "$co/"
+cp -r "$top/ublkd/target/ublkd.jar" "$top/ublkd/target/lib" "$co/ublkd/target/"
+cp "$top/scripts/lib/jdk.sh" "$co/scripts/lib/"
+u="$co/bin/ublkd"; a="$co/build/cds/ublkd-client.jsa"
+"$u" --version >/dev/null || fail "ublkd --version failed"
+[ -s "$a" ] || fail "no class-data archive after a normal exit"
+n=$(UBLKD_JAVA_OPTS=-Xlog:class+load=info "$u" --version | grep -c 'shared objects file (top)' || true)
+[ "$n" -gt 100 ] || fail "the archive is not used ($n classes from it)"
+size=$(wc -c < "$a")
+# damage everything after the first 4 KiB (the header stays valid), and date it before any crash report
+dd if=/dev/zero of="$a" bs=4096 seek=1 count=$(( size / 4096 - 1 )) conv=notrunc status=none
+touch -d '1 minute ago' "$a"
+"$u" --version >/dev/null 2>&1 || echo "h-launcher: the start on the damaged archive failed, as expected without contents checks"
+out=$("$u" --version 2>&1) || fail "a start failed again after a crash on a damaged archive: $out"
+case "$out" in "ublkd "*) ;; *) fail "unexpected output after the damaged archive: $out";; esac
+n=$(UBLKD_JAVA_OPTS=-Xlog:class+load=info "$u" --version | grep -c 'shared objects file (top)' || true)
+[ "$n" -gt 100 ] || fail "no new archive in use after the damaged one ($n classes from it)"
+echo "ok: h-launcher: archive made, used, and a damaged one costs at most one start"
