@@ -40,12 +40,22 @@ restart_daemon() {
   logged=$(wc -c < "$D/ublkd.log" 2>/dev/null || echo 0)
   "$UBLKD" --socket "$SOCK" serve --config "$D/devices.conf" --links "$L" --run-dir "$D/run" "$@" >>"$D/ublkd.log" 2>&1 &
   DPID=$!
-  n=0
-  until tail -c +$((logged + 1)) "$D/ublkd.log" | grep -q "ready on $SOCK"; do
-    kill -0 "$DPID" 2>/dev/null || fail "the daemon did not restart (it exited)"
-    n=$((n + 1)); [ $n -le 1200 ] || fail "the daemon did not restart within 120 s"
-    sleep 0.1
-  done
+  wait_ready "$logged"
+}
+
+# wait_ready OFFSET: until the daemon's log says "ready" after byte OFFSET; fails when the daemon exits first or
+# after 120 s. One tail follows the log (inotify) and exits with the daemon: in the emulated guest a process
+# start costs some 50 ms of CPU, so a loop of short-lived processes polling every 0.1 s took most of a CPU away
+# from the daemon it waited for.
+wait_ready() {
+  rm -f "$D/ready.fifo"; mkfifo "$D/ready.fifo"
+  tail -c +$(($1 + 1)) --pid="$DPID" -s 0.5 -f "$D/ublkd.log" > "$D/ready.fifo" 2>/dev/null & tail_pid=$!
+  ready=0; timeout 120 grep -q -m 1 "ready on $SOCK" < "$D/ready.fifo" && ready=1
+  kill "$tail_pid" 2>/dev/null || true; wait "$tail_pid" 2>/dev/null || true
+  rm -f "$D/ready.fifo"
+  [ $ready = 1 ] && return 0
+  kill -0 "$DPID" 2>/dev/null || fail "the daemon did not restart (it exited)"
+  fail "the daemon did not restart within 120 s"
 }
 
 u() { "$UBLKD" --socket "$SOCK" "$@"; }
@@ -73,14 +83,18 @@ apply_writes() {
 
 # stall_probe FILE OUT: until OUT.stop exists, writes 4 KiB to FILE (O_DIRECT) every 50 ms and keeps the longest
 # time one write took, in ms, in OUT (what a client sees while ublkd is away); a failed write goes to OUT.errors.
+# One fio process does the writes: a shell loop of dd and date took a CPU of the emulated guest (a process start
+# costs some 50 ms there) away from the daemon whose absence it measured.
 stall_probe() {
-  max=0
-  while [ ! -e "$2.stop" ]; do
-    t0=$(date +%s%N)
-    dd if=/dev/zero of="$1" bs=4k count=1 oflag=direct conv=notrunc status=none 2>>"$2.errors" || echo "write failed" >> "$2.errors"
-    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-    [ "$ms" -gt "$max" ] && { max=$ms; echo "$max" > "$2"; }
-    sleep 0.05
-  done
-  echo "$max" > "$2"
+  rm -f "$2.json" "$2.errors.fio"
+  fio --name=stall-probe --filename="$1" --rw=write --bs=4k --size=4k --zero_buffers --direct=1 --ioengine=psync \
+    --rate_iops=20 --time_based --runtime=3600 --output-format=json --output="$2.json" >/dev/null 2>"$2.errors.fio" &
+  probe_pid=$!
+  while [ ! -e "$2.stop" ]; do sleep 0.5; done
+  kill -INT "$probe_pid" 2>/dev/null || true; wait "$probe_pid" 2>/dev/null || true
+  # the job's error, then the longest total latency of its writes (ns)
+  err=$(sed -n 's/^ *"error" : \([0-9]*\),*$/\1/p' "$2.json" 2>/dev/null | head -n 1)
+  max=$(awk '/"write" : \{/ { w = 1 } w && /"lat_ns" : \{/ { l = 1 } w && l && /"max" :/ { gsub(/[^0-9]/, ""); print; exit }' "$2.json" 2>/dev/null)
+  [ "$err" = 0 ] || echo "write failed (fio error ${err:-unknown}): $(tail -n 3 "$2.errors.fio" 2>/dev/null | tr '\n' ' ')" >> "$2.errors"
+  echo $(( ${max:-0} / 1000000 )) > "$2"
 }
