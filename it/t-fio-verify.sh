@@ -19,6 +19,18 @@ grep -i "verify" "$D/fio-origin.txt" "$D/fio-snap.txt" | grep -iv "verify: *0" |
 grep -h "err=" "$D/fio-origin.txt" "$D/fio-snap.txt"
 ok "no verify error on either device"
 u status
+step "the daemon's request counters say what the requests were, and what they cost"
+u stats
+j=$(u stats --json)
+for k in passthrough-write copying-write origin-write origin-read; do
+  echo "$j" | grep -q "\"name\":\"base\".*\"kind\":\"$k\",\"requests\":[1-9][0-9]*,\"service_ns\":[1-9][0-9]*,\"kernel_entries\":[1-9]" \
+    || fail "base: no $k requests with their time and kernel entries counted: $j"
+done
+for k in snapshot-write snapshot-read-cow; do
+  echo "$j" | grep -q "\"name\":\"snap\".*\"kind\":\"$k\",\"requests\":[1-9]" || fail "snap: no $k requests counted: $j"
+done
+echo "$j" | grep -q '"failed":[1-9]' && fail "requests counted as failed: $j"
+ok "counted per kind on both devices"
 u remove snap base
 stop_daemon
 if grep -q "(zero copy)" "$D/ublkd.log"; then

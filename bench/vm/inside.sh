@@ -235,11 +235,14 @@ probe_run() {
   p_cell=$1 p_stack=$2 p_n=$3 p_dev=$4 p_qd=$5; shift 5
   p_id="$p_cell.$p_stack.probe"
   rm -rf "$D/strace"; mkdir -p "$D/strace"
+  # ublkd's own counters per kind of request, before and after (BenchReport takes the difference)
+  case $p_stack in ublk|pass) u stats --json > "$out/perf/$p_id.stats0.json" 2>/dev/null || true;; esac
   strace -f -ff -qq -e trace=io_uring_enter -e signal=none -o "$D/strace/t" -p "$SPID" 2>/dev/null &
   p_st=$!
   sleep 2 # strace attaches to every thread before the run starts
   fio_job "$p_dev" "$out/perf/$p_id.json" "$probe_secs" "$p_qd" "$@" || echo "fio $p_id failed"
   kill -INT $p_st; wait $p_st 2>/dev/null
+  case $p_stack in ublk|pass) u stats --json > "$out/perf/$p_id.stats1.json" 2>/dev/null || true;; esac
   for p_f in "$D"/strace/t.*; do
     [ -f "$p_f" ] || continue
     p_tid=${p_f##*.}; p_name=$(cat /proc/$SPID/task/$p_tid/comm 2>/dev/null || echo gone)

@@ -33,6 +33,11 @@ public final class BlockRequest implements IoCallback {
 
     // Engine state for the request in flight.
     Target target;
+    /** What the engine made of it (the counters); null until mapped. */
+    private RequestKind kind;
+    /** When it first reached a target (0: not yet), and its queue's kernel entries then. */
+    private long arrivedNanos;
+    private long entriesAtArrival;
     private int partsLeft;
     private int partError;
     /** Runs the request's mapping again (after a wait), on its queue. */
@@ -49,7 +54,29 @@ public final class BlockRequest implements IoCallback {
         this.completion = completion;
         this.partsLeft = 0;
         this.partError = 0;
+        this.kind = null;
+        this.arrivedNanos = 0;
         return this;
+    }
+
+    /** First arrival at a target: its counting starts (a held or forwarded request keeps its start). */
+    void arrived() {
+        if (arrivedNanos == 0) {
+            arrivedNanos = System.nanoTime() | 1;
+            entriesAtArrival = queue.kernelEntries();
+        }
+    }
+
+    /** Says what the request is, for the counters: the first kind sticks, but copying wins. */
+    void classify(RequestKind k) {
+        if (kind == null || k == RequestKind.COPYING_WRITE) {
+            kind = k;
+        }
+    }
+
+    /** What the engine made of the request, or null before it was mapped. */
+    public RequestKind kind() {
+        return kind;
     }
 
     public Op op() {
@@ -121,6 +148,10 @@ public final class BlockRequest implements IoCallback {
     void finish(int result) {
         Target t = target;
         target = null;
+        if (arrivedNanos != 0) {
+            t.stats.record(kind == null ? RequestKind.OTHER : kind, System.nanoTime() - arrivedNanos,
+                    queue.kernelEntries() - entriesAtArrival, result < 0);
+        }
         completion.completed(this, result < 0 ? result : 0);
         t.finished();
     }

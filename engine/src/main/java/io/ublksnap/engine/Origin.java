@@ -175,13 +175,20 @@ public final class Origin extends Target {
         }
         Merge m = merge;
         if (m != null) {
+            r.classify(RequestKind.DURING_MERGE);
             m.map(r);
             return;
         }
         IoQueue q = r.queue();
         switch (r.op()) {
-            case READ -> q.read(device, r.sector() << 9, r.buffer(), r);
-            case FLUSH -> q.flush(device, r);
+            case READ -> {
+                r.classify(RequestKind.ORIGIN_READ);
+                q.read(device, r.sector() << 9, r.buffer(), r);
+            }
+            case FLUSH -> {
+                r.classify(RequestKind.FLUSH);
+                q.flush(device, r);
+            }
             case WRITE -> write(r);
             case DISCARD -> throw new IllegalStateException("refused above");
         }
@@ -191,13 +198,15 @@ public final class Origin extends Target {
         IoQueue q = r.queue();
         List<PendingException> fresh = null;
         boolean waiting = false;
+        boolean noSnapshots;
         lock.lock();
         try {
             if (merge != null) { // a merge started while this request waited
                 q.execute(r.retry);
                 return;
             }
-            if (!snapshots.isEmpty()) {
+            noSnapshots = snapshots.isEmpty();
+            if (!noSnapshots) {
                 // Filled under the lock, copied out only when there is something to copy: a write
                 // whose chunks are all copied already allocates nothing.
                 freshScratch.clear();
@@ -215,6 +224,7 @@ public final class Origin extends Target {
         } finally {
             lock.unlock();
         }
+        r.classify(waiting ? RequestKind.COPYING_WRITE : noSnapshots ? RequestKind.PASSTHROUGH_WRITE : RequestKind.ORIGIN_WRITE);
         if (fresh != null && !fresh.isEmpty()) {
             CopyJob.start(this, fresh, q);
         }

@@ -426,6 +426,13 @@ final class Snapshot {
                 }
                 Pieces.add(runs, toCow, deviceOffset, requestOffset, length, chunk);
             });
+            RequestKind kind = RequestKind.SNAPSHOT_READ_ORIGIN;
+            for (int i = 0; i < runs.size(); i++) {
+                if (runs.get(i).toCow()) {
+                    kind = RequestKind.SNAPSHOT_READ_COW;
+                }
+            }
+            r.classify(kind);
             r.expectParts(runs.size());
         } finally {
             origin.lock.unlock();
@@ -578,6 +585,7 @@ final class Snapshot {
         } finally {
             origin.lock.unlock();
         }
+        r.classify(remapped >= 0 ? RequestKind.SNAPSHOT_READ_COW : RequestKind.SNAPSHOT_READ_ORIGIN);
         if (remapped >= 0) {
             q.read(cow, Pieces.cowOffset(remapped, chunk, r.sector(), chunkShift), r.buffer(), r);
         } else if (tracked) {

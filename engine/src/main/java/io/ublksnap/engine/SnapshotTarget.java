@@ -216,9 +216,16 @@ public final class SnapshotTarget extends Target {
         }
         switch (r.op()) {
             case READ -> s.read(r);
-            case WRITE -> s.write(r);
-            case FLUSH -> s.flush(r);
+            case WRITE -> {
+                r.classify(RequestKind.SNAPSHOT_WRITE);
+                s.write(r);
+            }
+            case FLUSH -> {
+                r.classify(RequestKind.FLUSH);
+                s.flush(r);
+            }
             case DISCARD -> {
+                r.classify(RequestKind.DISCARD);
                 if (discards) {
                     s.discard(r, config.has(SnapshotFeature.DISCARD_PASSDOWN_ORIGIN));
                 } else {

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public abstract sealed class Target permits Origin, SnapshotTarget {
     private final AtomicInteger inflight = new AtomicInteger();
+    /** This device's request counters. */
+    final RequestStats stats = new RequestStats();
     private volatile boolean suspended;
     private final ArrayDeque<BlockRequest> held = new ArrayDeque<>(); // guarded by this
     /** The current suspender's callback, until it has run. Guarded by this. */
@@ -28,6 +30,7 @@ public abstract sealed class Target permits Origin, SnapshotTarget {
     /** Starts a request. Its completion runs later, on the request's queue. */
     public final void submit(BlockRequest r) {
         r.target = this;
+        r.arrived();
         inflight.incrementAndGet();
         if (suspended) {
             boolean isHeld = false;
@@ -146,6 +149,11 @@ public abstract sealed class Target permits Origin, SnapshotTarget {
         for (BlockRequest r : release) {
             r.queue().execute(() -> submit(r));
         }
+    }
+
+    /** The requests this target has answered, by kind. */
+    public final RequestStats stats() {
+        return stats;
     }
 
     /** Requests in flight now. */

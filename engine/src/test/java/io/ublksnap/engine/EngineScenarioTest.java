@@ -154,6 +154,33 @@ class EngineScenarioTest {
     }
 
     @Test
+    void requestCountersNameWhatEachRequestWas() throws IOException {
+        assertEquals(0, io(origin, BlockRequest.Op.WRITE, 0, 8, 1, null));
+        assertEquals(0, io(origin, BlockRequest.Op.READ, 0, 8, 0, null));
+        SnapshotTarget snap = snapshot("s", 64 * 1024, StoreType.PERSISTENT, 8);
+        assertEquals(0, io(snap, BlockRequest.Op.READ, 0, 8, 0, null));       // unchanged: from the origin
+        assertEquals(0, io(origin, BlockRequest.Op.WRITE, 0, 8, 2, null));     // copies chunk 0 first
+        assertEquals(0, io(origin, BlockRequest.Op.WRITE, 4, 4, 3, null));     // chunk 0 is copied already
+        assertEquals(0, io(snap, BlockRequest.Op.READ, 0, 16, 0, null));      // chunk 0 from the COW, 1 from the origin
+        assertEquals(0, io(snap, BlockRequest.Op.WRITE, 64, 8, 4, null));
+        assertEquals(0, io(origin, BlockRequest.Op.FLUSH, 0, 0, 0, null));
+        assertEquals(-Errno.EOPNOTSUPP, io(origin, BlockRequest.Op.DISCARD, 0, 8, 0, null));
+
+        assertEquals("origin-read 1, passthrough-write 1, copying-write 1, origin-write 1, flush 1, other 1 failed 1",
+                counts(origin));
+        assertEquals("snapshot-read-origin 1, snapshot-read-cow 1, snapshot-write 1", counts(snap));
+        for (RequestStats.Count c : origin.stats().counts()) {
+            assertTrue(c.serviceNanos() > 0, c.toString());
+            assertEquals(0, c.kernelEntries(), "the simulation's queue enters no kernel");
+        }
+    }
+
+    private static String counts(Target t) {
+        return String.join(", ", t.stats().counts().stream()
+                .map(c -> c.kind().label() + " " + c.requests() + (c.failed() > 0 ? " failed " + c.failed() : "")).toList());
+    }
+
+    @Test
     void statusLinesFollowTheKernel() throws IOException {
         SnapshotTarget s = snapshot("s", 64L * 4096, StoreType.PERSISTENT, 8);
         assertEquals("16/512 16", s.status().infoLine(), "fresh 8-sector store: header + area 0");

@@ -13,6 +13,7 @@ import io.ublksnap.ublkd.cli.ReloadCommand;
 import io.ublksnap.ublkd.cli.RemoveCommand;
 import io.ublksnap.ublkd.cli.ServeCommand;
 import io.ublksnap.ublkd.cli.SnapshotCommand;
+import io.ublksnap.ublkd.cli.StatsCommand;
 import io.ublksnap.ublkd.cli.StatusCommand;
 import io.ublksnap.ublkd.cli.StopCommand;
 import io.ublksnap.ublkd.cli.WaitCommand;
@@ -69,6 +70,7 @@ public final class Main implements Runnable {
         COMMANDS.put("remove", RemoveCommand::new);
         COMMANDS.put("activate", ActivateCommand::new);
         COMMANDS.put("status", StatusCommand::new);
+        COMMANDS.put("stats", StatsCommand::new);
         COMMANDS.put("list", ListCommand::new);
         COMMANDS.put("stop", StopCommand::new);
         COMMANDS.put("wait", WaitCommand::new);

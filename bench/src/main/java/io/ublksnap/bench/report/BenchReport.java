@@ -277,6 +277,21 @@ public final class BenchReport {
                 md.append(" |\n");
             }
             md.append('\n');
+            if (b.probes.stream().anyMatch(p -> !p.kinds().isEmpty())) {
+                md.append("ublkd's own counters over the same probes (`ublkd stats`, after minus before), per kind of request: ")
+                  .append("io_uring_enter calls its queue made while the request was in ublkd (exact at depth 1; at depth 32 ")
+                  .append("requests in flight together each count the calls they share), and the mean time from arrival ")
+                  .append("to answer (slowed by strace's ptrace like every system call).\n\n");
+                md.append("| cell | stack | kind | requests | io_uring_enter per request | mean time in ublkd (µs) |\n|---|---|---|---|---|---|\n");
+                for (Probe p : b.probes) {
+                    for (BenchRun.KindCount k : p.kinds()) {
+                        md.append("| ").append(p.cell()).append(" | ").append(p.stack()).append(" | ").append(k.kind())
+                          .append(" | ").append(k.requests()).append(" | ").append(Fmt.num(k.entriesPerRequest()))
+                          .append(" | ").append(Fmt.num(k.meanMicros())).append(" |\n");
+                    }
+                }
+                md.append('\n');
+            }
         }
 
         md.append("## The JIT during measured runs\n\n");
@@ -565,6 +580,14 @@ public final class BenchReport {
                         pm.put(ev + "_queue", p.perRequest(ev, Kind.QUEUE));
                     }
                     s.put("probe_per_req", pm);
+                    if (!p.kinds().isEmpty()) {
+                        List<Object> kinds = new ArrayList<>();
+                        for (BenchRun.KindCount k : p.kinds()) {
+                            kinds.add(Map.of("kind", k.kind(), "requests", k.requests(), "kernel_entries_per_req", k.entriesPerRequest(),
+                                    "mean_us", k.meanMicros()));
+                        }
+                        s.put("probe_ublkd_kinds", kinds);
+                    }
                 }
                 stacks.put(st, s);
             }

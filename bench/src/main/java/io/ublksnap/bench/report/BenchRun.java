@@ -32,8 +32,11 @@ final class BenchRun {
                long ios, long wallMs, int jitEvents, ThreadCpu cpu, double fioCpuNs) {
     }
 
-    /** A perf probe: per event, counts by thread class, and the requests fio completed. */
-    record Probe(String cell, String stack, long ios, Map<String, Map<ThreadCpu.Kind, Long>> counts) {
+    /**
+     * A perf probe: per event, counts by thread class, and the requests fio completed; for ublkd, its own
+     * request counters over the probe ({@code ublkd stats}, after minus before), by kind.
+     */
+    record Probe(String cell, String stack, long ios, Map<String, Map<ThreadCpu.Kind, Long>> counts, List<KindCount> kinds) {
         double perRequest(String event, ThreadCpu.Kind kind) {
             Map<ThreadCpu.Kind, Long> m = counts.get(event);
             if (m == null || ios == 0) {
@@ -41,6 +44,17 @@ final class BenchRun {
             }
             long c = kind == null ? m.values().stream().mapToLong(Long::longValue).sum() : m.getOrDefault(kind, 0L);
             return (double) c / ios;
+        }
+    }
+
+    /** ublkd's counters of one kind of request over a probe, summed over its devices. */
+    record KindCount(String kind, long requests, long serviceNanos, long kernelEntries) {
+        double meanMicros() {
+            return requests == 0 ? Double.NaN : serviceNanos / 1000.0 / requests;
+        }
+
+        double entriesPerRequest() {
+            return requests == 0 ? Double.NaN : (double) kernelEntries / requests;
         }
     }
 
@@ -186,7 +200,41 @@ final class BenchRun {
             String event = f[3].contains(":") ? f[3].substring(f[3].indexOf(':') + 1) : f[3];
             counts.computeIfAbsent(event, k -> new EnumMap<>(ThreadCpu.Kind.class)).merge(ThreadCpu.Kind.of(name), count, Long::sum);
         }
-        probes.add(new Probe(w[1], w[2], Fio.parse(Files.readString(json)).ios, counts));
+        probes.add(new Probe(w[1], w[2], Fio.parse(Files.readString(json)).ios, counts,
+                kindCounts(dir.resolve("perf").resolve(id + ".stats0.json"), dir.resolve("perf").resolve(id + ".stats1.json"))));
+    }
+
+    /** The difference of two outputs of {@code ublkd stats --json}, by kind over all devices (empty without them). */
+    static List<KindCount> kindCounts(Path before, Path after) throws IOException {
+        if (!Files.exists(before) || !Files.exists(after)) {
+            return List.of();
+        }
+        Map<String, long[]> sum = new LinkedHashMap<>();
+        addCounts(Files.readString(after), sum, 1);
+        addCounts(Files.readString(before), sum, -1);
+        List<KindCount> out = new ArrayList<>();
+        sum.forEach((k, v) -> {
+            if (v[0] > 0) {
+                out.add(new KindCount(k, v[0], v[1], v[2]));
+            }
+        });
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void addCounts(String text, Map<String, long[]> sum, int sign) throws IOException {
+        if (text.isBlank()) {
+            return;
+        }
+        for (Object d : (List<Object>) JSON.std.anyFrom(text)) {
+            for (Object o : (List<Object>) ((Map<String, Object>) d).get("requests")) {
+                Map<String, Object> k = (Map<String, Object>) o;
+                long[] v = sum.computeIfAbsent((String) k.get("kind"), x -> new long[3]);
+                v[0] += sign * ((Number) k.get("requests")).longValue();
+                v[1] += sign * ((Number) k.get("service_ns")).longValue();
+                v[2] += sign * ((Number) k.get("kernel_entries")).longValue();
+            }
+        }
     }
 
     private void readMerge(String[] w) throws IOException {

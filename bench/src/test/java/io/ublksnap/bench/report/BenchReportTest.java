@@ -60,6 +60,27 @@ class BenchReportTest {
         assertEquals(1, section.split("owrite-copy-s1-qd1 \\| 0.75x", -1).length - 1, section);
     }
 
+    /** ublkd's counters around a probe: the difference by kind, summed over the devices. */
+    @Test
+    void takesTheDaemonsCountersAsADifference(@TempDir Path dir) throws Exception {
+        Path before = dir.resolve("s0.json");
+        Path after = dir.resolve("s1.json");
+        Files.writeString(before, "[{\"name\":\"bo\",\"role\":\"origin\",\"device\":\"/dev/ublkb0\",\"requests\":["
+                + "{\"kind\":\"copying-write\",\"requests\":10,\"service_ns\":10000,\"kernel_entries\":60,\"failed\":0}]}]");
+        Files.writeString(after, "[{\"name\":\"bo\",\"role\":\"origin\",\"device\":\"/dev/ublkb0\",\"requests\":["
+                + "{\"kind\":\"copying-write\",\"requests\":110,\"service_ns\":210000,\"kernel_entries\":460,\"failed\":0},"
+                + "{\"kind\":\"origin-read\",\"requests\":5,\"service_ns\":500,\"kernel_entries\":10,\"failed\":0}]},"
+                + "{\"name\":\"bs1\",\"role\":\"snapshot\",\"device\":\"/dev/ublkb1\",\"requests\":[]}]");
+        var kinds = BenchRun.kindCounts(before, after);
+        assertEquals(2, kinds.size(), kinds.toString());
+        assertEquals("copying-write", kinds.get(0).kind());
+        assertEquals(100, kinds.get(0).requests());
+        assertEquals(4.0, kinds.get(0).entriesPerRequest(), 1e-9);
+        assertEquals(2.0, kinds.get(0).meanMicros(), 1e-9);
+        assertEquals(5, kinds.get(1).requests());
+        assertEquals(0, BenchRun.kindCounts(before, dir.resolve("missing.json")).size());
+    }
+
     /** fio repeats an option given twice in "job options" (vm-bench.sh passes --size twice for some cells). */
     @Test
     void readsFioJsonWithARepeatedOption() {

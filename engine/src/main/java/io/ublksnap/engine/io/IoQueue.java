@@ -49,6 +49,14 @@ public interface IoQueue {
     }
 
     /**
+     * How many times this queue has entered the kernel so far (io_uring_enter calls), for the
+     * request counters; 0 for a queue that does not. Read on the queue's thread.
+     */
+    default long kernelEntries() {
+        return 0;
+    }
+
+    /**
      * Runs {@code task} on this queue's thread, after the current task: callable from any thread.
      * Tasks submitted from one thread run in submission order.
      */

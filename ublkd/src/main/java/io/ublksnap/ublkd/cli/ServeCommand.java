@@ -259,7 +259,7 @@ public final class ServeCommand implements Callable<Integer> {
     /** Whether a request may change the set of devices (everything but questions). */
     static boolean changes(Request<?> request) {
         return !(request instanceof Request.Ping || request instanceof Request.Status
-                || request instanceof Request.StatusAll || request instanceof Request.Features);
+                || request instanceof Request.StatusAll || request instanceof Request.Features || request instanceof Request.Stats);
     }
 
     @SuppressWarnings("unchecked")

@@ -140,6 +140,13 @@ public sealed interface Request<R> {
         }
     }
 
+    /** The request counters of one device, or of every device ({@code name} null), in creation order. */
+    record Stats(String name) implements Request<List<DeviceStats>> {
+        public String op() {
+            return "stats";
+        }
+    }
+
     /**
      * Bring up configured devices that are not active (their backing devices were missing, say):
      * {@code name} and what it needs, or every one (null). Idempotent: active devices stay as they

@@ -37,7 +37,7 @@ import java.util.Set;
  * origin, cow, store (P|PO|N, default P), chunk (sectors, default 0 = the default or the COW's
  * own), create, features [words], autoextend {threshold, percent}; {@code extend} name, size (bytes,
  * optional), relative (true: size is added), autoextend (optional); {@code load} and {@code reload} name, table; {@code merge} name; {@code remove}
- * name; {@code status} name (optional: all); {@code activate} name (optional: all); {@code stop}.
+ * name; {@code status} name (optional: all); {@code stats} name (optional: all); {@code activate} name (optional: all); {@code stop}.
  * Unknown ops and fields are refused. A request is at most {@value #MAX_REQUEST_BYTES} bytes and
  * {@value #MAX_DEPTH} levels deep. The answer is one line: {@code {"ok":true,"result":...}} or
  * {@code {"ok":false,"error":"one line"}}.
@@ -203,6 +203,11 @@ public final class Wire {
                 }
             }
             case Request.Status x -> m.put("name", x.name());
+            case Request.Stats x -> {
+                if (x.name() != null) {
+                    m.put("name", x.name());
+                }
+            }
             case Request.Activate x -> {
                 if (x.name() != null) {
                     m.put("name", x.name());
@@ -241,8 +246,9 @@ public final class Wire {
             case "remove" -> new Request.Remove(f.str("name"), f.has("force") && f.bool("force"));
             case "status" -> f.has("name") ? new Request.Status(f.str("name")) : new Request.StatusAll();
             case "activate" -> new Request.Activate(f.has("name") ? f.str("name") : null);
+            case "stats" -> new Request.Stats(f.has("name") ? f.str("name") : null);
             default -> throw new BadRequest("unknown request '" + printable(op)
-                    + "' (ping, features, origin, snapshot, extend, load, reload, merge, remove, status, activate, stop)");
+                    + "' (ping, features, origin, snapshot, extend, load, reload, merge, remove, status, stats, activate, stop)");
         };
         f.noOthers(op);
         return r;
@@ -348,6 +354,7 @@ public final class Wire {
             case Request.Status x -> device(map(result));
             case Request.StatusAll x -> devices(result);
             case Request.Activate x -> devices(result);
+            case Request.Stats x -> stats(result);
         };
     }
 
@@ -383,9 +390,50 @@ public final class Wire {
             case String s -> s;
             case DeviceInfo d -> device(d);
             case FeaturesInfo f -> features(f);
+            case DeviceStats d -> stats(d);
             case List<?> l -> l.stream().map(Wire::json).toList();
             default -> throw new IllegalArgumentException("no JSON form for " + result.getClass().getSimpleName());
         };
+    }
+
+    private static List<DeviceStats> stats(Object v) {
+        if (!(v instanceof List<?> l)) {
+            throw new SnapshotException("ublkd sent an unexpected answer (expected a list)");
+        }
+        List<DeviceStats> out = new ArrayList<>();
+        for (Object o : l) {
+            Fields f = map(o);
+            List<DeviceStats.RequestCount> counts = new ArrayList<>();
+            for (Object c : f.list("requests")) {
+                Fields k = map(c);
+                counts.add(new DeviceStats.RequestCount(k.str("kind"), k.integer("requests", 0, Long.MAX_VALUE),
+                        k.integer("service_ns", 0, Long.MAX_VALUE), k.integer("kernel_entries", 0, Long.MAX_VALUE),
+                        k.integer("failed", 0, Long.MAX_VALUE)));
+            }
+            DeviceInfo.Role role = "origin".equals(f.str("role")) ? DeviceInfo.Role.ORIGIN : DeviceInfo.Role.SNAPSHOT;
+            out.add(new DeviceStats(f.str("name"), role, f.optStr("device", null), counts));
+        }
+        return out;
+    }
+
+    /** A device's counters as JSON: name, role, device, requests [{kind, requests, service_ns, kernel_entries, failed}]. */
+    public static Map<String, Object> stats(DeviceStats d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", d.name());
+        m.put("role", d.role().text());
+        m.put("device", d.device());
+        List<Object> kinds = new ArrayList<>();
+        for (DeviceStats.RequestCount c : d.requests()) {
+            Map<String, Object> k = new LinkedHashMap<>();
+            k.put("kind", c.kind());
+            k.put("requests", c.requests());
+            k.put("service_ns", c.serviceNanos());
+            k.put("kernel_entries", c.kernelEntries());
+            k.put("failed", c.failed());
+            kinds.add(k);
+        }
+        m.put("requests", kinds);
+        return m;
     }
 
     private static Map<String, Object> features(FeaturesInfo f) {
@@ -624,6 +672,14 @@ public final class Wire {
                 out.add(s);
             }
             return out;
+        }
+
+        List<?> list(String key) {
+            used.add(key);
+            if (!(m.get(key) instanceof List<?> l)) {
+                throw bad(what + " lacks the list field '" + key + "'");
+            }
+            return l;
         }
 
         Fields object(String key) {

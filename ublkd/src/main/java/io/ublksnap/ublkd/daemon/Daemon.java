@@ -178,6 +178,7 @@ public final class Daemon implements ControlServer.Handler, AutoCloseable {
             case Request.Features f -> host.features();
             case Request.Status s -> view.describe(s.name());
             case Request.StatusAll s -> view.all();
+            case Request.Stats s -> view.stats(s.name());
             case Request.Stop s -> {
                 long self = ProcessHandle.current().pid();
                 if (s.pid() != 0 && s.pid() != self) {

@@ -1,9 +1,12 @@
 package io.ublksnap.ublkd.daemon;
 
 import io.ublksnap.engine.Origin;
+import io.ublksnap.engine.RequestStats;
 import io.ublksnap.engine.SnapshotTarget;
+import io.ublksnap.engine.Target;
 import io.ublksnap.ublkd.control.Autoextend;
 import io.ublksnap.ublkd.control.DeviceInfo;
+import io.ublksnap.ublkd.control.DeviceStats;
 import io.ublksnap.ublkd.control.DeviceInfo.OriginInfo;
 import io.ublksnap.ublkd.control.DeviceInfo.SnapshotInfo;
 import io.ublksnap.ublkd.control.MergeInfo;
@@ -49,6 +52,40 @@ final class StatusView {
             l.add(describe(d));
         }
         return l;
+    }
+
+    /** The request counters of {@code name}, or of every device (null). */
+    List<DeviceStats> stats(String name) {
+        List<DeviceStats> l = new ArrayList<>();
+        for (Dev d : name == null ? registry.all() : List.of(registry.require(name))) {
+            l.add(stats(d));
+        }
+        return l;
+    }
+
+    private static DeviceStats stats(Dev d) {
+        Target t;
+        DeviceHost.Served dev;
+        DeviceInfo.Role role;
+        switch (d) {
+            case OriginDev o -> {
+                t = o.target;
+                dev = o.device;
+                role = DeviceInfo.Role.ORIGIN;
+            }
+            case SnapDev s -> {
+                t = s.target;
+                dev = s.device;
+                role = DeviceInfo.Role.SNAPSHOT;
+            }
+        }
+        List<DeviceStats.RequestCount> counts = new ArrayList<>();
+        if (t != null && dev != null) {
+            for (RequestStats.Count c : t.stats().counts()) {
+                counts.add(new DeviceStats.RequestCount(c.kind().label(), c.requests(), c.serviceNanos(), c.kernelEntries(), c.failed()));
+            }
+        }
+        return new DeviceStats(d.name(), role, dev == null ? null : dev.blockPath(), counts);
     }
 
     DeviceInfo describe(Dev d) {

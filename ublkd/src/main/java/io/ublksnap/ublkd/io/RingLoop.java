@@ -392,6 +392,7 @@ public final class RingLoop implements IoQueue {
     }
 
     /** io_uring_enter calls of this ring so far ({@link IoUring#enters}; on the loop thread, or after it stopped). */
+    @Override
     public long kernelEntries() {
         return ring.enters();
     }

@@ -50,13 +50,28 @@ class WireTest {
     }
 
     @Test
+    void statsRoundTrip() {
+        List<DeviceStats> stats = List.of(
+                new DeviceStats("base", DeviceInfo.Role.ORIGIN, "/dev/ublkb0", List.of(
+                        new DeviceStats.RequestCount("copying-write", 3, 4_500_000, 18, 0),
+                        new DeviceStats.RequestCount("other", 1, 1_000, 0, 1))),
+                new DeviceStats("s", DeviceInfo.Role.SNAPSHOT, null, List.of()));
+        assertEquals(stats, roundTrip(new Request.Stats(null), stats));
+        assertEquals("{\"name\":\"base\",\"role\":\"origin\",\"device\":\"/dev/ublkb0\",\"requests\":[{\"kind\":\"copying-write\","
+                + "\"requests\":3,\"service_ns\":4500000,\"kernel_entries\":18,\"failed\":0},{\"kind\":\"other\",\"requests\":1,"
+                + "\"service_ns\":1000,\"kernel_entries\":0,\"failed\":1}]}", Wire.write(Wire.json(stats.getFirst())));
+        assertEquals(1500.0, stats.getFirst().requests().getFirst().meanMicros());
+        assertEquals(6.0, stats.getFirst().requests().getFirst().entriesPerRequest());
+    }
+
+    @Test
     void requestsRoundTrip() {
         List<Request<?>> all = List.of(new Request.Ping(), new Request.Features(), new Request.Stop(), new Request.StatusAll(),
                 new Request.Status("x"), new Request.CreateOrigin("o", "/a b/#c.img", 1 << 20),
                 new Request.CreateSnapshot("s", "o", "/c.cow", StoreType.TRANSIENT, 16, 0, false), new Request.CreateSnapshot("i", "o", "/c2.cow", StoreType.PERSISTENT, 8, 1 << 20, true), new Request.Load("n", "snapshot-origin /x"),
                 new Request.Reload("n", "snapshot /x /y P 8"), new Request.Merge("m"), new Request.Remove("r", false), new Request.CreateOrigin("ro", "/ro.img", 0, true), new Request.CreateOrigin("id", "/id.img", 0, false, 1048575),
                 new Request.CreateSnapshot("rs", "o", "/rs.cow", StoreType.PERSISTENT, 8, 0, false, Set.of(), null, true), new Request.Remove("f", true),
-                new Request.Activate(null), new Request.Activate("a"),
+                new Request.Activate(null), new Request.Activate("a"), new Request.Stats(null), new Request.Stats("s"),
                 new Request.CreateSnapshot("f", "o", "/f.cow", StoreType.PERSISTENT, 8, 0, false,
                         EnumSet.of(SnapshotFeature.DISCARD_ZEROES_COW), new Autoextend(70, 20)),
                 new Request.Extend("e", 1L << 30, true, null), new Request.Extend("e", 4L << 30, false, new Autoextend(80, 10)),

@@ -33,7 +33,7 @@ class DocsTest {
             assertTrue(Files.readString(page).contains("== Name"), "not a man page: " + page);
         }
         Path script = dir.resolve("completion/ublkd");
-        assertEquals("status stop", complete(script, "ublkd st"));
+        assertEquals("stats status stop", complete(script, "ublkd st"));
         assertTrue(complete(script, "ublkd snapshot --").contains("--init"), "snapshot's options");
     }
 
