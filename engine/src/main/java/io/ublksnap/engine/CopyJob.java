@@ -1,7 +1,9 @@
 package io.ublksnap.engine;
 
 import io.ublksnap.engine.io.IoBuffer;
+import io.ublksnap.engine.io.IoChain;
 import io.ublksnap.engine.io.IoQueue;
+import io.ublksnap.engine.store.ExceptionStore;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -68,11 +70,18 @@ final class CopyJob {
     private void read(IoQueue queue, IoBuffer buf) {
         IoBuffer data = buf.slice(0, length);
         if (exceptions.size() == 1) {
-            // One destination: read and write chained (one round trip where the queue can chain them).
+            // One destination: read, write and, where the store can, the metadata commit in one chain
+            // (one round trip where the queue links them; the commit still follows the data).
             PendingException pe = exceptions.getFirst();
-            queue.copy(origin.device, firstChunk * chunkBytes, pe.snapshot.cow, pe.newChunk * chunkBytes, data, res -> {
+            IoChain chain = queue.chain().copy(origin.device, firstChunk * chunkBytes, pe.snapshot.cow, pe.newChunk * chunkBytes, data);
+            ExceptionStore.ChainedCommit commit = pe.snapshot.commitInChain(pe, chain, queue);
+            chain.submit(res -> {
                 origin.pool.release(buf);
-                pe.snapshot.copyDone(pe, res >= 0, queue);
+                if (commit != null) {
+                    commit.chainDone(res, queue);
+                } else {
+                    pe.snapshot.copyDone(pe, res >= 0, queue);
+                }
             });
             return;
         }

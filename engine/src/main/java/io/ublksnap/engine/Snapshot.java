@@ -3,6 +3,7 @@ package io.ublksnap.engine;
 import io.ublksnap.engine.io.BackingDevice;
 import io.ublksnap.engine.io.Errno;
 import io.ublksnap.engine.io.IoBuffer;
+import io.ublksnap.engine.io.IoChain;
 import io.ublksnap.engine.io.IoQueue;
 import io.ublksnap.engine.store.ExceptionStore;
 import io.ublksnap.engine.store.StoreUsage;
@@ -300,6 +301,28 @@ final class Snapshot {
                 commitOrder.remove(pe);
                 commit(pe, queue);
             }
+        } finally {
+            origin.lock.unlock();
+        }
+    }
+
+    /**
+     * Commits {@code pe} in its copy's chain, so that copy and commit cost one round trip: when it
+     * is the only exception of this snapshot waiting for its commit and the store can take it so
+     * ({@link ExceptionStore#commitInChain}). Returns what to tell the chain's result, or null: the
+     * copy's end then goes to {@link #copyDone}, as for any copy.
+     */
+    ExceptionStore.ChainedCommit commitInChain(PendingException pe, IoChain chain, IoQueue queue) {
+        origin.lock.lock();
+        try {
+            if (commitOrder.size() != 1 || commitOrder.peek() != pe) {
+                return null;
+            }
+            ExceptionStore.ChainedCommit c = store.commitInChain(pe.oldChunk, pe.newChunk, chain, ok -> completeException(pe, ok, queue));
+            if (c != null) {
+                commitOrder.poll(); // committed by the chain, after its copy
+            }
+            return c;
         } finally {
             origin.lock.unlock();
         }

@@ -49,6 +49,14 @@ public interface IoQueue {
     }
 
     /**
+     * A new chain of operations on this queue ({@link IoChain}): linked in one submission where the
+     * queue can link them, issued one after another otherwise.
+     */
+    default IoChain chain() {
+        return new SequentialChain(this);
+    }
+
+    /**
      * How many times this queue has entered the kernel so far (io_uring_enter calls), for the
      * request counters; 0 for a queue that does not. Read on the queue's thread.
      */

@@ -1,6 +1,7 @@
 package io.ublksnap.engine.store;
 
 import io.ublksnap.engine.io.IoCallback;
+import io.ublksnap.engine.io.IoChain;
 import io.ublksnap.engine.io.IoQueue;
 
 /**
@@ -40,6 +41,24 @@ public interface ExceptionStore extends AutoCloseable {
      * callback may run only when later exceptions have been committed too.
      */
     void commitException(long oldChunk, long newChunk, boolean copyOk, IoQueue queue, CommitCallback callback);
+
+    /**
+     * Commits a prepared exception in the same chain as its copy, when the store can now: the chain
+     * then writes the metadata after the copy (flushed first, durable when done), and the exception
+     * counts as committed here, as with {@link #commitException}. The store can when this is the
+     * only exception prepared and nothing else waits or is being written; otherwise it returns null
+     * and the caller commits after the copy as usual. The caller tells the returned commit the
+     * chain's result; {@code callback} then runs, as it would for {@link #commitException}.
+     */
+    default ChainedCommit commitInChain(long oldChunk, long newChunk, IoChain chain, CommitCallback callback) {
+        return null;
+    }
+
+    /** A commit that rides in its copy's chain ({@link #commitInChain}). */
+    interface ChainedCommit {
+        /** The chain is over: {@code result} is its first error, or what its last operation did. */
+        void chainDone(int result, IoQueue queue);
+    }
 
     /** Whether {@link #prepareMerge}/{@link #commitMerge} are available (persistent stores). */
     boolean supportsMerge();

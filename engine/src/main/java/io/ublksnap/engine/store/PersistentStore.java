@@ -6,6 +6,7 @@ import io.ublksnap.engine.io.BackingDevice;
 import io.ublksnap.engine.io.BufferAllocator;
 import io.ublksnap.engine.io.IoBuffer;
 import io.ublksnap.engine.io.IoCallback;
+import io.ublksnap.engine.io.IoChain;
 import io.ublksnap.engine.io.IoQueue;
 
 import java.io.IOException;
@@ -288,6 +289,25 @@ public final class PersistentStore implements ExceptionStore {
             now = pump(queue);
         }
         now.forEach(Runnable::run);
+    }
+
+    /**
+     * {@inheritDoc} Here: when this is the only prepared exception, no commit waits, none is being
+     * written, and the exception does not fill its area (a full area zeroes the next one first).
+     */
+    @Override
+    public synchronized ChainedCommit commitInChain(long oldChunk, long newChunk, IoChain chain, CommitCallback callback) {
+        if (closed || !valid || writing || pendingCount != 1 || !waiting.isEmpty() || !batch.isEmpty()
+                || currentCommitted + 1 >= epa || areaLocation(currentArea, epa) >= cowChunks) {
+            return null;
+        }
+        pendingCount--;
+        CowFormat.putException(area.byteBuffer(), currentCommitted++, oldChunk, newChunk);
+        writing = true;
+        writeBuffer.byteBuffer().put(area.byteBuffer());
+        chain.write(cow, areaLocation(currentArea, epa) * chunkBytes, writeBuffer, IoQueue.PREFLUSH | IoQueue.FUA);
+        List<CommitCallback> callbacks = List.of(callback);
+        return (result, queue) -> finishWrite(queue, result, callbacks);
     }
 
     /** Moves waiting commits into the area and starts an area write when the batch is ready. Holds the lock. */

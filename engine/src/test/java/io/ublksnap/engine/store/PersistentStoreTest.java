@@ -159,6 +159,79 @@ class PersistentStoreTest {
         assertEquals(5, again.prepareException(), "next free after the highest loaded chunk");
     }
 
+    /**
+     * Issue 10.3: the only pending exception commits in its copy's chain: the area write is the chain's last
+     * operation (preflushed, FUA), after the copy; the commit's callback waits for the chain's result. A store
+     * with another exception prepared, or an area write in flight, refuses, and the usual commit follows.
+     */
+    @Test
+    void theOnlyPendingExceptionCommitsInItsCopysChain() throws IOException {
+        MemoryDevice cow = new MemoryDevice("cow", 64L * CHUNK_BYTES);
+        PersistentStore ps = open(cow, CHUNK, new LinkedHashMap<>(), new ArrayList<>());
+        RecordingQueue q = new RecordingQueue();
+        List<Boolean> results = new ArrayList<>();
+        long a = ps.prepareException();
+        long b = ps.prepareException();
+        io.ublksnap.engine.io.IoChain chain = q.chain();
+        assertEquals(null, ps.commitInChain(40, a, chain, results::add), "another exception is prepared: commit as usual");
+        commit(ps, q, 40, a, results);
+        q.drain();
+        assertTrue(q.ops.isEmpty(), "group commit waits for b: " + q.ops);
+
+        HostBuffer data = HostBuffer.allocate(CHUNK_BYTES, 4096);
+        data.byteBuffer().order(ByteOrder.LITTLE_ENDIAN).putLong(0, 0x5eed);
+        MemoryDevice origin = new MemoryDevice("origin", 64L * CHUNK_BYTES);
+        origin.writeSync(41L * CHUNK_BYTES, data);
+        io.ublksnap.engine.io.IoChain chainB = q.chain().copy(origin, 41L * CHUNK_BYTES, cow, b * CHUNK_BYTES, HostBuffer.allocate(CHUNK_BYTES, 4096));
+        ExceptionStore.ChainedCommit cb = ps.commitInChain(41, b, chainB, results::add);
+        assertEquals(null, cb, "a's commit waits in the batch");
+        commit(ps, q, 41, b, results);
+        q.drain();
+        assertEquals(List.of("write 1 preflush fua"), q.ops);
+        assertEquals(List.of(true, true), results);
+        q.ops.clear();
+        results.clear();
+
+        long c = ps.prepareException();
+        io.ublksnap.engine.io.IoChain chainC = q.chain().copy(origin, 41L * CHUNK_BYTES, cow, c * CHUNK_BYTES, HostBuffer.allocate(CHUNK_BYTES, 4096));
+        ExceptionStore.ChainedCommit cc = ps.commitInChain(42, c, chainC, results::add);
+        assertTrue(cc != null, "alone and idle: in the chain");
+        long d = ps.prepareException();
+        assertEquals(null, ps.commitInChain(43, d, q.chain(), results::add), "an area write is in flight (c's)");
+        int[] chainResult = {1};
+        chainC.submit(r -> {
+            chainResult[0] = r;
+            cc.chainDone(r, q);
+        });
+        commit(ps, q, 43, d, results); // waits for c's area write, then goes alone
+        q.drain();
+        assertEquals(CHUNK_BYTES, chainResult[0], "the chain's last operation: the area write");
+        assertEquals(List.of("read 41", "write " + c, "write 1 preflush fua", "write 1 preflush fua"), q.ops,
+                "copy, then the area in the same chain; then d's commit");
+        assertEquals(List.of(true, true), results);
+        assertEquals(0x5eed, raw(cow, c * CHUNK_BYTES, 8).getLong(0), "the copy");
+        Map<Long, Long> loaded = new LinkedHashMap<>();
+        open(cow, CHUNK, loaded, new ArrayList<>());
+        assertEquals(Map.of(40L, a, 41L, b, 42L, c, 43L, d), loaded);
+    }
+
+    /** A chain whose copy failed leaves its commit undone: the store is invalid, the commit reports failure. */
+    @Test
+    void aFailedChainFailsItsCommitAndInvalidatesTheStore() throws IOException {
+        MemoryDevice cow = new MemoryDevice("cow", 64L * CHUNK_BYTES);
+        PersistentStore ps = open(cow, CHUNK, new LinkedHashMap<>(), new ArrayList<>());
+        RecordingQueue q = new RecordingQueue();
+        List<Boolean> results = new ArrayList<>();
+        long a = ps.prepareException();
+        ExceptionStore.ChainedCommit cc = ps.commitInChain(7, a, q.chain(), results::add);
+        assertTrue(cc != null);
+        cc.chainDone(-io.ublksnap.engine.io.Errno.EIO, q);
+        q.drain();
+        assertEquals(List.of(false), results);
+        assertFalse(ps.valid());
+        assertEquals(0, raw(cow, CHUNK_BYTES, CHUNK_BYTES).getLong(8), "nothing committed on disk");
+    }
+
     @Test
     void aFullAreaZeroesTheNextOneFirstAndDataSkipsIt() throws IOException {
         MemoryDevice cow = new MemoryDevice("cow", 600L * CHUNK_BYTES);

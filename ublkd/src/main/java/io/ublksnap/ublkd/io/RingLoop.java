@@ -3,6 +3,7 @@ package io.ublksnap.ublkd.io;
 import io.ublksnap.engine.io.BackingDevice;
 import io.ublksnap.engine.io.IoBuffer;
 import io.ublksnap.engine.io.IoCallback;
+import io.ublksnap.engine.io.IoChain;
 import io.ublksnap.engine.io.IoQueue;
 import io.ublksnap.ffi.CompletionHandler;
 import io.ublksnap.ffi.Errno;
@@ -108,6 +109,9 @@ public final class RingLoop implements IoQueue {
     private int[] free = new int[64];
     private int freeTop;
     private int inflight;
+    /** Chains of more than one slot in flight, and the head of the last one set up (NO_SLOT once it is over). */
+    private int linkedChains;
+    private int linkedHead = NO_SLOT;
     private long bytesRead;
     private long bytesWritten;
     private long operations;
@@ -237,7 +241,7 @@ public final class RingLoop implements IoQueue {
                     // this thread still to run must not wait; nor a stopping loop after completions, whose next
                     // turn must see the SQ drained (a completed wake re-arms itself) to end.
                     if (local.isEmpty() && (n == 0 || !stopRequested)) {
-                        ring.submitAndWait(1);
+                        ring.submitAndWait(completionsWorthWaitingFor());
                     } else {
                         ring.submit();
                     }
@@ -254,6 +258,30 @@ public final class RingLoop implements IoQueue {
         } finally {
             shutDown(fatal);
         }
+    }
+
+    /**
+     * How many completions the next wait is for: all that a linked chain still owes when it is the only
+     * backing I/O in flight (its callback needs every one of them; waking for each would cost an
+     * io_uring_enter per operation: a copy and its commit, four), else one. Every SQE of a chain posts one
+     * completion, so they all come; anything else that completes meanwhile (a ublk request, a wake) only
+     * adds to them.
+     */
+    private int completionsWorthWaitingFor() {
+        if (linkedChains != 1 || linkedHead == NO_SLOT || chainPending[linkedHead] <= 1) {
+            return 1;
+        }
+        int slots = 0;
+        for (int s = linkedHead; s != NO_SLOT; s = slotNext[s]) {
+            slots++;
+        }
+        return slots == inflight ? chainPending[linkedHead] : 1;
+    }
+
+    /** A chain of more than one slot starts (its slots are linked). */
+    private void linkedChainStarts(int head) {
+        linkedChains++;
+        linkedHead = head;
     }
 
     /** Whether no task came in meanwhile; if so, no task can come in any more. */
@@ -509,6 +537,7 @@ public final class RingLoop implements IoQueue {
         slotHead[second] = first;
         callbacks[first] = callback;
         chainPending[first] = 2;
+        linkedChainStarts(first);
         try {
             ring.reserve(2);
         } catch (RuntimeException e) {
@@ -624,6 +653,12 @@ public final class RingLoop implements IoQueue {
             prev = s;
         }
         IoCallback cb = callbacks[head];
+        if (slotNext[head] != NO_SLOT) {
+            linkedChains--;
+            if (linkedHead == head) {
+                linkedHead = NO_SLOT;
+            }
+        }
         for (int s = head, next; s != NO_SLOT; s = next) {
             next = slotNext[s];
             callbacks[s] = null;
@@ -685,6 +720,88 @@ public final class RingLoop implements IoQueue {
         int to = FileBacking.of(dst).fd();
         NativeBuffer b = NativeBuffer.of(buf);
         linked(transfer(OP_READ, from, srcOffset, b, 0), transfer(OP_WRITE, to, dstOffset, b, 0), callback);
+    }
+
+    /**
+     * {@inheritDoc} Here an io_uring linked chain: every operation's slots are linked, the ring
+     * reserves room for all of them, and they reach the kernel in one submission (a ring with fewer
+     * SQ entries than {@link #MAX_LINKED} issues them one after another).
+     */
+    @Override
+    public IoChain chain() {
+        return ring.sqEntries() >= MAX_LINKED ? new RingChain() : IoQueue.super.chain();
+    }
+
+    /** Most SQEs in one chain: a copy (a read and a write) and a commit (an fdatasync and a write). */
+    private static final int MAX_LINKED = 4;
+
+    /** The slots of a chain being built, linked at {@link #submit}. */
+    private final class RingChain implements IoChain {
+        private final int[] slots = new int[MAX_LINKED];
+        private int n;
+        private boolean submitted;
+
+        @Override
+        public IoChain copy(BackingDevice src, long srcOffset, BackingDevice dst, long dstOffset, IoBuffer buf) {
+            room(2);
+            NativeBuffer b = NativeBuffer.of(buf);
+            slots[n++] = transfer(OP_READ, FileBacking.of(src).fd(), srcOffset, b, 0);
+            slots[n++] = transfer(OP_WRITE, FileBacking.of(dst).fd(), dstOffset, b, 0);
+            return this;
+        }
+
+        @Override
+        public IoChain write(BackingDevice dev, long offset, IoBuffer buf, int flags) {
+            int fd = FileBacking.of(dev).fd();
+            if ((flags & PREFLUSH) != 0) {
+                room(2);
+                slots[n++] = newSlot(OP_FSYNC, fd, 0, 0, 0, -1, 0, null);
+            } else {
+                room(1);
+            }
+            slots[n++] = transfer(OP_WRITE, fd, offset, NativeBuffer.of(buf), flags);
+            return this;
+        }
+
+        private void room(int more) {
+            if (submitted) {
+                throw new IllegalStateException("the chain was submitted already");
+            }
+            if (n + more > MAX_LINKED) {
+                throw new IllegalStateException("a chain of more than " + MAX_LINKED + " SQEs");
+            }
+        }
+
+        @Override
+        public void submit(IoCallback callback) {
+            if (submitted) {
+                throw new IllegalStateException("the chain was submitted already");
+            }
+            submitted = true;
+            if (n == 0) {
+                local.add(() -> callback.done(0));
+                return;
+            }
+            int head = slots[0];
+            for (int i = 1; i < n; i++) {
+                slotNext[slots[i - 1]] = slots[i];
+                slotHead[slots[i]] = head;
+            }
+            callbacks[head] = callback;
+            chainPending[head] = n;
+            if (n > 1) {
+                linkedChainStarts(head);
+            }
+            try {
+                ring.reserve(n);
+            } catch (RuntimeException e) {
+                notQueued(head, e);
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                issue(slots[i], i + 1 < n); // room is reserved: none can fail now
+            }
+        }
     }
 
     @Override

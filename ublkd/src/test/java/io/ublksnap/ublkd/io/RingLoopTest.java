@@ -115,6 +115,64 @@ class RingLoopTest {
     }
 
     /**
+     * Issue 10.3: a chunk copy and the metadata commit that names it (a read, a write, an fdatasync, a FUA write)
+     * go to the kernel as one linked chain: one io_uring_enter per chain when each starts at the previous one's
+     * completion (two when the commit went after the copy's completion).
+     */
+    @Test
+    void aCopyAndItsCommitInOneChainCostOneKernelEntry() throws Exception {
+        int chains = 100;
+        Arena arena = Arena.ofAuto();
+        SegmentBuffer tmp = new SegmentBuffer(arena.allocate(4096, 4096), -1);
+        SegmentBuffer meta = new SegmentBuffer(arena.allocate(4096, 4096), -1);
+        for (int i = 0; i < 4096; i++) {
+            meta.segment().set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) (i * 7 + 1));
+        }
+        assertEquals(4096, run(f -> loop.write(a, 0, meta, 0, f::complete)));
+        long before = loop.call(loop::kernelEntries);
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        loop.execute(new Runnable() {
+            int left = chains;
+
+            @Override
+            public void run() {
+                loop.chain().copy(a, 0, b, 4096L * (1 + left % 64), tmp)
+                        .write(b, 0, meta, RingLoop.PREFLUSH | RingLoop.FUA)
+                        .submit(r -> {
+                            if (r != 4096) {
+                                done.completeExceptionally(new IllegalStateException("chain result " + r));
+                            } else if (--left == 0) {
+                                done.complete(chains);
+                            } else {
+                                run();
+                            }
+                        });
+            }
+        });
+        assertEquals(chains, done.get(30, TimeUnit.SECONDS));
+        long entries = loop.call(loop::kernelEntries) - before;
+        assertTrue(entries <= chains + chains / 10, entries + " io_uring_enter calls for " + chains + " copy-and-commit chains");
+        byte[] got = Files.readAllBytes(dir.resolve("b"));
+        for (int i : new int[]{0, 4096 + 5, 65 * 4096 - 1}) {
+            assertEquals((byte) (i % 4096 * 7 + 1), got[i], "byte " + i);
+        }
+    }
+
+    /** An operation after a failed one in a chain is not done: a copy from beyond the end, then a write. */
+    @Test
+    void aChainStopsAtItsFirstFailure() throws Exception {
+        Arena arena = Arena.ofAuto();
+        SegmentBuffer tmp = new SegmentBuffer(arena.allocate(8192, 4096), -1);
+        SegmentBuffer data = new SegmentBuffer(arena.allocate(4096, 4096), -1);
+        data.segment().fill((byte) 0x5a);
+        int r = run(f -> loop.chain().copy(a, (1 << 20) - 4096, b, 0, tmp).write(b, 8192, data, RingLoop.FUA).submit(f::complete));
+        assertTrue(r < 0, "the chain must fail: " + r);
+        assertEquals(0, Files.readAllBytes(dir.resolve("b"))[8192], "the write after the failed copy was done");
+        assertEquals(4096, run(f -> loop.chain().write(b, 8192, data, 0).submit(f::complete)), "a chain of one write");
+        assertEquals(0x5a, Files.readAllBytes(dir.resolve("b"))[8192]);
+    }
+
+    /**
      * A chunk copy (a read linked to a write) and a metadata commit (an fsync linked to a write) prepared when the
      * SQ has every possible number of free slots: each chain must reach the kernel in one submission, or its write
      * runs before its read and copies the buffer's old contents.
