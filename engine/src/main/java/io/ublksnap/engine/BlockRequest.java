@@ -74,11 +74,6 @@ public final class BlockRequest implements IoCallback {
         }
     }
 
-    /** What the engine made of the request, or null before it was mapped. */
-    public RequestKind kind() {
-        return kind;
-    }
-
     public Op op() {
         return op;
     }

@@ -29,15 +29,6 @@ public final class RequestStats {
      * @param failed        of {@code requests}, those answered with an error
      */
     public record Count(RequestKind kind, long requests, long serviceNanos, long kernelEntries, long failed) {
-        /** Mean time in service, in microseconds (0 with no request). */
-        public double meanMicros() {
-            return requests == 0 ? 0 : serviceNanos / 1000.0 / requests;
-        }
-
-        /** Kernel entries per request (0 with no request). */
-        public double entriesPerRequest() {
-            return requests == 0 ? 0 : (double) kernelEntries / requests;
-        }
     }
 
     void record(RequestKind kind, long nanos, long kernelEntries, boolean failed) {
