@@ -44,7 +44,15 @@ echo "$deps" | grep -q "^Requires=.*ublkd.service" && echo "$deps" | grep -q "^A
 echo "$deps" | grep -q "dev-ublksnap-fsdata.device" || fail "the generated $unit does not wait for the device"
 
 step "starting the mount starts ublkd, which brings the origin back; udev names it; ext4 mounts"
-timeout 300 systemctl start "$unit" || { journalctl -u ublkd --no-pager | tail -n 30; fail "the mount did not start"; }
+timeout 300 systemctl start "$unit" || {
+  journalctl -u ublkd --no-pager | tail -n 30
+  echo "--- what udev and systemd know of the disk"
+  ls -l /dev/ublksnap/ /run/ublksnap/names/ 2>&1
+  for b in /dev/ublkb*; do udevadm info "$b"; done 2>&1
+  systemctl status --no-pager dev-ublksnap-fsdata.device 2>&1 | head -n 12
+  journalctl -b --no-pager _PID=1 2>&1 | grep -i -e ublk -e fsdata | tail -n 20
+  fail "the mount did not start"
+}
 systemctl is-active -q ublkd || fail "ublkd did not start with the mount"
 mountpoint -q "$MNT" || fail "$MNT is not mounted"
 [ "$(findmnt -n -o SOURCE "$MNT")" = "$(readlink -f /dev/ublksnap/fsdata)" ] || fail "mounted from $(findmnt -n -o SOURCE "$MNT")"

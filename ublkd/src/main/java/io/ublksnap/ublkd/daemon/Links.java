@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -65,17 +66,35 @@ final class Links {
         return "UBLKSNAP_NAME=" + name + "\n";
     }
 
-    void link(String name, DeviceHost.Served dev) {
+    /**
+     * Makes (or corrects) the link to {@code blockPath}. udev's rule makes the same link as the disk's add
+     * event is processed, and systemd checks then that it resolves to the disk: a link that is missing at
+     * that moment makes systemd drop the name's device unit (a mount waiting for it times out). So a link
+     * is never taken away here: a new one is made under a temporary name and renamed over the old one, as
+     * udev does; a link that is right already is left alone.
+     */
+    void link(String name, String blockPath) {
         if (dir == null) {
             return;
         }
+        Path link = dir.resolve(name);
+        Path target = Path.of(blockPath);
         try {
             Files.createDirectories(dir);
-            Path link = dir.resolve(name);
-            Files.deleteIfExists(link);
-            Files.createSymbolicLink(link, Path.of(dev.blockPath()));
+            if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(target)) {
+                return;
+            }
+            Path tmp = dir.resolve("." + name + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createSymbolicLink(tmp, target);
+            try {
+                Files.move(tmp, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
         } catch (IOException e) {
-            Log.of(log).warning("cannot create " + dir.resolve(name) + ": " + e.getMessage());
+            Log.of(log).warning("cannot create " + link + ": " + e.getMessage());
         }
     }
 

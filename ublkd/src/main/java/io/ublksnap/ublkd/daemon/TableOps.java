@@ -182,7 +182,7 @@ final class TableOps {
             Log.of(log).warning("origin " + o.name + " was /dev/ublkb" + e.devId() + ", which is in use: it is " + o.device.blockPath() + " now");
         }
         o.reason = null;
-        links.link(o.name, o.device);
+        links.link(o.name, o.device.blockPath());
         log.accept("origin " + o.name + " on " + b.name() + " is " + o.device.blockPath() + (o.device.zeroCopy() ? " (zero copy)" : ""));
     }
 
@@ -282,7 +282,7 @@ final class TableOps {
             Log.of(log).warning("snapshot " + s.name + " was /dev/ublkb" + e.devId() + ", which is in use: it is " + s.device.blockPath() + " now");
         }
         s.reason = null;
-        links.link(s.name, s.device);
+        links.link(s.name, s.device.blockPath());
         log.accept("snapshot " + s.name + " of " + o.name + " on " + cow.name() + " (" + e.store().code() + " " + target.chunkSectors()
                 + SnapshotFeature.tableArgs(e.features()) + ") is " + s.device.blockPath());
         engine.autoGrow(o.target, target, fill.threshold(s, cow)); // may ask for a growth at once
