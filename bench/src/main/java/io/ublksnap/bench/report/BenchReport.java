@@ -334,8 +334,11 @@ public final class BenchReport {
             Ratio r = mergeMbps("ublk").over(mergeMbps("dm"));
             md.append(String.format(Locale.ROOT, "Merge of %d MiB of exceptions, %d times each, dm and ublkd in turns (the order alternates with the repetition). ",
                     bytes >> 20, mdm.n()));
-            md.append("dm: from `dmsetup resume` of the snapshot-merge table until its status shows no exception left (polled every 50 ms). ");
-            if (Files.exists(b.dir.resolve("cpu").resolve("merge.ublk.r1.progress"))) {
+            md.append("dm: from `dmsetup resume` of the snapshot-merge table until its status shows no exception left (polled every 50 ms, ")
+              .append("each look a dmsetup process of some 50 ms in the guest: dm's times may be up to 0.1 s longer than its merges). ");
+            if (b.env.getOrDefault("merge_clock", "").equals("daemon")) {
+                md.append("ublkd: the daemon's own time from the merge's start to its end (the \"complete in\" line of its log).\n\n");
+            } else if (Files.exists(b.dir.resolve("cpu").resolve("merge.ublk.r1.progress"))) {
                 md.append("ublkd: from the first progress line of `ublkd merge --wait` (printed right after the daemon accepted the merge) to its last; ")
                   .append("the client polls every 250 ms, so a merge under a second is known to about ±0.3 s.\n\n");
             } else {
@@ -369,7 +372,11 @@ public final class BenchReport {
                     ? "A daemon of its own with -XX:NativeMemoryTracking=summary (the measured daemon runs without it)"
                     : "The measured daemon (started with -XX:NativeMemoryTracking=summary for this), after all the runs and merges")
               .append(", at rest after 256 MiB of 1 MiB writes to the origin: ")
-              .append("65,536 exceptions in each snapshot. MiB. NMT counts committed memory, not all of it resident; \"outside NMT\" = resident - NMT's committed total ")
+              .append("65,536 exceptions in each snapshot")
+              .append(b.memory.stream().anyMatch(m -> m.label().equals("s4-1m"))
+                      ? "; with 1 M exceptions, a daemon of its own that reopened 4 COWs crafted with 262,144 exceptions each (metadata only: "
+                        + "their data chunks are holes), at rest after 32 MiB of random 4 KiB writes to the origin (some 8,000 more in each)" : "")
+              .append(". MiB. NMT counts committed memory, not all of it resident; \"outside NMT\" = resident - NMT's committed total ")
               .append("(kernel-mapped rings and ublk descriptors, libc malloc arenas not tracked, ...; negative when committed pages are not all touched).\n\n");
             List<String> cats = new ArrayList<>();
             for (Memory m : b.memory) {
@@ -379,7 +386,7 @@ public final class BenchReport {
                     }
                 }
             }
-            md.append("| | ").append(String.join(" | ", b.memory.stream().map(m -> m.label().startsWith("s1") ? "1 snapshot" : "4 snapshots").toList())).append(" |\n");
+            md.append("| | ").append(String.join(" | ", b.memory.stream().map(Memory::heading).toList())).append(" |\n");
             md.append("|---|").append("---|".repeat(b.memory.size())).append('\n');
             row(md, "exceptions", m -> m.exceptions().toString());
             row(md, "resident (RSS)", m -> Fmt.mib(m.rssKib()));
@@ -398,7 +405,7 @@ public final class BenchReport {
                 if (m.mappings().isEmpty()) {
                     continue;
                 }
-                md.append("Resident memory by mapping (/proc/PID/smaps), ").append(m.label().startsWith("s1") ? "1 snapshot" : "4 snapshots")
+                md.append("Resident memory by mapping (/proc/PID/smaps), ").append(m.what())
                   .append(", the largest groups: ");
                 List<String> g = new ArrayList<>();
                 m.mappings().entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1])).limit(6)
@@ -698,8 +705,7 @@ public final class BenchReport {
             md.append("Merge of ").append(b.merges.getFirst().bytes() >> 20).append(" MiB: ublksnap/dm-snapshot ").append(merge.format()).append(". ");
         }
         for (Memory m : b.memory) {
-            md.append("ublkd resident with ").append(m.label().startsWith("s1") ? "1 snapshot" : "4 snapshots")
-              .append(" of 65,536 exceptions: ").append(Fmt.mib(m.rssKib())).append(" MiB. ");
+            md.append("ublkd resident with ").append(m.what()).append(": ").append(Fmt.mib(m.rssKib())).append(" MiB. ");
         }
         md.append("\n\n![ublksnap / dm-snapshot](").append(rel.resolve("ratios.png")).append(")\n");
         md.append(END).append('\n');

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -68,6 +69,26 @@ final class BenchRun {
     record Memory(String label, long rssKib, long anonKib, long fileKib, Map<String, Long> nmt, long heapUsedKib,
                   long heapCommittedKib, long metaspaceUsedKib, List<Long> exceptions, int threads,
                   Map<String, long[]> mappings) {
+        /** The column's heading. */
+        String heading() {
+            return switch (label) {
+                case "s1-65536" -> "1 snapshot";
+                case "s4-65536" -> "4 snapshots";
+                case "s4-1m" -> "4 snapshots, 1 M exceptions";
+                default -> label;
+            };
+        }
+
+        /** What was measured, in words: "4 snapshots, 1,081,344 exceptions in all (crafted COWs)". */
+        String what() {
+            long all = exceptions.stream().mapToLong(Long::longValue).sum();
+            return switch (label) {
+                case "s1-65536", "s4-65536" -> String.format(Locale.ROOT, "%s of %,d exceptions", heading(),
+                        exceptions.isEmpty() ? 65536 : exceptions.getFirst());
+                case "s4-1m" -> String.format(Locale.ROOT, "4 snapshots, %,d exceptions in all (reopened from crafted COWs)", all);
+                default -> label;
+            };
+        }
     }
 
     final Path dir;
@@ -255,7 +276,7 @@ final class BenchRun {
 
     private void readMemory() throws IOException {
         Path m = dir.resolve("mem");
-        for (String label : List.of("s1-65536", "s4-65536")) {
+        for (String label : List.of("s1-65536", "s4-65536", "s4-1m")) {
             if (!Files.exists(m.resolve(label + ".smaps_rollup"))) {
                 continue;
             }

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -406,11 +407,14 @@ final class TableOps {
         });
     }
 
+    /** What the daemon does when the merge of {@code s}, starting (or resuming) now, ends. */
     private Lifecycle.MergeEvents events(SnapDev s) {
+        long started = System.nanoTime();
         return new Lifecycle.MergeEvents() {
             @Override
             public void completed() {
-                Thread.ofVirtual().name("ublkd-merge-done").start(() -> mergeDone(s));
+                long took = System.nanoTime() - started;
+                Thread.ofVirtual().name("ublkd-merge-done").start(() -> mergeDone(s, took));
             }
 
             @Override
@@ -420,10 +424,11 @@ final class TableOps {
         };
     }
 
-    private void mergeDone(SnapDev s) {
+    private void mergeDone(SnapDev s, long tookNanos) {
         try {
             lanes.inFamilyEventually(s.family(), "finish the merge of " + s.name, () -> {
-                log.accept("merge of " + s.name + " into " + s.origin.name + " complete; removing the snapshot");
+                log.accept(String.format(Locale.ROOT, "merge of %s into %s complete in %.3f s; removing the snapshot",
+                        s.name, s.origin.name, tookNanos / 1e9));
                 try {
                     if (s.device != null) {
                         s.device.delete();
