@@ -324,7 +324,7 @@ merge_run() {
     echo "  ($mr_id with the client's start: $(( mr_t1 - mr_tc )) ms, between its first and last progress line: $(( mr_t1 - mr_t0 )) ms)"
     # The time that counts is the daemon's own, from the merge's start to its end ("complete in S s" in its log):
     # the client polls every 250 ms, too coarse for a merge of half a second.
-    mr_s=$(grep -o "merge of bs1 into bo complete in [0-9.]* s" "$D/ublkd.log" | tail -n 1 | awk '{print $7}')
+    mr_s=$(sed -n 's/.*merge of bs1 into bo complete in \([0-9][0-9.]*\) s.*/\1/p' "$D/ublkd.log" | tail -n 1)
     [ -n "$mr_s" ] || fail "no merge time in the daemon's log"
     mr_t0=0; mr_t1=$(awk -v s="$mr_s" 'BEGIN { printf "%d", s * 1000 + 0.5 }')
     threads "$DPID" > "$out/cpu/$mr_id.post"; mr_j1=$(jit_lines); mr_j=$((mr_j1 - mr_j0))

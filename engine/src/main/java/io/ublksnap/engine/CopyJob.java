@@ -71,10 +71,14 @@ final class CopyJob {
         IoBuffer data = buf.slice(0, length);
         if (exceptions.size() == 1) {
             // One destination: read, write and, where the store can, the metadata commit in one chain
-            // (one round trip where the queue links them; the commit still follows the data).
+            // (one round trip where the queue links them; the commit still follows the data). For a
+            // commit in the chain the copy's write is FUA, so that the metadata needs no flush before
+            // it (a flush is an fdatasync, which io_uring always hands to a worker thread).
             PendingException pe = exceptions.getFirst();
-            IoChain chain = queue.chain().copy(origin.device, firstChunk * chunkBytes, pe.snapshot.cow, pe.newChunk * chunkBytes, data);
-            ExceptionStore.ChainedCommit commit = pe.snapshot.commitInChain(pe, chain, queue);
+            boolean inChain = pe.snapshot.mayCommitInChain(pe);
+            IoChain chain = queue.chain().copy(origin.device, firstChunk * chunkBytes, pe.snapshot.cow, pe.newChunk * chunkBytes, data,
+                    inChain ? IoQueue.FUA : 0);
+            ExceptionStore.ChainedCommit commit = inChain ? pe.snapshot.commitInChain(pe, chain, queue) : null;
             chain.submit(res -> {
                 origin.pool.release(buf);
                 if (commit != null) {

@@ -315,7 +315,7 @@ final class Snapshot {
     ExceptionStore.ChainedCommit commitInChain(PendingException pe, IoChain chain, IoQueue queue) {
         origin.lock.lock();
         try {
-            if (commitOrder.size() != 1 || commitOrder.peek() != pe) {
+            if (!mayCommitInChain(pe)) {
                 return null;
             }
             ExceptionStore.ChainedCommit c = store.commitInChain(pe.oldChunk, pe.newChunk, chain, ok -> completeException(pe, ok, queue));
@@ -323,6 +323,19 @@ final class Snapshot {
                 commitOrder.poll(); // committed by the chain, after its copy
             }
             return c;
+        } finally {
+            origin.lock.unlock();
+        }
+    }
+
+    /**
+     * Whether {@link #commitInChain} would take {@code pe} now (a hint for the copy: its write is then
+     * made durable on its own, as a commit in the chain needs).
+     */
+    boolean mayCommitInChain(PendingException pe) {
+        origin.lock.lock();
+        try {
+            return commitOrder.size() == 1 && commitOrder.peek() == pe && store.mayCommitInChain();
         } finally {
             origin.lock.unlock();
         }

@@ -14,8 +14,12 @@ package io.ublksnap.engine.io;
  */
 public interface IoChain {
 
-    /** Reads {@code buf.length()} bytes at {@code srcOffset} of {@code src}, then writes them at {@code dstOffset} of {@code dst}. */
-    IoChain copy(BackingDevice src, long srcOffset, BackingDevice dst, long dstOffset, IoBuffer buf);
+    /**
+     * Reads {@code buf.length()} bytes at {@code srcOffset} of {@code src}, then writes them at {@code dstOffset}
+     * of {@code dst}; {@code writeFlags} for the write as for {@link IoQueue#write} ({@link IoQueue#FUA}: the copy
+     * is durable when it completes).
+     */
+    IoChain copy(BackingDevice src, long srcOffset, BackingDevice dst, long dstOffset, IoBuffer buf, int writeFlags);
 
     /** Writes {@code buf.length()} bytes at {@code offset}; {@code flags} as for {@link IoQueue#write}. */
     IoChain write(BackingDevice dev, long offset, IoBuffer buf, int flags);

@@ -21,8 +21,12 @@ final class SequentialChain implements IoChain {
     }
 
     @Override
-    public IoChain copy(BackingDevice src, long srcOffset, BackingDevice dst, long dstOffset, IoBuffer buf) {
-        return add(done -> queue.copy(src, srcOffset, dst, dstOffset, buf, done));
+    public IoChain copy(BackingDevice src, long srcOffset, BackingDevice dst, long dstOffset, IoBuffer buf, int writeFlags) {
+        if (writeFlags == 0) {
+            return add(done -> queue.copy(src, srcOffset, dst, dstOffset, buf, done));
+        }
+        add(done -> queue.read(src, srcOffset, buf, done));
+        return add(done -> queue.write(dst, dstOffset, buf, writeFlags, done));
     }
 
     @Override

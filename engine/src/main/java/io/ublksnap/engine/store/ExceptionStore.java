@@ -43,12 +43,23 @@ public interface ExceptionStore extends AutoCloseable {
     void commitException(long oldChunk, long newChunk, boolean copyOk, IoQueue queue, CommitCallback callback);
 
     /**
+     * Whether {@link #commitInChain} would take a commit now: the caller then makes its copy's write
+     * durable on its own ({@link io.ublksnap.engine.io.IoQueue#FUA}). A hint: the answer may change
+     * before the commit is offered.
+     */
+    default boolean mayCommitInChain() {
+        return false;
+    }
+
+    /**
      * Commits a prepared exception in the same chain as its copy, when the store can now: the chain
-     * then writes the metadata after the copy (flushed first, durable when done), and the exception
-     * counts as committed here, as with {@link #commitException}. The store can when this is the
-     * only exception prepared and nothing else waits or is being written; otherwise it returns null
-     * and the caller commits after the copy as usual. The caller tells the returned commit the
-     * chain's result; {@code callback} then runs, as it would for {@link #commitException}.
+     * then writes the metadata after the copy (durable when done), and the exception counts as
+     * committed here, as with {@link #commitException}. The chain's copy must have written the data
+     * with {@link io.ublksnap.engine.io.IoQueue#FUA}: the metadata write that names it follows it with
+     * no flush in between. The store can when this is the only exception prepared and nothing else
+     * waits or is being written; otherwise it returns null and the caller commits after the copy as
+     * usual. The caller tells the returned commit the chain's result; {@code callback} then runs, as
+     * it would for {@link #commitException}.
      */
     default ChainedCommit commitInChain(long oldChunk, long newChunk, IoChain chain, CommitCallback callback) {
         return null;

@@ -296,16 +296,25 @@ public final class PersistentStore implements ExceptionStore {
      * written, and the exception does not fill its area (a full area zeroes the next one first).
      */
     @Override
+    public synchronized boolean mayCommitInChain() {
+        return !closed && valid && !writing && pendingCount == 1 && waiting.isEmpty() && batch.isEmpty()
+                && currentCommitted + 1 < epa && areaLocation(currentArea, epa) < cowChunks;
+    }
+
+    /**
+     * {@inheritDoc} The area is written with FUA alone: the only exception it adds was written with
+     * FUA by the chain's copy, and every exception committed before it was flushed by its own commit.
+     */
+    @Override
     public synchronized ChainedCommit commitInChain(long oldChunk, long newChunk, IoChain chain, CommitCallback callback) {
-        if (closed || !valid || writing || pendingCount != 1 || !waiting.isEmpty() || !batch.isEmpty()
-                || currentCommitted + 1 >= epa || areaLocation(currentArea, epa) >= cowChunks) {
+        if (!mayCommitInChain()) {
             return null;
         }
         pendingCount--;
         CowFormat.putException(area.byteBuffer(), currentCommitted++, oldChunk, newChunk);
         writing = true;
         writeBuffer.byteBuffer().put(area.byteBuffer());
-        chain.write(cow, areaLocation(currentArea, epa) * chunkBytes, writeBuffer, IoQueue.PREFLUSH | IoQueue.FUA);
+        chain.write(cow, areaLocation(currentArea, epa) * chunkBytes, writeBuffer, IoQueue.FUA);
         List<CommitCallback> callbacks = List.of(callback);
         return (result, queue) -> finishWrite(queue, result, callbacks);
     }

@@ -161,8 +161,10 @@ class PersistentStoreTest {
 
     /**
      * Issue 10.3: the only pending exception commits in its copy's chain: the area write is the chain's last
-     * operation (preflushed, FUA), after the copy; the commit's callback waits for the chain's result. A store
-     * with another exception prepared, or an area write in flight, refuses, and the usual commit follows.
+     * operation, after the copy; the copy's write is FUA and the area write FUA alone (no flush: an fdatasync
+     * is a trip through an io_uring worker thread); the commit's callback waits for the chain's result. A store
+     * with another exception prepared, or an area write in flight, refuses, and the usual commit follows
+     * (preflushed).
      */
     @Test
     void theOnlyPendingExceptionCommitsInItsCopysChain() throws IOException {
@@ -173,6 +175,7 @@ class PersistentStoreTest {
         long a = ps.prepareException();
         long b = ps.prepareException();
         io.ublksnap.engine.io.IoChain chain = q.chain();
+        assertFalse(ps.mayCommitInChain(), "another exception is prepared");
         assertEquals(null, ps.commitInChain(40, a, chain, results::add), "another exception is prepared: commit as usual");
         commit(ps, q, 40, a, results);
         q.drain();
@@ -182,7 +185,7 @@ class PersistentStoreTest {
         data.byteBuffer().order(ByteOrder.LITTLE_ENDIAN).putLong(0, 0x5eed);
         MemoryDevice origin = new MemoryDevice("origin", 64L * CHUNK_BYTES);
         origin.writeSync(41L * CHUNK_BYTES, data);
-        io.ublksnap.engine.io.IoChain chainB = q.chain().copy(origin, 41L * CHUNK_BYTES, cow, b * CHUNK_BYTES, HostBuffer.allocate(CHUNK_BYTES, 4096));
+        io.ublksnap.engine.io.IoChain chainB = q.chain().copy(origin, 41L * CHUNK_BYTES, cow, b * CHUNK_BYTES, HostBuffer.allocate(CHUNK_BYTES, 4096), 0);
         ExceptionStore.ChainedCommit cb = ps.commitInChain(41, b, chainB, results::add);
         assertEquals(null, cb, "a's commit waits in the batch");
         commit(ps, q, 41, b, results);
@@ -193,7 +196,9 @@ class PersistentStoreTest {
         results.clear();
 
         long c = ps.prepareException();
-        io.ublksnap.engine.io.IoChain chainC = q.chain().copy(origin, 41L * CHUNK_BYTES, cow, c * CHUNK_BYTES, HostBuffer.allocate(CHUNK_BYTES, 4096));
+        assertTrue(ps.mayCommitInChain(), "alone and idle");
+        io.ublksnap.engine.io.IoChain chainC = q.chain().copy(origin, 41L * CHUNK_BYTES, cow, c * CHUNK_BYTES, HostBuffer.allocate(CHUNK_BYTES, 4096),
+                io.ublksnap.engine.io.IoQueue.FUA);
         ExceptionStore.ChainedCommit cc = ps.commitInChain(42, c, chainC, results::add);
         assertTrue(cc != null, "alone and idle: in the chain");
         long d = ps.prepareException();
@@ -206,8 +211,8 @@ class PersistentStoreTest {
         commit(ps, q, 43, d, results); // waits for c's area write, then goes alone
         q.drain();
         assertEquals(CHUNK_BYTES, chainResult[0], "the chain's last operation: the area write");
-        assertEquals(List.of("read 41", "write " + c, "write 1 preflush fua", "write 1 preflush fua"), q.ops,
-                "copy, then the area in the same chain; then d's commit");
+        assertEquals(List.of("read 41", "write " + c + " fua", "write 1 fua", "write 1 preflush fua"), q.ops,
+                "copy (durable), then the area in the same chain (no flush); then d's commit (flushed)");
         assertEquals(List.of(true, true), results);
         assertEquals(0x5eed, raw(cow, c * CHUNK_BYTES, 8).getLong(0), "the copy");
         Map<Long, Long> loaded = new LinkedHashMap<>();

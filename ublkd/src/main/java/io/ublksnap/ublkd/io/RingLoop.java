@@ -732,7 +732,7 @@ public final class RingLoop implements IoQueue {
         return ring.sqEntries() >= MAX_LINKED ? new RingChain() : IoQueue.super.chain();
     }
 
-    /** Most SQEs in one chain: a copy (a read and a write) and a commit (an fdatasync and a write). */
+    /** Most SQEs in one chain: a copy (a read and a write) and a commit (an fdatasync and a write, or a write alone). */
     private static final int MAX_LINKED = 4;
 
     /** The slots of a chain being built, linked at {@link #submit}. */
@@ -742,11 +742,14 @@ public final class RingLoop implements IoQueue {
         private boolean submitted;
 
         @Override
-        public IoChain copy(BackingDevice src, long srcOffset, BackingDevice dst, long dstOffset, IoBuffer buf) {
+        public IoChain copy(BackingDevice src, long srcOffset, BackingDevice dst, long dstOffset, IoBuffer buf, int writeFlags) {
+            if ((writeFlags & PREFLUSH) != 0) {
+                throw new IllegalArgumentException("a copy's write takes FUA, not PREFLUSH");
+            }
             room(2);
             NativeBuffer b = NativeBuffer.of(buf);
             slots[n++] = transfer(OP_READ, FileBacking.of(src).fd(), srcOffset, b, 0);
-            slots[n++] = transfer(OP_WRITE, FileBacking.of(dst).fd(), dstOffset, b, 0);
+            slots[n++] = transfer(OP_WRITE, FileBacking.of(dst).fd(), dstOffset, b, writeFlags);
             return this;
         }
 

@@ -115,8 +115,8 @@ class RingLoopTest {
     }
 
     /**
-     * Issue 10.3: a chunk copy and the metadata commit that names it (a read, a write, an fdatasync, a FUA write)
-     * go to the kernel as one linked chain: one io_uring_enter per chain when each starts at the previous one's
+     * Issue 10.3: a chunk copy and the metadata commit that names it (a read, a FUA write, a FUA write) go to the
+     * kernel as one linked chain: one io_uring_enter per chain when each starts at the previous one's
      * completion (two when the commit went after the copy's completion).
      */
     @Test
@@ -136,8 +136,8 @@ class RingLoopTest {
 
             @Override
             public void run() {
-                loop.chain().copy(a, 0, b, 4096L * (1 + left % 64), tmp)
-                        .write(b, 0, meta, RingLoop.PREFLUSH | RingLoop.FUA)
+                loop.chain().copy(a, 0, b, 4096L * (1 + left % 64), tmp, RingLoop.FUA)
+                        .write(b, 0, meta, RingLoop.FUA)
                         .submit(r -> {
                             if (r != 4096) {
                                 done.completeExceptionally(new IllegalStateException("chain result " + r));
@@ -165,7 +165,7 @@ class RingLoopTest {
         SegmentBuffer tmp = new SegmentBuffer(arena.allocate(8192, 4096), -1);
         SegmentBuffer data = new SegmentBuffer(arena.allocate(4096, 4096), -1);
         data.segment().fill((byte) 0x5a);
-        int r = run(f -> loop.chain().copy(a, (1 << 20) - 4096, b, 0, tmp).write(b, 8192, data, RingLoop.FUA).submit(f::complete));
+        int r = run(f -> loop.chain().copy(a, (1 << 20) - 4096, b, 0, tmp, 0).write(b, 8192, data, RingLoop.FUA).submit(f::complete));
         assertTrue(r < 0, "the chain must fail: " + r);
         assertEquals(0, Files.readAllBytes(dir.resolve("b"))[8192], "the write after the failed copy was done");
         assertEquals(4096, run(f -> loop.chain().write(b, 8192, data, 0).submit(f::complete)), "a chain of one write");
