@@ -226,8 +226,8 @@ public final class BenchReport {
         md.append("Server CPU from /proc/PID/task/*/schedstat before and after each measured run, split by thread class; ")
           .append("fio's own CPU (usr+sys) from its JSON; the whole guest's busy time from /proc/stat (2 CPUs shared by fio, the kernel and the server). ")
           .append("µs per request, medians of the repetitions; slices = times the queue threads were put on a CPU (wake-ups) per request.\n\n");
-        md.append("| cell | stack | server total | queue | io-wq | JIT | GC | other | queue slices/req | fio | guest |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| cell | stack | server total | queue | io-wq | JIT | GC | control | other | queue slices/req | fio | guest |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Cell c : b.cells.values()) {
             for (String st : c.stacks()) {
                 if (b.runs(c.name(), st).isEmpty()) {
@@ -351,13 +351,16 @@ public final class BenchReport {
             md.append("\nublksnap/dm throughput ").append(r.format()).append(", ").append(inside(mergeMbps("dm"), mergeMbps("ublk"))).append(". ");
             List<Double> cpu = new ArrayList<>();
             List<Double> queue = new ArrayList<>();
+            List<Double> control = new ArrayList<>();
             for (Merge m : b.merges) {
                 if (m.stack().equals("ublk") && m.cpu() != null) {
                     cpu.add(m.cpu().totalNs() / 1e9);
                     queue.add(m.cpu().ns().get(Kind.QUEUE) / 1e9);
+                    control.add(m.cpu().ns().get(Kind.CONTROL) / 1e9);
                 }
             }
-            md.append("ublkd CPU during its merges: ").append(Spread.of(cpu).format()).append(" s (queue threads ")
+            md.append("ublkd CPU during its merges: ").append(Spread.of(cpu).format()).append(" s (the control thread, which issues the merge's I/O, ")
+              .append(Spread.of(control).format()).append(" s; queue threads ")
               .append(Spread.of(queue).format()).append(" s); JIT events during them: ")
               .append(b.merges.stream().filter(m -> m.stack().equals("ublk")).mapToInt(Merge::jitEvents).sum()).append(".\n\n");
         } else {

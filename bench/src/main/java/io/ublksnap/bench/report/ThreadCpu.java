@@ -22,7 +22,8 @@ record ThreadCpu(Map<Kind, Long> ns, Map<Kind, Long> slices, long guestBusyNs, b
         IO_WQ("io_uring workers of the process (iou-wrk)"),
         JIT("JIT compiler threads"),
         GC("GC threads"),
-        OTHER("control and everything else");
+        CONTROL("the control thread (ublkd-control: commands, and a merge's I/O)"),
+        OTHER("everything else");
 
         final String label;
 
@@ -44,6 +45,9 @@ record ThreadCpu(Map<Kind, Long> ns, Map<Kind, Long> slices, long guestBusyNs, b
             }
             if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
                 return GC;
+            }
+            if (name.equals("ublkd-control")) {
+                return CONTROL;
             }
             return OTHER;
         }

@@ -21,7 +21,7 @@ class ThreadCpuTest {
         assertEquals(Kind.JIT, Kind.of("C1 CompilerThre"));
         assertEquals(Kind.GC, Kind.of("GC Thread#0"));
         assertEquals(Kind.GC, Kind.of("G1 Conc#0"));
-        assertEquals(Kind.OTHER, Kind.of("ublkd-control"));
+        assertEquals(Kind.CONTROL, Kind.of("ublkd-control"));
         assertEquals(Kind.OTHER, Kind.of("ublk0q1x"));
     }
 

@@ -71,7 +71,7 @@ final class Links {
      * event is processed, and systemd checks then that it resolves to the disk: a link that is missing at
      * that moment makes systemd drop the name's device unit (a mount waiting for it times out). So a link
      * is never taken away here: a new one is made under a temporary name and renamed over the old one, as
-     * udev does; a link that is right already is left alone.
+     * udev does; a link that is right already (udev's are relative: ../ublkbN) is left alone.
      */
     void link(String name, String blockPath) {
         if (dir == null) {
@@ -81,7 +81,7 @@ final class Links {
         Path target = Path.of(blockPath);
         try {
             Files.createDirectories(dir);
-            if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(target)) {
+            if (Files.isSymbolicLink(link) && dir.resolve(Files.readSymbolicLink(link)).normalize().equals(target.normalize())) {
                 return;
             }
             Path tmp = dir.resolve("." + name + ".tmp");

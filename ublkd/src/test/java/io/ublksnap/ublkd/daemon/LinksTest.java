@@ -59,6 +59,20 @@ class LinksTest {
     }
 
     @Test
+    void udevsRelativeLinkToTheSameDiskIsLeftAlone() throws Exception {
+        Path links = dir.resolve("ublksnap");
+        Links l = new Links(links, null, log::add);
+        Files.createDirectories(links);
+        Path link = links.resolve("data");
+        Files.createSymbolicLink(link, Path.of("../ublkb2"));
+        l.link("data", dir.resolve("ublkb2").toString());
+        assertEquals(Path.of("../ublkb2"), Files.readSymbolicLink(link), "udev's link is right: not replaced");
+        l.link("data", dir.resolve("ublkb5").toString());
+        assertEquals(dir.resolve("ublkb5"), Files.readSymbolicLink(link), "a link to another disk is corrected");
+        assertEquals(List.of(), log);
+    }
+
+    @Test
     void aLinkIsMadeAgainAndReplacedLeavingNoTemporaryLink() throws Exception {
         Path links = dir.resolve("ublksnap");
         Links l = new Links(links, null, log::add);
