@@ -5,6 +5,7 @@ import io.ublksnap.ublkd.log.Log;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
@@ -34,18 +35,30 @@ final class Links {
         this.log = log;
     }
 
-    /** Removes the names files an earlier daemon left behind (it crashed, or was killed). */
+    /**
+     * Removes what an earlier daemon left behind (it crashed, or was killed): the names files, and
+     * temporary links of a link it was replacing.
+     */
     void clearStale() {
-        if (names == null || !Files.isDirectory(names)) {
+        clear(names, "*");
+        clear(dir, ".*.tmp");
+    }
+
+    private void clear(Path d, String glob) {
+        if (d == null || !Files.isDirectory(d)) {
             return;
         }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(names)) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, glob)) {
             for (Path p : ds) {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            Log.of(log).warning("cannot clear " + names + ": " + e.getMessage());
+            Log.of(log).warning("cannot clear " + d + ": " + e.getMessage());
         }
+    }
+
+    private Path tmpLink(String name) {
+        return dir.resolve("." + name + ".tmp"); // names start with a letter or digit: never a name itself
     }
 
     /** Before disk {@code blockPath} (/dev/ublkbN) appears: udev names it {@code name}. */
@@ -78,23 +91,44 @@ final class Links {
             return;
         }
         Path link = dir.resolve(name);
-        Path target = Path.of(blockPath);
-        try {
-            Files.createDirectories(dir);
-            if (Files.isSymbolicLink(link) && dir.resolve(Files.readSymbolicLink(link)).normalize().equals(target.normalize())) {
+        Path target = Path.of(blockPath).normalize();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                place(link, target, tmpLink(name));
+                return;
+            } catch (NoSuchFileException e) {
+                if (attempt == 2) { // once more: udev removed the directory with its last link meanwhile
+                    Log.of(log).warning("cannot create " + link + ": " + e.getMessage() + " vanished");
+                    return;
+                }
+            } catch (IOException e) {
+                Log.of(log).warning("cannot create " + link + ": " + e.getMessage());
                 return;
             }
-            Path tmp = dir.resolve("." + name + ".tmp");
-            Files.deleteIfExists(tmp);
-            Files.createSymbolicLink(tmp, target);
-            try {
-                Files.move(tmp, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                Files.deleteIfExists(tmp);
-                throw e;
-            }
+        }
+    }
+
+    private void place(Path link, Path target, Path tmp) throws IOException {
+        Files.createDirectories(dir);
+        if (pointsTo(link, target)) {
+            return;
+        }
+        Files.deleteIfExists(tmp);
+        Files.createSymbolicLink(tmp, target);
+        try {
+            Files.move(tmp, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            Log.of(log).warning("cannot create " + link + ": " + e.getMessage());
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    /** Whether {@code link} is a link to {@code target}; false when it is gone or not a link. */
+    private boolean pointsTo(Path link, Path target) {
+        try {
+            return dir.resolve(Files.readSymbolicLink(link)).normalize().equals(target);
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -117,6 +151,7 @@ final class Links {
         }
         try {
             Files.deleteIfExists(dir.resolve(name));
+            Files.deleteIfExists(tmpLink(name));
         } catch (IOException e) {
             Log.of(log).warning("cannot remove " + dir.resolve(name) + ": " + e.getMessage());
         }

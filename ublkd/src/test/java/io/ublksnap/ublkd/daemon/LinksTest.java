@@ -58,6 +58,27 @@ class LinksTest {
         assertEquals(List.of(), log);
     }
 
+    /** A daemon killed while it replaced a link leaves its temporary link: the next one clears it, as unlink does. */
+    @Test
+    void temporaryLinksLeftBehindAreCleared() throws Exception {
+        Path links = dir.resolve("ublksnap");
+        Files.createDirectories(links);
+        Files.createSymbolicLink(links.resolve(".a.tmp"), Path.of("/dev/ublkb1"));
+        Files.createSymbolicLink(links.resolve("b"), Path.of("/dev/ublkb2"));
+        Files.createSymbolicLink(links.resolve(".b.tmp"), Path.of("/dev/ublkb2"));
+        Links l = new Links(links, dir.resolve("names"), log::add);
+        l.clearStale();
+        try (var s = Files.list(links)) {
+            assertEquals(List.of(links.resolve("b")), s.toList(), "the temporary links go, the links stay");
+        }
+        Files.createSymbolicLink(links.resolve(".b.tmp"), Path.of("/dev/ublkb2"));
+        l.unlink("b");
+        try (var s = Files.list(links)) {
+            assertEquals(List.of(), s.toList());
+        }
+        assertEquals(List.of(), log);
+    }
+
     @Test
     void udevsRelativeLinkToTheSameDiskIsLeftAlone() throws Exception {
         Path links = dir.resolve("ublksnap");
