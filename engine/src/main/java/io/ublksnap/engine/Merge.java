@@ -2,7 +2,9 @@ package io.ublksnap.engine;
 
 import io.ublksnap.engine.io.Errno;
 import io.ublksnap.engine.io.IoBuffer;
+import io.ublksnap.engine.io.IoChain;
 import io.ublksnap.engine.io.IoQueue;
+import io.ublksnap.engine.store.ExceptionStore;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +20,8 @@ import java.util.List;
  * <p>Each step takes the run at the end of the exception list ({@link
  * io.ublksnap.engine.store.ExceptionStore#prepareMerge}), makes exceptions in the other snapshots
  * for those origin chunks and waits for them (seed 004), waits for writes in flight to the run's
- * COW chunks, copies the run from the COW to the origin (FUA), then removes the run's exceptions
- * from the store (flush + FUA) and from memory. An interrupted merge therefore resumes where it
+ * COW chunks, copies the run from the COW to the origin (FUA) and removes the run's exceptions from
+ * the store (FUA) in one linked chain, then from memory. An interrupted merge therefore resumes where it
  * stopped: a run copied but not yet forgotten is copied again, the same data to the same place.
  * No exception is ever created in the merging snapshot.
  *
@@ -158,32 +160,27 @@ final class Merge {
         return null;
     }
 
+    /**
+     * The run's copy and its commit in one chain: COW read, origin write (FUA: the origin must hold
+     * the data durably before the exceptions are forgotten), then the store's metadata write.
+     */
     private void copy(long first, long firstNew, int n) {
         long chunkBytes = snapshot.chunkBytes;
         long length = Math.min(n * chunkBytes, (origin.sizeSectors() << 9) - first * chunkBytes);
         origin.pool.acquire((int) length, queue, buf -> {
-            IoBuffer data = buf.slice(0, length);
-            queue.read(snapshot.cow, firstNew * chunkBytes, data, r1 -> {
-                if (r1 < 0) {
-                    origin.pool.release(buf);
-                    fail("cannot read COW " + snapshot.cow.name() + " (" + Errno.name(r1) + ")");
-                    return;
+            IoChain chain = queue.chain().copy(snapshot.cow, firstNew * chunkBytes, origin.device, first * chunkBytes,
+                    buf.slice(0, length), IoQueue.FUA);
+            ExceptionStore.ChainedCommit commit = snapshot.store.commitMerge(n, chain, r -> {
+                if (r < 0) {
+                    fail("cannot copy chunks " + first + "-" + (first + n - 1) + " from COW " + snapshot.cow.name() + " to origin "
+                            + origin.device.name() + " and forget them in the COW's metadata (" + Errno.name(r) + ")");
+                } else {
+                    merged(first, n);
                 }
-                // FUA: the origin must hold the data durably before the exceptions are forgotten.
-                queue.write(origin.device, first * chunkBytes, data, IoQueue.FUA, r2 -> {
-                    origin.pool.release(buf);
-                    if (r2 < 0) {
-                        fail("cannot write origin " + origin.device.name() + " (" + Errno.name(r2) + ")");
-                        return;
-                    }
-                    snapshot.store.commitMerge(n, queue, r3 -> {
-                        if (r3 < 0) {
-                            fail("cannot write the COW's metadata (" + Errno.name(r3) + ")");
-                        } else {
-                            merged(first, n);
-                        }
-                    });
-                });
+            });
+            chain.submit(r -> {
+                origin.pool.release(buf);
+                commit.chainDone(r, queue);
             });
         });
     }

@@ -81,8 +81,20 @@ public interface ExceptionStore extends AutoCloseable {
      */
     void prepareMerge(IoQueue queue, MergeRunCallback callback);
 
-    /** Durably forgets the last {@code count} exceptions reported by {@link #prepareMerge}. */
-    void commitMerge(int count, IoQueue queue, IoCallback callback);
+    /**
+     * Appends to {@code chain} the write that durably forgets the last {@code count} exceptions
+     * reported by {@link #prepareMerge}; the chain's caller puts the run's copy to the origin (FUA)
+     * before it, and calls the returned commit with the chain's result, which runs {@code callback}
+     * (0, or -errno: then nothing is forgotten, in memory or, as far as the store wrote, on disk).
+     */
+    ChainedCommit commitMerge(int count, IoChain chain, IoCallback callback);
+
+    /** {@link #commitMerge(int, IoChain, IoCallback)} in a chain of its own. */
+    default void commitMerge(int count, IoQueue queue, IoCallback callback) {
+        IoChain chain = queue.chain();
+        ChainedCommit commit = commitMerge(count, chain, callback);
+        chain.submit(r -> commit.chainDone(r, queue));
+    }
 
     /**
      * Invalidates the store: a persistent COW's header gets valid = 0 (FUA). Idempotent.

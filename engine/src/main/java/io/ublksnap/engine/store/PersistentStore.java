@@ -486,7 +486,7 @@ public final class PersistentStore implements ExceptionStore {
     }
 
     @Override
-    public void commitMerge(int count, IoQueue queue, IoCallback callback) {
+    public ChainedCommit commitMerge(int count, IoChain chain, IoCallback callback) {
         long location;
         synchronized (this) {
             if (count <= 0 || count > currentCommitted || writing) {
@@ -500,7 +500,10 @@ public final class PersistentStore implements ExceptionStore {
             }
             location = areaLocation(currentArea, epa);
         }
-        queue.write(cow, location * chunkBytes, writeBuffer, IoQueue.PREFLUSH | IoQueue.FUA, wr -> mergeWritten(count, wr, callback));
+        // FUA alone: what the area lets go of is in the origin durably already (the chain's copy
+        // wrote it with FUA), and nothing else on the COW needs to be durable before it.
+        chain.write(cow, location * chunkBytes, writeBuffer, IoQueue.FUA);
+        return (result, queue) -> mergeWritten(count, result, callback);
     }
 
     private void mergeWritten(int count, int result, IoCallback callback) {

@@ -5,6 +5,7 @@ import io.ublksnap.engine.SnapshotException;
 import io.ublksnap.engine.io.BackingDevice;
 import io.ublksnap.engine.io.Errno;
 import io.ublksnap.engine.io.IoCallback;
+import io.ublksnap.engine.io.IoChain;
 import io.ublksnap.engine.io.IoQueue;
 
 /**
@@ -83,8 +84,8 @@ public final class TransientStore implements ExceptionStore {
     }
 
     @Override
-    public void commitMerge(int count, IoQueue queue, IoCallback callback) {
-        queue.execute(() -> callback.done(-Errno.EOPNOTSUPP));
+    public ChainedCommit commitMerge(int count, IoChain chain, IoCallback callback) {
+        return (result, queue) -> callback.done(-Errno.EOPNOTSUPP);
     }
 
     @Override

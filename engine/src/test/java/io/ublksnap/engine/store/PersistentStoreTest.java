@@ -547,4 +547,60 @@ class PersistentStoreTest {
         StoreUsage u = ps.usage();
         assertEquals(u.metadataSectors(), u.allocatedSectors(), "a merged-out store reports allocated == metadata");
     }
+
+    /**
+     * A merge's commit rides in the chain of its run's copy: COW read, FUA origin write, then the
+     * area write with FUA alone (the data it lets go of is in the origin durably already, written
+     * with FUA by the chain's copy: a flush before it orders nothing). A chain that fails before the
+     * area write leaves the store as it was: the run is found again.
+     */
+    @Test
+    void mergeCommitFollowsItsCopyInOneChainWithFuaAlone() throws IOException {
+        MemoryDevice cow = new MemoryDevice("cow", 64L * CHUNK_BYTES);
+        PersistentStore ps = open(cow, CHUNK, new LinkedHashMap<>(), new ArrayList<>());
+        RecordingQueue q = new RecordingQueue();
+        List<Boolean> results = new ArrayList<>();
+        long[] news = new long[3];
+        for (int i = 0; i < 3; i++) {
+            news[i] = ps.prepareException();
+        }
+        for (int i = 0; i < 3; i++) {
+            commit(ps, q, 10 + i, news[i], results);
+        }
+        q.drain();
+        int[] run = new int[1];
+        ps.prepareMerge(q, (count, lastOld, lastNew) -> run[0] = count);
+        q.drain();
+        assertEquals(3, run[0]);
+
+        MemoryDevice tiny = new MemoryDevice("tiny origin", 4L * CHUNK_BYTES);
+        HostBuffer data = HostBuffer.allocate(3 * CHUNK_BYTES, 4096);
+        io.ublksnap.engine.io.IoChain failing = q.chain().copy(cow, news[0] * CHUNK_BYTES, tiny, 10L * CHUNK_BYTES, data,
+                io.ublksnap.engine.io.IoQueue.FUA);
+        ExceptionStore.ChainedCommit lost = ps.commitMerge(3, failing, r -> results.add(r == 0));
+        q.ops.clear();
+        results.clear();
+        failing.submit(r -> lost.chainDone(r, q));
+        q.drain();
+        assertEquals(List.of("read 2", "write 10 fua"), q.ops, "the origin write failed: no area write");
+        assertEquals(List.of(false), results);
+        ps.prepareMerge(q, (count, lastOld, lastNew) -> run[0] = count);
+        q.drain();
+        assertEquals(3, run[0], "nothing was forgotten");
+
+        MemoryDevice origin = new MemoryDevice("origin", 64L * CHUNK_BYTES);
+        io.ublksnap.engine.io.IoChain chain = q.chain().copy(cow, news[0] * CHUNK_BYTES, origin, 10L * CHUNK_BYTES, data,
+                io.ublksnap.engine.io.IoQueue.FUA);
+        ExceptionStore.ChainedCommit done = ps.commitMerge(3, chain, r -> results.add(r == 0));
+        q.ops.clear();
+        results.clear();
+        chain.submit(r -> done.chainDone(r, q));
+        q.drain();
+        assertEquals(List.of("read 2", "write 10 fua", "write 1 fua"), q.ops);
+        assertEquals(List.of(true), results);
+        assertEquals(0, raw(cow, CHUNK_BYTES, CHUNK_BYTES).getLong(0), "the run's entries are zeroed on disk");
+        ps.prepareMerge(q, (count, lastOld, lastNew) -> run[0] = count);
+        q.drain();
+        assertEquals(0, run[0], "done");
+    }
 }
