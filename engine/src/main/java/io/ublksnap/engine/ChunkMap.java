@@ -6,18 +6,22 @@ import java.util.Arrays;
  * A compact map from chunk number to a long, for millions of entries: the completed-exception
  * table (old chunk to new chunk) and the counters of tracked reads.
  *
- * <p>Open addressing with linear probing in one interleaved {@code long[]} (key, value, key, value...),
- * so a lookup touches one cache line. The capacity is not a power of two: the home slot comes from
+ * <p>Open addressing with linear probing in one interleaved array (key, value, key, value...), so
+ * a lookup touches one cache line. The array is an {@code int[]} while every key and value fits in
+ * an int (the chunks of any device under 8 TiB at 4 KiB chunks), and becomes a {@code long[]} for
+ * good at the first one that does not. The capacity is not a power of two: the home slot comes from
  * a multiplicative hash scaled to the capacity, which lets the table grow by 1.5x and keeps the heap
- * cost between about 20 and 30 bytes per entry (16 bytes of payload at a load of 0.53 to 0.8).
- * Removal shifts later entries back, so there are no tombstones. Keys are non-negative; not thread-safe.
+ * cost between about 10 and 15 bytes per entry in ints (20 and 30 in longs: the payload at a load
+ * of 0.53 to 0.8). Removal shifts later entries back, so there are no tombstones. Keys are
+ * non-negative; not thread-safe.
  */
 public final class ChunkMap {
     private static final long EMPTY = -1L;
     private static final double MAX_LOAD = 0.8;
     private static final int MIN_CAPACITY = 16;
 
-    private long[] slots; // 2 * capacity
+    private int[] narrow; // 2 * capacity, while every key and value fits in an int; else null
+    private long[] wide;  // 2 * capacity, once one did not; else null
     private int capacity;
     private int size;
     private int growAt;
@@ -27,15 +31,52 @@ public final class ChunkMap {
     }
 
     public ChunkMap(int expected) {
-        init(Math.max(MIN_CAPACITY, (int) Math.min(Integer.MAX_VALUE / 2 - 8, (long) (expected / MAX_LOAD) + 1)));
+        init(Math.max(MIN_CAPACITY, (int) Math.min(Integer.MAX_VALUE / 2 - 8, (long) (expected / MAX_LOAD) + 1)), false);
     }
 
-    private void init(int cap) {
+    private void init(int cap, boolean wideSlots) {
         capacity = cap;
-        slots = new long[2 * cap];
-        Arrays.fill(slots, EMPTY);
+        if (wideSlots) {
+            narrow = null;
+            wide = new long[2 * cap];
+            Arrays.fill(wide, EMPTY);
+        } else {
+            wide = null;
+            narrow = new int[2 * cap];
+            Arrays.fill(narrow, (int) EMPTY);
+        }
         growAt = (int) (cap * MAX_LOAD);
         size = 0;
+    }
+
+    private static boolean fitsInt(long x) {
+        return x == (int) x;
+    }
+
+    private long keyAt(int i) {
+        return narrow != null ? narrow[2 * i] : wide[2 * i];
+    }
+
+    private long valueAt(int i) {
+        return narrow != null ? narrow[2 * i + 1] : wide[2 * i + 1];
+    }
+
+    /** Stores an entry; the caller has made sure it fits ({@link #makeRoomFor}). */
+    private void setAt(int i, long key, long value) {
+        if (narrow != null) {
+            narrow[2 * i] = (int) key;
+            narrow[2 * i + 1] = (int) value;
+        } else {
+            wide[2 * i] = key;
+            wide[2 * i + 1] = value;
+        }
+    }
+
+    /** Widens the slots if {@code key} or {@code value} does not fit in the int ones. */
+    private void makeRoomFor(long key, long value) {
+        if (narrow != null && !(fitsInt(key) && fitsInt(value))) {
+            rehash(capacity, true);
+        }
     }
 
     public int size() {
@@ -55,7 +96,7 @@ public final class ChunkMap {
     private int find(long key) {
         int i = home(key);
         while (true) {
-            long k = slots[2 * i];
+            long k = keyAt(i);
             if (k == key) {
                 return i;
             }
@@ -75,7 +116,7 @@ public final class ChunkMap {
     /** The value for {@code key}, or {@code missing} when absent. */
     public long get(long key, long missing) {
         int i = find(key);
-        return i < 0 ? missing : slots[2 * i + 1];
+        return i < 0 ? missing : valueAt(i);
     }
 
     /** Sets {@code key} to {@code value}; returns the previous value or {@code missing}. */
@@ -83,17 +124,17 @@ public final class ChunkMap {
         if (key < 0) {
             throw new IllegalArgumentException("negative key " + key);
         }
+        makeRoomFor(key, value);
         int i = home(key);
         while (true) {
-            long k = slots[2 * i];
+            long k = keyAt(i);
             if (k == key) {
-                long old = slots[2 * i + 1];
-                slots[2 * i + 1] = value;
+                long old = valueAt(i);
+                setAt(i, key, value);
                 return old;
             }
             if (k == EMPTY) {
-                slots[2 * i] = key;
-                slots[2 * i + 1] = value;
+                setAt(i, key, value);
                 if (++size > growAt) {
                     grow();
                 }
@@ -108,11 +149,17 @@ public final class ChunkMap {
     /** Adds {@code delta} to the value of {@code key} (absent counts as 0) and returns the sum. */
     public long add(long key, long delta) {
         int i = find(key);
-        if (i >= 0) {
-            return slots[2 * i + 1] += delta;
+        if (i < 0) {
+            put(key, delta, 0);
+            return delta;
         }
-        put(key, delta, 0);
-        return delta;
+        long sum = valueAt(i) + delta;
+        if (narrow != null && !fitsInt(sum)) {
+            put(key, sum, 0);
+        } else {
+            setAt(i, key, sum);
+        }
+        return sum;
     }
 
     /** Removes {@code key}; returns its value or {@code missing}. */
@@ -121,7 +168,7 @@ public final class ChunkMap {
         if (i < 0) {
             return missing;
         }
-        long old = slots[2 * i + 1];
+        long old = valueAt(i);
         // Backward-shift deletion: move later members of the probe run into the hole.
         int hole = i;
         int j = i;
@@ -129,7 +176,7 @@ public final class ChunkMap {
             if (++j == capacity) {
                 j = 0;
             }
-            long k = slots[2 * j];
+            long k = keyAt(j);
             if (k == EMPTY) {
                 break;
             }
@@ -137,13 +184,11 @@ public final class ChunkMap {
             // Can the entry at j move to the hole? Only if its home is not cyclically within (hole, j].
             boolean homeInRange = hole <= j ? (h > hole && h <= j) : (h > hole || h <= j);
             if (!homeInRange) {
-                slots[2 * hole] = k;
-                slots[2 * hole + 1] = slots[2 * j + 1];
+                setAt(hole, k, valueAt(j));
                 hole = j;
             }
         }
-        slots[2 * hole] = EMPTY;
-        slots[2 * hole + 1] = EMPTY;
+        setAt(hole, EMPTY, EMPTY);
         size--;
         return old;
     }
@@ -151,30 +196,35 @@ public final class ChunkMap {
     /** Calls {@code visitor} for every entry, in no particular order. */
     public void forEach(Visitor visitor) {
         for (int i = 0; i < capacity; i++) {
-            long k = slots[2 * i];
+            long k = keyAt(i);
             if (k != EMPTY) {
-                visitor.visit(k, slots[2 * i + 1]);
+                visitor.visit(k, valueAt(i));
             }
         }
     }
 
     /** Heap bytes held by the table (the slot array). */
     public long heapBytes() {
-        return 16L + 8L * slots.length;
+        return narrow != null ? 16L + 4L * narrow.length : 16L + 8L * wide.length;
     }
 
     private void grow() {
-        long[] old = slots;
-        int oldCap = capacity;
-        long next = Math.max(MIN_CAPACITY, oldCap + (oldCap >> 1));
+        long next = Math.max(MIN_CAPACITY, capacity + (capacity >> 1));
         if (next > Integer.MAX_VALUE / 2 - 8) {
             throw new IllegalStateException("exception table full: " + size + " entries");
         }
-        init((int) next);
+        rehash((int) next, narrow == null);
+    }
+
+    private void rehash(int cap, boolean wideSlots) {
+        int[] oldNarrow = narrow;
+        long[] oldWide = wide;
+        int oldCap = capacity;
+        init(cap, wideSlots);
         for (int i = 0; i < oldCap; i++) {
-            long k = old[2 * i];
+            long k = oldNarrow != null ? oldNarrow[2 * i] : oldWide[2 * i];
             if (k != EMPTY) {
-                put(k, old[2 * i + 1], EMPTY);
+                put(k, oldNarrow != null ? oldNarrow[2 * i + 1] : oldWide[2 * i + 1], EMPTY);
             }
         }
     }

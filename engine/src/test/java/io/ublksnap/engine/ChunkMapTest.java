@@ -70,4 +70,51 @@ class ChunkMapTest {
                 m.size(), m.heapBytes(), perException);
         assertTrue(perException <= 32, "bytes per exception: " + perException);
     }
+
+    /**
+     * Chunk numbers below 2^31 (every chunk of a device under 8 TiB at 4 KiB chunks) take half:
+     * at most 16 bytes per exception with a million exceptions.
+     */
+    @Test
+    void aMillionExceptionsWithIntSizedChunksCostAtMost16BytesEach() {
+        ChunkMap m = new ChunkMap();
+        Random rnd = new Random(2);
+        for (long i = 0; i < 1_000_000; i++) {
+            m.put(rnd.nextLong(1L << 30), i + 2, -1);
+        }
+        double perException = (double) m.heapBytes() / m.size();
+        System.out.printf("exception table, int-sized chunks: %d exceptions, %d heap bytes, %.1f bytes per exception%n",
+                m.size(), m.heapBytes(), perException);
+        assertTrue(perException <= 16, "bytes per exception: " + perException);
+    }
+
+    /** A key, value or sum that needs more than an int widens the table, and every entry stays. */
+    @Test
+    void entriesBeyondAnIntWidenTheTableAndKeepTheRest() {
+        for (long[] big : new long[][]{{1L << 31, 5}, {5, 1L << 40}, {5, -(1L << 35)}, {Integer.MAX_VALUE, Integer.MIN_VALUE}}) {
+            ChunkMap m = new ChunkMap();
+            Map<Long, Long> ref = new HashMap<>();
+            Random rnd = new Random(big[0] ^ big[1]);
+            for (int i = 0; i < 5000; i++) {
+                long k = rnd.nextInt(1 << 20);
+                long v = rnd.nextInt() ;
+                m.put(k, v, -1);
+                ref.put(k, v);
+            }
+            m.put(big[0], big[1], -1);
+            ref.put(big[0], big[1]);
+            assertEquals(ref.size(), m.size());
+            ref.forEach((k, v) -> assertEquals(v.longValue(), m.get(k, -1), "key " + k + " after " + big[0] + " -> " + big[1]));
+            for (long k : ref.keySet().stream().limit(100).toList()) {
+                m.remove(k, -1);
+            }
+            assertEquals(ref.size() - 100, m.size());
+        }
+        ChunkMap counts = new ChunkMap();
+        counts.add(3, Integer.MAX_VALUE);
+        counts.add(4, 1);
+        assertEquals(Integer.MAX_VALUE + 1L, counts.add(3, 1), "a sum past an int");
+        assertEquals(1, counts.get(4, 0));
+        assertEquals(-1, counts.get(5, -1));
+    }
 }
