@@ -1,6 +1,6 @@
 #!/bin/sh
 # Host test of bin/ublkd's class-data archive (run by scripts/test after the unit tests; no VM): the first normal
-# exit makes it, later starts use it, and one damaged on disk (the JVM checks its header, not its contents) fails
+# exit makes it, later starts use it, a rebuild's or an upgrade's jars get a new one, and one damaged on disk (the JVM checks its header, not its contents) fails
 # at most one start: the launcher then drops it, the next start is clean and makes a new one. In a checkout of
 # its own under a path with spaces.
 set -eu
@@ -26,4 +26,16 @@ out=$("$u" --version 2>&1) || fail "a start failed again after a crash on a dama
 case "$out" in "ublkd "*) ;; *) fail "unexpected output after the damaged archive: $out";; esac
 n=$(UBLKD_JAVA_OPTS=-Xlog:class+load=info "$u" --version | grep -c 'shared objects file (top)' || true)
 [ "$n" -gt 100 ] || fail "no new archive in use after the damaged one ($n classes from it)"
-echo "ok: h-launcher: archive made, used, and a damaged one costs at most one start"
+# a new build (or an upgrade by scripts/install) changes the jars: the JVM refuses the old archive ("shared class
+# paths mismatch") and, left to itself, never makes another, at every start; the launcher must drop it so that the
+# next exit makes a new one. (The crash report of the damaged start above would drop it too: gone first.)
+rm -f "$co"/build/hs_err_ublkd_*.log
+"$u" --version >/dev/null || fail "ublkd --version failed"
+n=$(UBLKD_JAVA_OPTS=-Xlog:class+load=info "$u" --version | grep -c 'shared objects file (top)' || true)
+[ "$n" -gt 100 ] || fail "the archive is not used before the rebuild ($n classes from it)"
+sleep 1 # a newer second for the jar
+cp "$co/ublkd/target/ublkd.jar" "$tmp/jar" && printf 'x' >> "$tmp/jar" && mv "$tmp/jar" "$co/ublkd/target/ublkd.jar"
+"$u" --version >/dev/null || fail "ublkd --version failed after a rebuild"
+n=$(UBLKD_JAVA_OPTS=-Xlog:class+load=info "$u" --version | grep -c 'shared objects file (top)' || true)
+[ "$n" -gt 100 ] || fail "no archive in use after a rebuild ($n classes from it): the stale one was kept"
+echo "ok: h-launcher: archive made, used, remade after a rebuild, and a damaged one costs at most one start"
