@@ -401,8 +401,14 @@ echo "mem_daemon $([ "$mem_own" = 1 ] && echo own || echo measured)" >> "$out/en
 up ublk 1
 fio --name=m --filename="$ORIG" --rw=write --bs=1M --size=256M --ioengine=io_uring --direct=1 --iodepth=4 --output=/dev/null
 mem_snapshot s1-65536
-down ublk
-up ublk 4
+# three more snapshots, and the same writes again: they copy into the new ones only, 65,536 exceptions each
+: > "$D/tables"; ms_i=2
+while [ $ms_i -le 4 ]; do
+  dd if=/dev/zero of=/dev/ram$ms_i bs=64k count=2 oflag=direct status=none # blank COWs (ram1 is bs1's, in use)
+  printf 'bs%d: snapshot %s /dev/ram%d P 8\n' $ms_i $RAW $ms_i >> "$D/tables"; ms_i=$((ms_i+1))
+done
+u load --file "$D/tables" >/dev/null || fail "ublkd load"
+UP_N=4
 fio --name=m --filename="$ORIG" --rw=write --bs=1M --size=256M --ioengine=io_uring --direct=1 --iodepth=4 --output=/dev/null
 mem_snapshot s4-65536
 down ublk
@@ -416,22 +422,20 @@ stop_daemon
 phase memory-1m
 mm_dir=$(mktemp -d /var/tmp/bench-mem.XXXXXX)
 truncate -s 4G "$mm_dir/origin"
+# one JVM crafts the four (a start costs seconds here); cow N remaps origin chunks from (N-1) * 262,144 on
+"$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$top/bench/target/bench.jar:$top/bench/target/lib/*" \
+  io.ublksnap.bench.cow.CraftedCow 262144 8 "$mm_dir/cow1" "$mm_dir/cow2" "$mm_dir/cow3" "$mm_dir/cow4" >/dev/null || fail "CraftedCow"
+printf 'mo: snapshot-origin %s\n' "$mm_dir/origin" > "$D/tables-1m"
 mm_i=1
 while [ $mm_i -le 4 ]; do
-  "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$top/bench/target/bench.jar:$top/bench/target/lib/*" \
-    io.ublksnap.bench.cow.CraftedCow "$mm_dir/cow$mm_i" 262144 8 $(( (mm_i - 1) * 262144 )) >/dev/null || fail "CraftedCow"
   truncate -s +64M "$mm_dir/cow$mm_i"
+  printf 'ms%d: snapshot %s %s P 8\n' $mm_i "$mm_dir/origin" "$mm_dir/cow$mm_i" >> "$D/tables-1m"
   mm_i=$((mm_i + 1))
 done
 UBLKD_JAVA_OPTS="$JIT_OPTS -XX:NativeMemoryTracking=summary"
 start_daemon --depth $DEPTH $SERVE_OPTS
 UBLKD_JAVA_OPTS=$CLI_OPTS
-u origin mo "$mm_dir/origin" >/dev/null || fail "origin on $mm_dir/origin"
-mm_i=1
-while [ $mm_i -le 4 ]; do
-  u snapshot ms$mm_i --origin mo --cow "$mm_dir/cow$mm_i" --store P --chunk 4k >/dev/null || fail "snapshot on a crafted COW"
-  mm_i=$((mm_i + 1))
-done
+mm_out=$(u load --file "$D/tables-1m" 2>&1) || fail "ublkd load of the crafted COWs: $mm_out"
 fio --name=m --filename="$(readlink -f "$L/mo")" --rw=randwrite --bs=4k --size=4G --io_size=32M --ioengine=io_uring --direct=1 \
   --iodepth=8 --output=/dev/null
 mem_snapshot s4-1m

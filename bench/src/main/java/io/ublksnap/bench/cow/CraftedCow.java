@@ -16,20 +16,27 @@ import java.nio.file.StandardOpenOption;
  * finds them; the file is {@code COW}, and its size covers the last area's data chunks and a zeroed
  * area after the last one when it is full (the end of the list).
  *
- * <pre>usage: CraftedCow COW EXCEPTIONS CHUNK_SECTORS [FIRST_ORIGIN_CHUNK]</pre>
+ * <pre>usage: CraftedCow EXCEPTIONS CHUNK_SECTORS COW...</pre>
+ *
+ * The n-th COW named (from 0) remaps origin chunks from {@code n * EXCEPTIONS} on: snapshots of one
+ * origin, each with exceptions of its own. One JVM for all (a start costs seconds in the guest).
  */
 public final class CraftedCow {
     private CraftedCow() {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 3 || args.length > 4) {
-            System.err.println("usage: CraftedCow COW EXCEPTIONS CHUNK_SECTORS [FIRST_ORIGIN_CHUNK]");
+        if (args.length < 3) {
+            System.err.println("usage: CraftedCow EXCEPTIONS CHUNK_SECTORS COW...");
             System.exit(2);
         }
-        long bytes = write(Path.of(args[0]), Long.parseLong(args[1]), Integer.parseInt(args[2]),
-                args.length == 4 ? Long.parseLong(args[3]) : 0);
-        System.out.println(args[0] + ": " + args[1] + " exceptions, " + bytes + " bytes (sparse)");
+        long exceptions = Long.parseLong(args[0]);
+        int chunkSectors = Integer.parseInt(args[1]);
+        for (int n = 2; n < args.length; n++) {
+            long bytes = write(Path.of(args[n]), exceptions, chunkSectors, (n - 2) * exceptions);
+            System.out.println(args[n] + ": " + exceptions + " exceptions from origin chunk " + (n - 2) * exceptions
+                    + ", " + bytes + " bytes (sparse)");
+        }
     }
 
     /** Writes the COW; returns its size in bytes. */
