@@ -223,6 +223,59 @@ class CliVmTest {
         ok("remove", "h-base");
     }
 
+    /**
+     * Request buffers are pinned (registered with the ring) tag by tag, when a tag first serves a
+     * request, not all at once when a device starts: an origin with 4 idle snapshots does not hold
+     * 5 devices x 2 queues x 32 tags x 128 KiB of locked memory. The pinned memory is the kernel's
+     * own count (VmPin); the tags that served stay pinned, and I/O still runs on them.
+     */
+    @Test
+    void requestBuffersArePinnedOnlyForTagsThatServe() throws Exception {
+        long pin0 = vmPinKb();
+        Path origin = sparse("p-origin.img", 64 << 20);
+        ok("origin", "p-base", origin.toString());
+        for (int i = 1; i <= 4; i++) {
+            ok("snapshot", "p-s" + i, "--origin", "p-base", "--cow", sparse("p" + i + ".cow", 16 << 20).toString(), "--chunk", "8");
+        }
+        long idle = vmPinKb() - pin0;
+        long eager = 5L * 2 * 32 * 128;
+        System.out.printf("pinned with an origin and 4 idle snapshots: %d KiB (all tags: %d KiB)%n", idle, eager);
+        assertTrue(idle <= eager / 4, "idle devices pin " + idle + " KiB of request buffers");
+        String base = devOf("p-base");
+        ByteBuffer b = ByteBuffer.allocateDirect(128 << 10).alignedSlice(4096);
+        try (FileChannel ch = FileChannel.open(Path.of(base), StandardOpenOption.READ, StandardOpenOption.WRITE,
+                com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+            for (int i = 0; i < 64; i++) {
+                b.clear();
+                b.putLong(0, i);
+                ch.write(b, (long) i * b.capacity());
+            }
+            for (int i = 0; i < 64; i++) {
+                b.clear();
+                ch.read(b, (long) i * b.capacity());
+                assertEquals(i, b.getLong(0), "block " + i + " read back");
+            }
+        }
+        long served = vmPinKb() - pin0;
+        System.out.printf("pinned after I/O on the origin: %d KiB%n", served);
+        assertTrue(served > idle, "the tags that served requests are not pinned: " + served + " KiB");
+        for (int i = 1; i <= 4; i++) {
+            ok("remove", "p-s" + i);
+        }
+        ok("remove", "p-base");
+        assertTrue(vmPinKb() <= pin0, "removed devices still pin " + (vmPinKb() - pin0) + " KiB");
+    }
+
+    /** The memory this process has pinned (pin_user_pages: io_uring's fixed buffers), as the kernel counts it. */
+    private static long vmPinKb() throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (l.startsWith("VmPin:")) {
+                return Long.parseLong(l.substring(6).trim().split("\\s+")[0]);
+            }
+        }
+        throw new IllegalStateException("no VmPin in /proc/self/status");
+    }
+
     private static long exceptions(String name) {
         @SuppressWarnings("unchecked")
         Map<String, Object> j = (Map<String, Object>) Wire.parse(ok("status", name, "--json").out());

@@ -62,7 +62,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-io", description = "Largest request in bytes, e.g. 512k (default: ${DEFAULT-VALUE}).")
     String maxIo = "128k";
 
-    @Option(names = "--pin-limit", description = "Most request-buffer memory one device pins as io_uring fixed buffers (default: ${DEFAULT-VALUE}); above it, plain I/O.")
+    @Option(names = "--pin-limit", description = "Most request-buffer memory one device may pin as io_uring fixed buffers, counting all its tags (default: ${DEFAULT-VALUE}); above it, plain I/O. A tag's buffer is pinned when the tag first serves a request.")
     String pinLimit = "64m";
 
     @Option(names = "--no-zero-copy", description = "Copy request data even where the kernel offers zero copy.")

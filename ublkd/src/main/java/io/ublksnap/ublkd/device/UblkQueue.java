@@ -35,8 +35,11 @@ import static io.ublksnap.ffi.c.ublk_cmd_h.*;
  * commands are a completion kind of their own on the loop ({@link RingLoop#register}), indexed by
  * tag.
  *
- * <p>Copy mode (Linux 6.12): each tag has a buffer in an anonymous mapping, registered as the
- * ring's fixed buffer of the same index, which the driver copies request data to and from.
+ * <p>Copy mode (Linux 6.12): each tag has a buffer in an anonymous mapping, which the driver copies
+ * request data to and from, and which backing I/O uses as the ring's fixed buffer of the same index.
+ * The fixed-buffer table starts empty (sparse), and a tag's buffer is registered (pinned) when the
+ * tag first serves a request: idle devices and tags the block layer never hands out hold no locked
+ * memory, and no memory at all (the mapping's pages are touched by use only).
  * Zero copy (UBLK_F_AUTO_BUF_REG, Linux 6.16+): the driver registers the request's own pages at
  * the tag's index of a sparse buffer table, and backing I/O uses them directly.
  *
@@ -71,6 +74,9 @@ final class UblkQueue {
     private MemorySegment descriptors;
     /** Copy mode: each tag's buffer. */
     private SegmentBuffer[] tagBuffers;
+    /** Copy mode: whether the tag's buffer is to be registered when the tag first serves a request. */
+    private boolean[] pinAtFirstUse;
+    private boolean pinFailed;
     /** Zero copy: the buffer table index the kernel registers each tag's request at. */
     private int[] tagIndex;
     /** Buffers (copy mode) or table indexes (zero copy) left to move a failed request's tag to. */
@@ -154,14 +160,16 @@ final class UblkQueue {
             boolean fixed = pinBuffers;
             if (fixed) {
                 try {
-                    ring.registerBuffers(slices);
+                    ring.registerBuffersSparse(depth);
                 } catch (NativeException e) {
-                    fixed = false; // e.g. RLIMIT_MEMLOCK: plain READ/WRITE work as well, a little slower
+                    fixed = false; // plain READ/WRITE work as well, a little slower
                     LOG.warning(name + ": fixed buffers unavailable (" + e.getMessage() + "), using plain I/O");
                 }
             }
+            pinAtFirstUse = new boolean[depth];
             for (int t = 0; t < depth; t++) {
-                tagBuffers[t] = new SegmentBuffer(slices[t], fixed ? t : -1);
+                tagBuffers[t] = new SegmentBuffer(slices[t], -1);
+                pinAtFirstUse[t] = fixed;
             }
         }
         // A refused FETCH_REQ completes at once, an armed one stays pending. START_DEV waits for every
@@ -232,6 +240,9 @@ final class UblkQueue {
         }
         IoBuffer buf = null;
         if (o == BlockRequest.Op.READ || o == BlockRequest.Op.WRITE) {
+            if (!zeroCopy && pinAtFirstUse[tag]) {
+                pin(tag);
+            }
             long bytes = (long) sectors << 9;
             buf = lastSlice[tag];
             if (buf == null || buf.length() != bytes) {
@@ -261,6 +272,23 @@ final class UblkQueue {
         stopIfDone();
     }
 
+    /** Registers the tag's buffer as fixed buffer {@code tag}, once; if the kernel refuses, the tag does plain I/O. */
+    private void pin(int tag) {
+        pinAtFirstUse[tag] = false;
+        MemorySegment segment = tagBuffers[tag].segment();
+        try {
+            ring.updateBuffers(tag, segment);
+        } catch (NativeException e) {
+            if (!pinFailed) { // e.g. RLIMIT_MEMLOCK reached: said once per queue
+                pinFailed = true;
+                LOG.warning(name + ": cannot pin a request buffer (" + e.getMessage() + "): plain I/O for the tags not pinned yet");
+            }
+            return;
+        }
+        tagBuffers[tag] = new SegmentBuffer(segment, tag);
+        lastSlice[tag] = null;
+    }
+
     private void moveTagBuffer(int tag) {
         if (sparesLeft == 0) {
             LOG.error(name + ": no spare buffer left for tag " + tag
@@ -272,6 +300,7 @@ final class UblkQueue {
                 tagIndex[tag] = nextSpareIndex++;
             } else {
                 tagBuffers[tag] = new SegmentBuffer(NativeMemory.mapAnonymous(arena, maxIoBytes, true), -1);
+                pinAtFirstUse[tag] = false; // its fixed index, if any, stays with the old buffer
             }
             sparesLeft--;
             lastSlice[tag] = null;
