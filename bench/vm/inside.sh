@@ -425,17 +425,17 @@ truncate -s 4G "$mm_dir/origin"
 # one JVM crafts the four (a start costs seconds here); cow N remaps origin chunks from (N-1) * 262,144 on
 "$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$top/bench/target/bench.jar:$top/bench/target/lib/*" \
   io.ublksnap.bench.cow.CraftedCow 262144 8 "$mm_dir/cow1" "$mm_dir/cow2" "$mm_dir/cow3" "$mm_dir/cow4" >/dev/null || fail "CraftedCow"
-printf 'mo: snapshot-origin %s\n' "$mm_dir/origin" > "$D/tables-1m"
+printf 'mo: snapshot-origin %s\n' "$mm_dir/origin" > "$mm_dir/tables" # not in $D: the daemon's start makes it anew
 mm_i=1
 while [ $mm_i -le 4 ]; do
   truncate -s +64M "$mm_dir/cow$mm_i"
-  printf 'ms%d: snapshot %s %s P 8\n' $mm_i "$mm_dir/origin" "$mm_dir/cow$mm_i" >> "$D/tables-1m"
+  printf 'ms%d: snapshot %s %s P 8\n' $mm_i "$mm_dir/origin" "$mm_dir/cow$mm_i" >> "$mm_dir/tables"
   mm_i=$((mm_i + 1))
 done
 UBLKD_JAVA_OPTS="$JIT_OPTS -XX:NativeMemoryTracking=summary"
 start_daemon --depth $DEPTH $SERVE_OPTS
 UBLKD_JAVA_OPTS=$CLI_OPTS
-mm_out=$(u load --file "$D/tables-1m" 2>&1) || fail "ublkd load of the crafted COWs: $mm_out"
+mm_out=$(u load --file "$mm_dir/tables" 2>&1) || fail "ublkd load of the crafted COWs: $mm_out"
 fio --name=m --filename="$(readlink -f "$L/mo")" --rw=randwrite --bs=4k --size=4G --io_size=32M --ioengine=io_uring --direct=1 \
   --iodepth=8 --output=/dev/null
 mem_snapshot s4-1m
