@@ -40,7 +40,7 @@ QUEUES=$(nproc) # ublkd's default; the C server gets the same
 DEPTH=32 # ublkd serve's default (and the C server's, for the same transport)
 SIZE=256M
 JITDIR=$out/jit-logs # in the work directory: readable from the host while the guest runs
-mkdir -p "$out/fio" "$out/cpu" "$out/jit" "$out/perf" "$out/mem"
+mkdir -p "$out/fio" "$out/cpu" "$out/jit" "$out/perf" "$out/mem" "$out/jfr"
 : > "$out/runs.txt"
 : > "$out/phases.txt"
 modprobe brd 2>/dev/null || true
@@ -52,6 +52,8 @@ mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
 # under multi-threaded TCG that crashed the guest once (int3 Oops in syscall_trace_enter, second --quick run).
 PERF=1; command -v strace >/dev/null || PERF=0
 probe_cells=${BENCH_PROBE_CELLS:-.}
+jfr_cells=${BENCH_JFR_CELLS:-^owrite-copy-s1-qd1\$} # one more run of these on ublkd under JFR, in the last repetition
+jfr_merge_mib=${BENCH_JFR_MERGE_MIB:-128}          # and a merge of this much under JFR (0: none)
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 T0=$(now_ms)
@@ -59,7 +61,7 @@ phase() { echo "$1 $(( $(now_ms) - T0 ))" >> "$out/phases.txt"; echo "== $1 ($((
 phase start
 echo "bench: kernel $(uname -r), $(nproc) CPUs; RAM disks $(blockdev --getsize64 $RAW) bytes; $secs s per run, $reps repetitions; strace probes: $PERF"
 { echo "kernel $(uname -r)"; echo "cpus $(nproc)"; echo "seconds $secs"; echo "reps $reps"; echo "quick $quick"
-  echo "probe_seconds $probe_secs"; echo "queues $QUEUES"; echo "depth $DEPTH"; echo "perf $PERF"; echo "merge_mib $merge_mib"; echo "merge_clock daemon"
+  echo "probe_seconds $probe_secs"; echo "queues $QUEUES"; echo "depth $DEPTH"; echo "perf $PERF"; echo "merge_mib $merge_mib"; echo "merge_clock daemon"; echo "jfr_merge_mib $jfr_merge_mib"
   echo "fio $(fio --version)"; echo "java $("$JAVA" -XX:TieredStopAtLevel=1 -version 2>&1 | head -n 1)"; } > "$out/env.txt"
 # fill the origin once, so that reads are not of never-written pages
 fio --name=fill --filename=$RAW --rw=write --bs=1M --size=300M --ioengine=io_uring --direct=1 --iodepth=8 --output=/dev/null
@@ -224,6 +226,9 @@ measure() {
   if [ "$m_rep" = "$reps" ] && [ -n "$SPID" ] && [ "$PERF" = 1 ] && echo "$m_cell" | grep -Eq "$probe_cells"; then
     case " $* " in *" --rw=write "*) ;; *) probe_run "$m_cell" "$m_stack" "$m_n" "$m_dev" "$m_qd" "$@";; esac
   fi
+  if [ "$m_rep" = "$reps" ] && [ "$m_stack" = ublk ] && echo "$m_cell" | grep -Eq "$jfr_cells"; then
+    jfr_run "$m_cell.$m_stack" "$m_dev" "$m_qd" "$@"
+  fi
   down "$m_stack"
 }
 
@@ -250,6 +255,17 @@ probe_run() {
       END { print n "," c+0 ",,syscalls:sys_enter_io_uring_enter"; print n "," s+0 ",,io_uring:io_uring_submit_req" }' "$p_f"
   done > "$out/perf/$p_id.csv"
   echo "probe $p_cell $p_stack 0 $p_n $p_qd" >> "$out/runs.txt"
+}
+
+# jfr_run NAME DEV QD ARGS: one more run (probe_secs) of a cell with ublkd under JFR (a Java stack every 1 ms of
+# a thread in Java code, every 20 ms of one in native code), into $out/jfr/NAME.jfr; BenchReport summarises it
+jfr_start() { jcmd "$DPID" JFR.start name=bench settings=profile method-profiling=max >/dev/null 2>&1 || echo "JFR.start failed"; }
+jfr_stop() { jcmd "$DPID" JFR.stop name=bench filename="$out/jfr/$1.jfr" >/dev/null 2>&1 || echo "JFR.stop failed"; }
+jfr_run() {
+  jr_name=$1 jr_dev=$2 jr_qd=$3; shift 3
+  jfr_start
+  fio_job "$jr_dev" /dev/null "$probe_secs" "$jr_qd" "$@" || echo "fio $jr_name under JFR failed"
+  jfr_stop "$jr_name"
 }
 
 # each_cell FUNCTION: calls FUNCTION NAME STACKS NSNAP QD ROLE BASE PREP ARGS for every cell
@@ -358,6 +374,15 @@ while [ $REP -le "$reps" ]; do
   if [ $((REP % 2)) = 1 ]; then merge_run dm $REP; merge_run ublk $REP; else merge_run ublk $REP; merge_run dm $REP; fi
   REP=$((REP+1))
 done
+# ---- a merge under JFR (not measured): what the thread that issues a merge's I/O does
+if [ "$jfr_merge_mib" -gt 0 ]; then
+  load_ublk 1
+  fio --name=j --filename="$SNAP" --rw=write --bs=1M --size=${jfr_merge_mib}M --ioengine=io_uring --direct=1 --iodepth=4 --output=/dev/null
+  jfr_start
+  u merge bs1 --wait >/dev/null 2>&1 || fail "merge under JFR"
+  jfr_stop merge.ublk
+  u remove bo >/dev/null || fail "ublkd remove"
+fi
 threads "$DPID" > "$out/cpu/daemon-end.threads"
 cat /proc/$DPID/smaps_rollup > "$out/mem/daemon-end.smaps_rollup"
 

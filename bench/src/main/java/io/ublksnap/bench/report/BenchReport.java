@@ -294,6 +294,8 @@ public final class BenchReport {
             }
         }
 
+        jfr(md);
+
         md.append("## The JIT during measured runs\n\n");
         long withJit = b.runs.stream().filter(r -> (r.stack().equals("ublk") || r.stack().equals("pass")) && r.jitEvents() > 0).count();
         long ublkdRuns = b.runs.stream().filter(r -> r.stack().equals("ublk") || r.stack().equals("pass")).count();
@@ -514,6 +516,39 @@ public final class BenchReport {
     }
 
     /** The targets of issue 10 item 7, judged on this run's medians and intervals. */
+    /** The JFR recordings the bench took of ublkd (DIR/jfr/NAME.jfr), summarised. */
+    private void jfr(StringBuilder md) {
+        Path dir = b.dir.resolve("jfr");
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> files;
+        try (var s = Files.list(dir)) {
+            files = s.filter(f -> f.getFileName().toString().endsWith(".jfr")).sorted().toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (files.isEmpty()) {
+            return;
+        }
+        md.append("## JFR profiles (probes)\n\n");
+        md.append("JFR (`settings=profile method-profiling=max`: a Java stack every 1 ms of a thread running Java code, every 20 ms of one in native code) ")
+          .append("over one extra run of a cell in the last repetition, and over an extra merge of ")
+          .append(b.env.getOrDefault("jfr_merge_mib", "?")).append(" MiB after the repetitions; not part of the medians. ")
+          .append("Samples of the queue threads and of the control thread (which issues a merge's I/O), with the share of each method ")
+          .append("on top of the stack, and of the first ublksnap method on it. The recordings are in `jfr/` (`jfr print`, JDK Mission Control).\n\n");
+        for (Path f : files) {
+            String name = f.getFileName().toString();
+            md.append("**").append(name, 0, name.length() - 4).append("**\n\n");
+            try {
+                md.append(JfrSummary.read(f).markdown(6));
+            } catch (IOException | RuntimeException e) {
+                md.append("- unreadable: ").append(e.getMessage()).append('\n');
+            }
+            md.append('\n');
+        }
+    }
+
     private void targets(StringBuilder md) {
         List<String> lines = new ArrayList<>();
         for (Cell c : snapCells()) {
