@@ -12,9 +12,10 @@ mkdir -p "$co/ublkd/target" "$co/scripts/lib"
 cp -r "$top/bin" "$co/"
 cp -r "$top/ublkd/target/ublkd.jar" "$top/ublkd/target/lib" "$co/ublkd/target/"
 cp "$top/scripts/lib/jdk.sh" "$co/scripts/lib/"
-u="$co/bin/ublkd"; a="$co/build/cds/ublkd-client.jsa"
+u="$co/bin/ublkd"
+archive() { ls "$co"/build/cds/ublkd-client*.jsa 2>/dev/null | head -n 1; } # named by the launcher
 "$u" --version >/dev/null || fail "ublkd --version failed"
-[ -s "$a" ] || fail "no class-data archive after a normal exit"
+a=$(archive); [ -n "$a" ] && [ -s "$a" ] || fail "no class-data archive after a normal exit"
 n=$(UBLKD_JAVA_OPTS=-Xlog:class+load=info "$u" --version | grep -c 'shared objects file (top)' || true)
 [ "$n" -gt 100 ] || fail "the archive is not used ($n classes from it)"
 size=$(wc -c < "$a")
@@ -33,9 +34,17 @@ rm -f "$co"/build/hs_err_ublkd_*.log
 "$u" --version >/dev/null || fail "ublkd --version failed"
 n=$(UBLKD_JAVA_OPTS=-Xlog:class+load=info "$u" --version | grep -c 'shared objects file (top)' || true)
 [ "$n" -gt 100 ] || fail "the archive is not used before the rebuild ($n classes from it)"
+a=$(archive); cp "$a" "$tmp/old.jsa"
 sleep 1 # a newer second for the jar
 cp "$co/ublkd/target/ublkd.jar" "$tmp/jar" && printf 'x' >> "$tmp/jar" && mv "$tmp/jar" "$co/ublkd/target/ublkd.jar"
 "$u" --version >/dev/null || fail "ublkd --version failed after a rebuild"
 n=$(UBLKD_JAVA_OPTS=-Xlog:class+load=info "$u" --version | grep -c 'shared objects file (top)' || true)
 [ "$n" -gt 100 ] || fail "no archive in use after a rebuild ($n classes from it): the stale one was kept"
+# a daemon started on the old jars exits after the new ones came, and writes its archive for the old jars: newer
+# than the jars, still stale; the next start must not take it
+for f in "$co"/build/cds/ublkd-client*.jsa; do rm -f "$f"; done
+cp "$tmp/old.jsa" "$a"; touch "$a"
+"$u" --version >/dev/null || fail "ublkd --version failed with an old build's archive written last"
+n=$(UBLKD_JAVA_OPTS=-Xlog:class+load=info "$u" --version | grep -c 'shared objects file (top)' || true)
+[ "$n" -gt 100 ] || fail "no archive in use after an old build's archive was written last ($n classes from it)"
 echo "ok: h-launcher: archive made, used, remade after a rebuild, and a damaged one costs at most one start"

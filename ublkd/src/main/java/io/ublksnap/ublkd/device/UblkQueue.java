@@ -299,8 +299,11 @@ final class UblkQueue {
             if (zeroCopy) {
                 tagIndex[tag] = nextSpareIndex++;
             } else {
+                boolean wasPinned = tagBuffers[tag].fixedIndex() >= 0;
                 tagBuffers[tag] = new SegmentBuffer(NativeMemory.mapAnonymous(arena, maxIoBytes, true), -1);
-                pinAtFirstUse[tag] = false; // its fixed index, if any, stays with the old buffer
+                if (wasPinned) {
+                    pinAtFirstUse[tag] = false; // the fixed index stays with the old buffer, which the failed request may use
+                }
             }
             sparesLeft--;
             lastSlice[tag] = null;
