@@ -52,8 +52,7 @@ mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
 # under multi-threaded TCG that crashed the guest once (int3 Oops in syscall_trace_enter, second --quick run).
 PERF=1; command -v strace >/dev/null || PERF=0
 probe_cells=${BENCH_PROBE_CELLS:-.}
-jfr_cells=${BENCH_JFR_CELLS:-^owrite-copy-s1-qd1\$} # one more run of these on ublkd under JFR, in the last repetition
-jfr_merge_mib=${BENCH_JFR_MERGE_MIB:-128}          # and a merge of this much under JFR (0: none)
+jfr_merge_mib=${BENCH_JFR_MERGE_MIB:-64} # the merge under JFR at the end (0: no JFR)
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 T0=$(now_ms)
@@ -226,9 +225,6 @@ measure() {
   if [ "$m_rep" = "$reps" ] && [ -n "$SPID" ] && [ "$PERF" = 1 ] && echo "$m_cell" | grep -Eq "$probe_cells"; then
     case " $* " in *" --rw=write "*) ;; *) probe_run "$m_cell" "$m_stack" "$m_n" "$m_dev" "$m_qd" "$@";; esac
   fi
-  if [ "$m_rep" = "$reps" ] && [ "$m_stack" = ublk ] && echo "$m_cell" | grep -Eq "$jfr_cells"; then
-    jfr_run "$m_cell.$m_stack" "$m_dev" "$m_qd" "$@"
-  fi
   down "$m_stack"
 }
 
@@ -255,17 +251,6 @@ probe_run() {
       END { print n "," c+0 ",,syscalls:sys_enter_io_uring_enter"; print n "," s+0 ",,io_uring:io_uring_submit_req" }' "$p_f"
   done > "$out/perf/$p_id.csv"
   echo "probe $p_cell $p_stack 0 $p_n $p_qd" >> "$out/runs.txt"
-}
-
-# jfr_run NAME DEV QD ARGS: one more run (probe_secs) of a cell with ublkd under JFR (a Java stack every 1 ms of
-# a thread in Java code, every 20 ms of one in native code), into $out/jfr/NAME.jfr; BenchReport summarises it
-jfr_start() { jcmd "$DPID" JFR.start name=bench settings=profile method-profiling=max >/dev/null 2>&1 || echo "JFR.start failed"; }
-jfr_stop() { jcmd "$DPID" JFR.stop name=bench filename="$out/jfr/$1.jfr" >/dev/null 2>&1 || echo "JFR.stop failed"; }
-jfr_run() {
-  jr_name=$1 jr_dev=$2 jr_qd=$3; shift 3
-  jfr_start
-  fio_job "$jr_dev" /dev/null "$probe_secs" "$jr_qd" "$@" || echo "fio $jr_name under JFR failed"
-  jfr_stop "$jr_name"
 }
 
 # each_cell FUNCTION: calls FUNCTION NAME STACKS NSNAP QD ROLE BASE PREP ARGS for every cell
@@ -374,15 +359,6 @@ while [ $REP -le "$reps" ]; do
   if [ $((REP % 2)) = 1 ]; then merge_run dm $REP; merge_run ublk $REP; else merge_run ublk $REP; merge_run dm $REP; fi
   REP=$((REP+1))
 done
-# ---- a merge under JFR (not measured): what the thread that issues a merge's I/O does
-if [ "$jfr_merge_mib" -gt 0 ]; then
-  load_ublk 1
-  fio --name=j --filename="$SNAP" --rw=write --bs=1M --size=${jfr_merge_mib}M --ioengine=io_uring --direct=1 --iodepth=4 --output=/dev/null
-  jfr_start
-  u merge bs1 --wait >/dev/null 2>&1 || fail "merge under JFR"
-  jfr_stop merge.ublk
-  u remove bo >/dev/null || fail "ublkd remove"
-fi
 threads "$DPID" > "$out/cpu/daemon-end.threads"
 cat /proc/$DPID/smaps_rollup > "$out/mem/daemon-end.smaps_rollup"
 
@@ -425,7 +401,7 @@ fi
 echo "mem_daemon $([ "$mem_own" = 1 ] && echo own || echo measured)" >> "$out/env.txt"
 up ublk 1
 fio --name=m --filename="$ORIG" --rw=write --bs=1M --size=256M --ioengine=io_uring --direct=1 --iodepth=4 --output=/dev/null
-mem_snapshot s1-65536
+[ "$quick" = 1 ] || mem_snapshot s1-65536 # --quick: 4 snapshots only (22 s at rest each)
 # three more snapshots, and the same writes again: they copy into the new ones only, 65,536 exceptions each
 : > "$D/tables"; ms_i=2
 while [ $ms_i -le 4 ]; do
@@ -464,6 +440,21 @@ mm_out=$(u load --file "$mm_dir/tables" 2>&1) || fail "ublkd load of the crafted
 fio --name=m --filename="$(readlink -f "$L/mo")" --rw=randwrite --bs=4k --size=4G --io_size=32M --ioengine=io_uring --direct=1 \
   --iodepth=8 --output=/dev/null
 mem_snapshot s4-1m
+# ---- JFR (not measured, after the memory snapshot): one recording (a Java stack every 1 ms of a thread in Java
+# code, every 20 ms of one in native code) over 4 KiB random writes at depth 1 to this origin (each copies into the
+# snapshots that do not hold its chunk yet: 3 of the 4 crafted ones and a fifth; the queue threads' samples), then
+# the merge of the fifth's jfr_merge_mib MiB and more (the control thread's); BenchReport summarises it by thread class
+if [ "$jfr_merge_mib" -gt 0 ]; then
+  truncate -s $((jfr_merge_mib + 32))M "$mm_dir/cowj"
+  u load mj snapshot "$mm_dir/origin" "$mm_dir/cowj" P 8 >/dev/null || fail "ublkd load mj"
+  fio --name=j --filename="$(readlink -f "$L/mj")" --rw=write --bs=1M --size=${jfr_merge_mib}M --ioengine=io_uring --direct=1 \
+    --iodepth=4 --output=/dev/null
+  jcmd "$DPID" JFR.start name=bench settings=profile method-profiling=max >/dev/null 2>&1 || echo "JFR.start failed"
+  fio --name=j --filename="$(readlink -f "$L/mo")" --rw=randwrite --bs=4k --size=4G --offset=2G --ioengine=io_uring --direct=1 \
+    --iodepth=1 --runtime="$probe_secs" --time_based --output=/dev/null
+  u merge mj --wait >/dev/null 2>&1 || fail "merge under JFR"
+  jcmd "$DPID" JFR.stop name=bench filename="$out/jfr/copy-then-merge.jfr" >/dev/null 2>&1 || echo "JFR.stop failed"
+fi
 u remove ms1 ms2 ms3 ms4 mo >/dev/null || fail "ublkd remove"
 stop_daemon
 rm -rf "$mm_dir"

@@ -532,11 +532,14 @@ public final class BenchReport {
             return;
         }
         md.append("## JFR profiles (probes)\n\n");
-        md.append("JFR (`settings=profile method-profiling=max`: a Java stack every 1 ms of a thread running Java code, every 20 ms of one in native code) ")
-          .append("over one extra run of a cell in the last repetition, and over an extra merge of ")
-          .append(b.env.getOrDefault("jfr_merge_mib", "?")).append(" MiB after the repetitions; not part of the medians. ")
-          .append("Samples of the queue threads and of the control thread (which issues a merge's I/O), with the share of each method ")
-          .append("on top of the stack, and of the first ublksnap method on it. The recordings are in `jfr/` (`jfr print`, JDK Mission Control).\n\n");
+        md.append("One JFR recording (`settings=profile method-profiling=max`: a Java stack every 1 ms of a thread running Java code, ")
+          .append("every 20 ms of one in native code) of the daemon of the million-exception memory cell, after its memory snapshot and ")
+          .append("not part of any number above: ").append(b.env.getOrDefault("probe_seconds", "?"))
+          .append(" s of 4 KiB random writes at depth 1 to its origin (each copies into the snapshots that do not hold its chunk yet: ")
+          .append("3 of the 4 crafted ones and a fifth), then the merge of the fifth (")
+          .append(b.env.getOrDefault("jfr_merge_mib", "?")).append(" MiB written to it, and the copies). The writes run on the queue ")
+          .append("threads, the merge's I/O on the control thread. Samples by the method on top of the stack, and by the first ublksnap ")
+          .append("method on it. The recordings are in `jfr/` (`jfr print`, JDK Mission Control).\n\n");
         for (Path f : files) {
             String name = f.getFileName().toString();
             md.append("**").append(name, 0, name.length() - 4).append("**\n\n");
