@@ -7,7 +7,8 @@
 #   bench/vm-bench.sh [--quick] [--seconds N] [--reps N] [--kernel 6.12|7]
 #
 #   --quick    fewer cells, 2 s per run, 3 repetitions, at most 2 warm-up rounds, memory measured on the bench's
-#              daemon: about 13 minutes on a 2-core host (12 of them in the emulated guest), plus any wait for another guest
+#              daemon (4 snapshots only), no JFR recording (BENCH_JFR_MERGE_MIB=64 adds it: some 30 s): about 14
+#              minutes on a 2-core host, most of them in the emulated guest, plus any wait for another guest
 #   --seconds  seconds per measured run (default 8; --quick 2)
 #   --reps     repetitions of every cell (default 3)
 #
@@ -17,9 +18,11 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 secs=8; quick=0; suite=trixie; reps=3; warm_secs=6; warm_rounds=5; probe_secs=3; mem_own=1; probe_cells=.
+jfr_mib=${BENCH_JFR_MERGE_MIB:-64}
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) quick=1; secs=2; warm_secs=2; warm_rounds=2; probe_secs=2; mem_own=0; probe_cells='base-randwrite|owrite-copy'; shift;;
+    --quick) quick=1; secs=2; warm_secs=2; warm_rounds=2; probe_secs=2; mem_own=0; probe_cells='base-randwrite|owrite-copy'
+               jfr_mib=${BENCH_JFR_MERGE_MIB:-0}; shift;;
     --seconds) [ $# -ge 2 ] && [ "$2" -ge 1 ] 2>/dev/null || { echo "vm-bench: --seconds needs a whole number of seconds, 1 or more" >&2; exit 2; }
                secs=$2; shift 2;;
     --reps) [ $# -ge 2 ] && [ "$2" -ge 1 ] 2>/dev/null || { echo "vm-bench: --reps needs a whole number, 1 or more" >&2; exit 2; }
@@ -41,7 +44,7 @@ mkdir -p "$run"
 echo "vm-bench: running in the VM ($suite), results in $run" >&2
 rc=0
 UBLK_VM_SUITE=$suite UBLK_VM_BRD="rd_nr=6 rd_size=344064" tools/ublk-vm run --mem 6G --timeout 7200 -- \
-  "BENCH_SECONDS=$secs BENCH_REPS=$reps BENCH_QUICK=$quick BENCH_WARM_SECONDS=$warm_secs BENCH_WARM_ROUNDS=$warm_rounds BENCH_PROBE_SECONDS=$probe_secs BENCH_MEM_OWN_DAEMON=$mem_own BENCH_PROBE_CELLS='$probe_cells' bench/vm/inside.sh $run" || rc=$?
+  "BENCH_SECONDS=$secs BENCH_REPS=$reps BENCH_QUICK=$quick BENCH_WARM_SECONDS=$warm_secs BENCH_WARM_ROUNDS=$warm_rounds BENCH_PROBE_SECONDS=$probe_secs BENCH_MEM_OWN_DAEMON=$mem_own BENCH_PROBE_CELLS='$probe_cells' BENCH_JFR_MERGE_MIB=$jfr_mib bench/vm/inside.sh $run" || rc=$?
 [ $rc = 0 ] || echo "vm-bench: the guest's run failed (exit $rc); reporting what it left" >&2
 out="bench/results/$stamp-$(cat "$run/kernel.txt" 2>/dev/null || echo "$suite")"
 mv "$run" "$out"
