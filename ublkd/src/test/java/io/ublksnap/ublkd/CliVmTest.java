@@ -262,7 +262,9 @@ class CliVmTest {
         }
         long served = vmPinKb() - pin0;
         System.out.printf("pinned after I/O on the origin: %d KiB%n", served);
-        assertTrue(served > idle, "the tags that served requests are not pinned: " + served + " KiB");
+        // The origin's tags may all have served already (its snapshots' creation and the partition scans
+        // send it requests, each on the next tag): what served stays pinned, and nothing beyond all tags.
+        assertTrue(served >= idle && served > 0 && served <= eager, "pinned after I/O on the origin: " + served + " KiB");
         for (int i = 1; i <= 4; i++) {
             ok("remove", "p-s" + i);
         }
