@@ -264,7 +264,8 @@ class CliVmTest {
         System.out.printf("pinned after I/O on the origin: %d KiB%n", served);
         // The origin's tags may all have served already (its snapshots' creation and the partition scans
         // send it requests, each on the next tag): what served stays pinned, and nothing beyond all tags.
-        assertTrue(served >= idle && served > 0 && served <= eager, "pinned after I/O on the origin: " + served + " KiB");
+        // With zero copy (UBLK_F_AUTO_BUF_REG, Linux 6.16+) nothing of ublkd's is pinned at all: 0 and 0.
+        assertTrue(served >= idle && served <= eager, "pinned after I/O on the origin: " + served + " KiB");
         for (int i = 1; i <= 4; i++) {
             ok("remove", "p-s" + i);
         }
