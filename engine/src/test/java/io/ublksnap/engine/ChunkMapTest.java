@@ -60,14 +60,7 @@ class ChunkMapTest {
     /** The heap budget: at most 32 bytes per exception with a million exceptions. */
     @Test
     void aMillionExceptionsCostLessThan32BytesEach() {
-        ChunkMap m = new ChunkMap();
-        Random rnd = new Random(1);
-        for (long i = 0; i < 1_000_000; i++) {
-            m.put(rnd.nextLong(1L << 40), i + 2, -1);
-        }
-        double perException = (double) m.heapBytes() / m.size();
-        System.out.printf("exception table: %d exceptions, %d heap bytes, %.1f bytes per exception%n",
-                m.size(), m.heapBytes(), perException);
+        double perException = bytesPerException("exception table", 1, 1L << 40);
         assertTrue(perException <= 32, "bytes per exception: " + perException);
     }
 
@@ -77,15 +70,20 @@ class ChunkMapTest {
      */
     @Test
     void aMillionExceptionsWithIntSizedChunksCostAtMost16BytesEach() {
+        double perException = bytesPerException("exception table, int-sized chunks", 2, 1L << 30);
+        assertTrue(perException <= 16, "bytes per exception: " + perException);
+    }
+
+    /** Heap bytes per entry of a table of a million random chunks below {@code bound}. */
+    private static double bytesPerException(String what, long seed, long bound) {
         ChunkMap m = new ChunkMap();
-        Random rnd = new Random(2);
+        Random rnd = new Random(seed);
         for (long i = 0; i < 1_000_000; i++) {
-            m.put(rnd.nextLong(1L << 30), i + 2, -1);
+            m.put(rnd.nextLong(bound), i + 2, -1);
         }
         double perException = (double) m.heapBytes() / m.size();
-        System.out.printf("exception table, int-sized chunks: %d exceptions, %d heap bytes, %.1f bytes per exception%n",
-                m.size(), m.heapBytes(), perException);
-        assertTrue(perException <= 16, "bytes per exception: " + perException);
+        System.out.printf("%s: %d exceptions, %d heap bytes, %.1f bytes per exception%n", what, m.size(), m.heapBytes(), perException);
+        return perException;
     }
 
     /** A key, value or sum that needs more than an int widens the table, and every entry stays. */
