@@ -74,13 +74,19 @@ final class CopyJob {
             // (one round trip where the queue links them; the commit still follows the data). For a
             // commit in the chain the copy's write is FUA, so that the metadata needs no flush before
             // it (a flush is an fdatasync, which io_uring always hands to a worker thread).
+            // The origin write that waited for this copy alone then ends the chain: the kernel
+            // starts it when the commit is done (read, FUA write, FUA write, write: one submission).
             PendingException pe = exceptions.getFirst();
             boolean inChain = pe.snapshot.mayCommitInChain(pe);
             IoChain chain = queue.chain().copy(origin.device, firstChunk * chunkBytes, pe.snapshot.cow, pe.newChunk * chunkBytes, data,
                     inChain ? IoQueue.FUA : 0);
             ExceptionStore.ChainedCommit commit = inChain ? pe.snapshot.commitInChain(pe, chain, queue) : null;
+            ChainedWrite write = commit == null ? null : ChainedWrite.take(pe, chain, queue);
             chain.submit(res -> {
                 origin.pool.release(buf);
+                if (write != null) {
+                    write.chainOk = res >= 0;
+                }
                 if (commit != null) {
                     commit.chainDone(res, queue);
                 } else {
@@ -131,6 +137,40 @@ final class CopyJob {
                     origin.pool.release(buf);
                 }
             });
+        }
+    }
+
+    /**
+     * An origin write at the end of its copy's chain ({@link IoChain#writeLast}). Its result is the
+     * request's when the copy and the commit before it succeeded; otherwise it was not done and
+     * the request starts again, as a waiter of the exception would (the snapshot is invalid now).
+     */
+    private static final class ChainedWrite implements io.ublksnap.engine.io.IoCallback {
+        private final BlockRequest request;
+        /** Set by the chain's callback, which runs first. */
+        boolean chainOk;
+
+        private ChainedWrite(BlockRequest request) {
+            this.request = request;
+        }
+
+        static ChainedWrite take(PendingException pe, IoChain chain, IoQueue queue) {
+            BlockRequest r = pe.snapshot.takeChainableWrite(pe, queue);
+            if (r == null) {
+                return null;
+            }
+            ChainedWrite w = new ChainedWrite(r);
+            chain.writeLast(pe.snapshot.origin.device, r.sector() << 9, r.buffer(), r.fua() ? IoQueue.FUA : 0, w);
+            return w;
+        }
+
+        @Override
+        public void done(int result) {
+            if (chainOk) {
+                request.done(result);
+            } else {
+                request.queue().execute(request.retry);
+            }
         }
     }
 

@@ -115,6 +115,8 @@ public final class Origin extends Target {
     private final List<Snapshot> snapshots = new ArrayList<>();
     /** The exceptions an origin write creates, gathered under {@link #lock} (empty outside it). */
     private final List<PendingException> freshScratch = new ArrayList<>();
+    /** How many chunks the last {@link #lockedEnsureExceptions} found still being copied (room waits aside). Guarded by lock. */
+    private int lockedWaits;
     /** Loaded instances, for finding the ones that share a COW. Guarded by lock. */
     private final List<SnapshotTarget> targets = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong snapshotIds = new java.util.concurrent.atomic.AtomicLong();
@@ -217,8 +219,16 @@ public final class Origin extends Target {
                 }
                 if (waitOn != null) {
                     boolean recheck = guarded(RaceGuard.RECHECK_ALL_SNAPSHOTS_AFTER_WAIT) || waitOn instanceof Snapshot.RoomWait;
-                    waitOn.addWaiter(q, recheck ? r.retry : () -> issueOriginWrite(r));
+                    Runnable task = recheck ? r.retry : () -> issueOriginWrite(r);
+                    waitOn.addWaiter(q, task);
                     waiting = true;
+                    if (lockedWaits == 1 && fresh != null && fresh.size() == 1 && waitOn == fresh.getFirst()) {
+                        // Waits for its own copy alone: after that copy's commit nothing is left to
+                        // check, so the copy may carry the write at the end of its chain.
+                        PendingException pe = fresh.getFirst();
+                        pe.chainableWrite = r;
+                        pe.chainableTask = task;
+                    }
                 }
             }
         } finally {
@@ -247,6 +257,7 @@ public final class Origin extends Target {
     Wait lockedEnsureExceptions(long start, long end, List<PendingException> fresh, IoQueue queue) {
         Wait waitOn = null;
         Wait room = null;
+        lockedWaits = 0;
         for (int i = 0; i < snapshots.size(); i++) { // indexed: no iterator per origin write
             Snapshot s = snapshots.get(i);
             if (!s.lockedTakesOriginExceptions() || start >= s.sizeSectors) {
@@ -279,6 +290,7 @@ public final class Origin extends Target {
                 if (pe == null) {
                     break; // invalidated: this snapshot no longer needs anything
                 }
+                lockedWaits++;
                 if (waitOn == null) {
                     waitOn = pe;
                 }

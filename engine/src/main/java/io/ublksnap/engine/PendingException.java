@@ -32,6 +32,19 @@ final class PendingException implements Wait {
     boolean completed;
     /** A snapshot write covering the whole chunk that is itself the copy (no origin read). */
     SnapshotWrite fullChunkWrite;
+    /**
+     * An origin write that waits for this exception and nothing else, with its waiter's task: the
+     * copy may take it out of the waiters and carry it at the end of its chain, after the commit
+     * ({@link Snapshot#takeChainableWrite}). Null when there is none.
+     */
+    BlockRequest chainableWrite;
+    Runnable chainableTask;
+    /**
+     * The copy's chain carries an origin write over this chunk, issued by the kernel as soon as the
+     * commit is done, without waiting for tracked reads: a snapshot read of the chunk (or a discard
+     * passed down to the origin) waits for the exception instead of going to the origin.
+     */
+    boolean originWriteInChain;
 
     private List<Waiter> waiters;
     private List<SnapshotWrite> snapshotWrites;
@@ -49,6 +62,19 @@ final class PendingException implements Wait {
             waiters = new ArrayList<>(2);
         }
         waiters.add(new Waiter(queue, task));
+    }
+
+    /** Removes the waiter that runs {@code task}; false if there is none (the waiters were let go). */
+    boolean removeWaiter(Runnable task) {
+        if (waiters != null) {
+            for (int i = 0; i < waiters.size(); i++) {
+                if (waiters.get(i).task() == task) {
+                    waiters.remove(i);
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     void addSnapshotWrite(SnapshotWrite w) {

@@ -329,6 +329,48 @@ final class Snapshot {
     }
 
     /**
+     * The origin write that waits for {@code pe} alone ({@link PendingException#chainableWrite}),
+     * taken out of its waiters to ride at the end of the copy's chain, right after the commit that
+     * {@link #commitInChain} put there; null when there is none or it cannot: the request is not
+     * on {@code queue}, or snapshot reads sent to the origin are still in flight over the chunk
+     * (the write would overtake them). From now on such reads wait for the exception instead.
+     */
+    BlockRequest takeChainableWrite(PendingException pe, IoQueue queue) {
+        origin.lock.lock();
+        try {
+            BlockRequest r = pe.chainableWrite;
+            Runnable task = pe.chainableTask;
+            pe.chainableWrite = null;
+            pe.chainableTask = null;
+            if (r == null || r.queue() != queue || tables.isTracked(pe.oldChunk) || !pe.removeWaiter(task)) {
+                return null;
+            }
+            pe.originWriteInChain = true;
+            return r;
+        } finally {
+            origin.lock.unlock();
+        }
+    }
+
+    /**
+     * A pending exception over chunks [first, last] whose copy carries an origin write
+     * ({@link PendingException#originWriteInChain}): what a read of the origin there must wait
+     * for. Null when there is none.
+     */
+    private PendingException lockedChainedOriginWrite(long first, long last) {
+        if (tables.pendingCount() == 0) {
+            return null;
+        }
+        for (long c = first; c <= last; c++) {
+            PendingException pe = tables.pending(c);
+            if (pe != null && pe.originWriteInChain) {
+                return pe;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Whether {@link #commitInChain} would take {@code pe} now (a hint for the copy: its write is then
      * made durable on its own, as a commit in the chain needs).
      */
@@ -451,6 +493,11 @@ final class Snapshot {
         try {
             if (!valid) {
                 q.execute(() -> r.finish(-Errno.EIO));
+                return;
+            }
+            PendingException chained = lockedChainedOriginWrite(first, (r.endSector() - 1) >>> chunkShift);
+            if (chained != null) {
+                chained.addWaiter(q, () -> read(r));
                 return;
             }
             Pieces.forEach(r, chunkShift, (chunk, pieceSector, requestOffset, length) -> {
@@ -614,6 +661,11 @@ final class Snapshot {
                 return;
             }
             remapped = tables.remapped(chunk);
+            PendingException chained = remapped < 0 ? lockedChainedOriginWrite(chunk, chunk) : null;
+            if (chained != null) {
+                chained.addWaiter(q, () -> readOneChunk(r, chunk, q));
+                return;
+            }
             if (remapped < 0 && origin.guarded(RaceGuard.TRACK_SNAPSHOT_READS)) {
                 tables.track(chunk);
                 tracked = true;
@@ -661,6 +713,11 @@ final class Snapshot {
         try {
             if (!valid || overflow) {
                 q.execute(() -> r.finish(-Errno.EIO));
+                return;
+            }
+            PendingException chained = passdown ? lockedChainedOriginWrite(first, last) : null;
+            if (chained != null) {
+                chained.addWaiter(q, () -> discard(r, true));
                 return;
             }
             Pieces.forEach(r, chunkShift, (chunk, sector, requestOffset, length) -> {

@@ -9,6 +9,8 @@ public final class Errno {
     public static final int ENOSPC = 28;
     public static final int EOPNOTSUPP = 95;
     public static final int ENODEV = 19;
+    /** What an operation of a linked chain gets when one before it failed: it was not done. */
+    public static final int ECANCELED = 125;
 
     private Errno() {
     }
@@ -23,6 +25,7 @@ public final class Errno {
             case ENOSPC -> "ENOSPC";
             case EOPNOTSUPP -> "EOPNOTSUPP";
             case ENODEV -> "ENODEV";
+            case ECANCELED -> "ECANCELED";
             default -> "errno " + Math.abs(errno);
         };
     }

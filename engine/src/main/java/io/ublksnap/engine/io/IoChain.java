@@ -24,6 +24,17 @@ public interface IoChain {
     /** Writes {@code buf.length()} bytes at {@code offset}; {@code flags} as for {@link IoQueue#write}. */
     IoChain write(BackingDevice dev, long offset, IoBuffer buf, int flags);
 
+    /**
+     * Writes {@code buf.length()} bytes at {@code offset} as the chain's last operation, one with a
+     * result of its own: it goes to {@code own}, not into the chain's result, and is
+     * {@link Errno#ECANCELED} when an operation before it failed (then it was not done). The
+     * chain's callback runs first and reports the operations before this one; {@code own} runs
+     * right after it. Nothing may be added after this. A request that waited for a copy and its
+     * commit rides at the end of their chain this way: its result is the request's, theirs the
+     * exception's.
+     */
+    IoChain writeLast(BackingDevice dev, long offset, IoBuffer buf, int flags, IoCallback own);
+
     /** Hands the chain to its queue. */
     void submit(IoCallback callback);
 }

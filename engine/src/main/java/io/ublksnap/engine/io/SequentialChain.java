@@ -14,6 +14,8 @@ final class SequentialChain implements IoChain {
 
     private final IoQueue queue;
     private final List<Step> steps = new ArrayList<>(4);
+    /** The last operation's own callback ({@link #writeLast}), or null. */
+    private IoCallback own;
     private boolean submitted;
 
     SequentialChain(IoQueue queue) {
@@ -34,9 +36,22 @@ final class SequentialChain implements IoChain {
         return add(done -> queue.write(dev, offset, buf, flags, done));
     }
 
+    @Override
+    public IoChain writeLast(BackingDevice dev, long offset, IoBuffer buf, int flags, IoCallback own) {
+        if (steps.isEmpty()) {
+            throw new IllegalStateException("the chain's last write needs an operation before it");
+        }
+        add(done -> queue.write(dev, offset, buf, flags, done));
+        this.own = own;
+        return this;
+    }
+
     private IoChain add(Step step) {
         if (submitted) {
             throw new IllegalStateException("the chain was submitted already");
+        }
+        if (own != null) {
+            throw new IllegalStateException("nothing goes after the chain's last write");
         }
         steps.add(step);
         return this;
@@ -48,19 +63,27 @@ final class SequentialChain implements IoChain {
             throw new IllegalStateException("the chain was submitted already");
         }
         submitted = true;
-        if (steps.isEmpty()) {
+        int before = own == null ? steps.size() : steps.size() - 1;
+        if (before == 0) {
             queue.execute(() -> callback.done(0));
             return;
         }
-        run(0, callback);
+        run(0, before, callback);
     }
 
-    private void run(int i, IoCallback callback) {
+    private void run(int i, int before, IoCallback callback) {
         steps.get(i).issue(r -> {
-            if (r < 0 || i + 1 == steps.size()) {
+            if (r < 0 || i + 1 == before) {
                 callback.done(r);
+                if (own != null) {
+                    if (r < 0) {
+                        own.done(-Errno.ECANCELED);
+                    } else {
+                        steps.get(before).issue(own);
+                    }
+                }
             } else {
-                run(i + 1, callback);
+                run(i + 1, before, callback);
             }
         });
     }

@@ -641,18 +641,25 @@ public final class RingLoop implements IoQueue {
     private void chainDone(int head) {
         int result = 0;
         int prev = NO_SLOT;
+        int last = head;
         for (int s = head; s != NO_SLOT; s = slotNext[s]) {
             int r = slotResult[s];
             if (r == -Errno.ECANCELED && prev != NO_SLOT && slotResult[prev] >= 0 && result >= 0) {
                 reissueFrom(head, s);
                 return;
             }
+            prev = s;
+            last = s;
+            if (s != head && callbacks[s] != null) {
+                break; // the last write with a result of its own (IoChain.writeLast): not the chain's
+            }
             if (result >= 0) {
                 result = r;
             }
-            prev = s;
         }
         IoCallback cb = callbacks[head];
+        IoCallback own = last != head ? callbacks[last] : null;
+        int ownResult = slotResult[last];
         if (slotNext[head] != NO_SLOT) {
             linkedChains--;
             if (linkedHead == head) {
@@ -667,7 +674,15 @@ public final class RingLoop implements IoQueue {
             free[freeTop++] = s;
             inflight--;
         }
-        cb.done(result);
+        if (own == null) {
+            cb.done(result);
+            return;
+        }
+        try {
+            cb.done(result);
+        } finally {
+            own.done(result < 0 ? -Errno.ECANCELED : ownResult); // a request: answered even if the callback threw
+        }
     }
 
     private void reissueFrom(int head, int from) {
@@ -732,14 +747,19 @@ public final class RingLoop implements IoQueue {
         return ring.sqEntries() >= MAX_LINKED ? new RingChain() : IoQueue.super.chain();
     }
 
-    /** Most SQEs in one chain: a copy (a read and a write) and a commit (an fdatasync and a write, or a write alone). */
-    private static final int MAX_LINKED = 4;
+    /**
+     * Most SQEs in one chain: a copy (a read and a write), a commit (an fdatasync and a write, or a
+     * write alone) and the write of the request that waited for them.
+     */
+    private static final int MAX_LINKED = 5;
 
     /** The slots of a chain being built, linked at {@link #submit}. */
     private final class RingChain implements IoChain {
         private final int[] slots = new int[MAX_LINKED];
         private int n;
         private boolean submitted;
+        /** The last slot was added by {@link #writeLast}. */
+        private boolean ownLast;
 
         @Override
         public IoChain copy(BackingDevice src, long srcOffset, BackingDevice dst, long dstOffset, IoBuffer buf, int writeFlags) {
@@ -766,9 +786,29 @@ public final class RingLoop implements IoQueue {
             return this;
         }
 
+        /** {@inheritDoc} Its callback waits in its slot's entry, which a chain's other slots leave empty. */
+        @Override
+        public IoChain writeLast(BackingDevice dev, long offset, IoBuffer buf, int flags, IoCallback own) {
+            if ((flags & PREFLUSH) != 0) {
+                throw new IllegalArgumentException("the chain's last write takes FUA, not PREFLUSH");
+            }
+            room(1);
+            if (n == 0) {
+                throw new IllegalStateException("the chain's last write needs an operation before it");
+            }
+            int s = transfer(OP_WRITE, FileBacking.of(dev).fd(), offset, NativeBuffer.of(buf), flags);
+            slots[n++] = s;
+            callbacks[s] = own;
+            ownLast = true;
+            return this;
+        }
+
         private void room(int more) {
             if (submitted) {
                 throw new IllegalStateException("the chain was submitted already");
+            }
+            if (ownLast) {
+                throw new IllegalStateException("nothing goes after the chain's last write");
             }
             if (n + more > MAX_LINKED) {
                 throw new IllegalStateException("a chain of more than " + MAX_LINKED + " SQEs");

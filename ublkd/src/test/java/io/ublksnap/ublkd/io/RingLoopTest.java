@@ -173,6 +173,41 @@ class RingLoopTest {
     }
 
     /**
+     * A chain's last write with a result of its own (a copying origin write riding after its copy and
+     * commit): the chain's callback reports the copy and the commit,
+     * then the last write's own callback its own result, or ECANCELED (not done) after a failure before it.
+     */
+    @Test
+    void aChainsLastWriteReportsItsOwnResultAfterTheChain() throws Exception {
+        Arena arena = Arena.ofAuto();
+        SegmentBuffer tmp = new SegmentBuffer(arena.allocate(4096, 4096), -1);
+        SegmentBuffer meta = new SegmentBuffer(arena.allocate(4096, 4096), -1);
+        SegmentBuffer data = new SegmentBuffer(arena.allocate(8192, 4096), -1);
+        data.segment().fill((byte) 0x3c);
+        java.util.List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        int own = run(f -> loop.chain().copy(a, 0, b, 4096, tmp, RingLoop.FUA).write(b, 0, meta, RingLoop.FUA)
+                .writeLast(a, 8192, data, 0, r -> {
+                    order.add("own " + r);
+                    f.complete(r);
+                })
+                .submit(r -> order.add("chain " + r)));
+        assertEquals(8192, own);
+        assertEquals(java.util.List.of("chain 4096", "own 8192"), order);
+        assertEquals(0x3c, Files.readAllBytes(dir.resolve("a"))[8192]);
+
+        order.clear();
+        int cancelled = run(f -> loop.chain().copy(a, (1 << 20) - 4096, b, 0, data, 0)
+                .writeLast(a, 16384, data, 0, r -> {
+                    order.add("own " + r);
+                    f.complete(r);
+                })
+                .submit(r -> order.add("chain " + (r < 0 ? "failed" : r))));
+        assertEquals(-io.ublksnap.engine.io.Errno.ECANCELED, cancelled);
+        assertEquals(java.util.List.of("chain failed", "own " + cancelled), order);
+        assertEquals(0, Files.readAllBytes(dir.resolve("a"))[16384], "the last write after the failed copy was done");
+    }
+
+    /**
      * A chunk copy (a read linked to a write) and a metadata commit (an fsync linked to a write) prepared when the
      * SQ has every possible number of free slots: each chain must reach the kernel in one submission, or its write
      * runs before its read and copies the buffer's old contents.
