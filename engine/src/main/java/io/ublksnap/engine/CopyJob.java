@@ -107,7 +107,10 @@ final class CopyJob {
         });
     }
 
-    /** Writes runs of exceptions whose origin and COW chunks are both consecutive, per snapshot. */
+    /**
+     * Writes runs of exceptions whose origin and COW chunks are both consecutive, per snapshot; a run
+     * of one exception whose store can commit it in a chain goes with its commit.
+     */
     private void write(IoQueue queue, IoBuffer buf, IoBuffer data) {
         List<PendingException> byCow = new ArrayList<>(exceptions);
         byCow.sort(Comparator.comparingLong((PendingException pe) -> pe.snapshot.id)
@@ -129,6 +132,23 @@ final class CopyJob {
             PendingException head = r.getFirst();
             long offset = (head.oldChunk - firstChunk) * chunkBytes;
             long len = Math.min(r.size() * chunkBytes, length - offset);
+            if (r.size() == 1 && head.snapshot.mayCommitInChain(head)) {
+                // The snapshot's COW write and its commit as one chain of two FUA writes, as for a
+                // copy with one destination (its commit then needs no flush).
+                IoChain chain = queue.chain().write(head.snapshot.cow, head.newChunk * chunkBytes, data.slice(offset, len), IoQueue.FUA);
+                ExceptionStore.ChainedCommit commit = head.snapshot.commitInChain(head, chain, queue);
+                chain.submit(res -> {
+                    if (commit != null) {
+                        commit.chainDone(res, queue);
+                    } else {
+                        head.snapshot.copyDone(head, res >= 0, queue);
+                    }
+                    if (--writesLeft == 0) {
+                        origin.pool.release(buf);
+                    }
+                });
+                continue;
+            }
             queue.write(head.snapshot.cow, head.newChunk * chunkBytes, data.slice(offset, len), 0, res -> {
                 for (PendingException pe : r) {
                     pe.snapshot.copyDone(pe, res >= 0, queue);

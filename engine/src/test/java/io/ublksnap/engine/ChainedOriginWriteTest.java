@@ -105,6 +105,25 @@ class ChainedOriginWriteTest {
                 "the request's FUA goes with it");
     }
 
+    /**
+     * With several snapshots one origin read feeds them all; each snapshot's COW write and its commit
+     * then go as one chain of two FUA writes (no fdatasync, which io_uring hands to a worker thread),
+     * and the origin write follows the last commit.
+     */
+    @Test
+    void withSeveralSnapshotsEachCowWriteAndItsCommitAreOneChain() throws IOException {
+        SnapshotTarget a = snapshot("a", StoreType.PERSISTENT);
+        SnapshotTarget b = snapshot("b", StoreType.PERSISTENT);
+        assertEquals(0, io(origin, BlockRequest.Op.WRITE, 8, 4, false, 5));
+        assertEquals(List.of("read origin@4096",
+                "chain: write cow-a@8192 fua, write cow-a@4096 fua",
+                "chain: write cow-b@8192 fua, write cow-b@4096 fua",
+                "write origin@4096"), q.log);
+        assertEquals(0, versionAt(a, 8));
+        assertEquals(0, versionAt(b, 8));
+        assertEquals(5, versionAt(origin, 8));
+    }
+
     @Test
     void aTransientSnapshotsCopyCarriesNoWrite() throws IOException {
         snapshot("t", StoreType.TRANSIENT);
