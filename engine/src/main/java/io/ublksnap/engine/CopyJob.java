@@ -180,7 +180,12 @@ final class CopyJob {
                 return null;
             }
             ChainedWrite w = new ChainedWrite(r);
-            chain.writeLast(pe.snapshot.origin.device, r.sector() << 9, r.buffer(), r.fua() ? IoQueue.FUA : 0, w);
+            try {
+                chain.writeLast(pe.snapshot.origin.device, r.sector() << 9, r.buffer(), r.fua() ? IoQueue.FUA : 0, w);
+            } catch (RuntimeException e) { // a buffer the chain cannot take: the request waits as before
+                pe.snapshot.returnChainableWrite(pe, r);
+                return null;
+            }
             return w;
         }
 

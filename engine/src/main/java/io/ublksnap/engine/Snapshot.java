@@ -352,6 +352,17 @@ final class Snapshot {
         }
     }
 
+    /** Undoes {@link #takeChainableWrite}: the chain could not take {@code r}, which waits for {@code pe} again. */
+    void returnChainableWrite(PendingException pe, BlockRequest r) {
+        origin.lock.lock();
+        try {
+            pe.originWriteInChain = false;
+            pe.addWaiter(r.queue(), r.retry);
+        } finally {
+            origin.lock.unlock();
+        }
+    }
+
     /**
      * A pending exception over chunks [first, last] whose copy carries an origin write
      * ({@link PendingException#originWriteInChain}): what a read of the origin there must wait

@@ -176,15 +176,26 @@ class ChainedOriginWriteTest {
         assertEquals(0, versionAt(s, 8));
     }
 
+    @Test
+    void aChainThatCannotTakeTheWriteLeavesItWaitingAsBefore() throws IOException {
+        SnapshotTarget s = snapshot("s", StoreType.PERSISTENT);
+        q.refuseLastWrite = true;
+        assertEquals(0, io(origin, BlockRequest.Op.WRITE, 8, 4, false, 5));
+        assertEquals(List.of("chain: copy origin@4096 -> cow-s@8192 fua, write cow-s@4096 fua", "write origin@4096"), q.log);
+        assertEquals(0, versionAt(s, 8));
+        assertEquals(5, versionAt(origin, 8));
+    }
+
     /**
      * A queue over a {@link SimQueue} that logs what it is given, chains as one line each. It can
-     * hold back reads of the origin, and fail a chain's last write.
+     * hold back reads of the origin, and fail or refuse a chain's last write.
      */
     static final class TracingQueue implements IoQueue {
         final SimQueue sim;
         final List<String> log = new ArrayList<>();
         boolean holdOriginReads;
         boolean failLastWrite;
+        boolean refuseLastWrite;
         private final List<Runnable> held = new ArrayList<>();
 
         TracingQueue(SimQueue sim) {
@@ -266,6 +277,9 @@ class ChainedOriginWriteTest {
 
                 @Override
                 public IoChain writeLast(BackingDevice dev, long offset, IoBuffer buf, int flags, IoCallback own) {
+                    if (refuseLastWrite) {
+                        throw new IllegalArgumentException("a buffer this chain cannot take");
+                    }
                     steps.add("last write " + at(dev, offset) + fua(flags));
                     inner.writeLast(dev, offset, buf, flags, failLastWrite ? r -> own.done(r < 0 ? r : -Errno.EIO) : own);
                     return this;

@@ -74,8 +74,13 @@ final class SequentialChain implements IoChain {
     private void run(int i, int before, IoCallback callback) {
         steps.get(i).issue(r -> {
             if (r < 0 || i + 1 == before) {
-                callback.done(r);
-                if (own != null) {
+                if (own == null) {
+                    callback.done(r);
+                    return;
+                }
+                try {
+                    callback.done(r);
+                } finally { // the last write is a request's: answered even if the callback threw
                     if (r < 0) {
                         own.done(-Errno.ECANCELED);
                     } else {
