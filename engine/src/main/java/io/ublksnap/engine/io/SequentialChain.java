@@ -71,22 +71,26 @@ final class SequentialChain implements IoChain {
         run(0, before, callback);
     }
 
+    private void end(IoCallback callback, int result, int ownResult) {
+        if (own == null) {
+            callback.done(result);
+            return;
+        }
+        try {
+            callback.done(result);
+        } finally { // the last write is a request's: answered even if the callback threw
+            own.done(ownResult);
+        }
+    }
+
     private void run(int i, int before, IoCallback callback) {
         steps.get(i).issue(r -> {
-            if (r < 0 || i + 1 == before) {
-                if (own == null) {
-                    callback.done(r);
-                    return;
-                }
-                try {
-                    callback.done(r);
-                } finally { // the last write is a request's: answered even if the callback threw
-                    if (r < 0) {
-                        own.done(-Errno.ECANCELED);
-                    } else {
-                        steps.get(before).issue(own);
-                    }
-                }
+            if (own != null && r >= 0 && i + 1 == before) {
+                // As a ring does it: the last write starts as soon as the one before it is done, and
+                // the chain is over (both callbacks) when it is.
+                steps.get(before).issue(ownResult -> end(callback, r, ownResult));
+            } else if (r < 0 || i + 1 == before) {
+                end(callback, r, -Errno.ECANCELED);
             } else {
                 run(i + 1, before, callback);
             }
