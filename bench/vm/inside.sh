@@ -19,11 +19,13 @@
 # warm-up), BENCH_WARM_SECONDS, BENCH_MERGE_MIB, BENCH_MEM_OWN_DAEMON.
 out=$1
 . it/lib.sh
-# The daemon as users run it, except under software emulation: there every JVM runs with C1 only, as in the tests
-# (it/lib.sh; tools/diag/emulator-jit-probe: qemu's multi-threaded TCG runs JIT code torn while another vCPU
-# patches it, and a pure-Java program crashes within seconds with the full JIT). A bench daemon with the full JIT
-# crashed so (SIGSEGV with the program counter inside an instruction) twice on 2026-11-22.
-JIT_OPTS=; [ "${UBLK_VM_EMULATED:-0}" = 1 ] && JIT_OPTS=-XX:TieredStopAtLevel=1
+# The daemon as users run it, except under software emulation with a host thread per vCPU: there every JVM runs
+# with C1 only, as in the tests (it/lib.sh's EMULATED_JIT_OPTS; tools/diag/emulator-jit-probe: qemu's multi-threaded
+# TCG runs JIT code torn while another vCPU patches it, and a pure-Java program crashes within seconds with the
+# full JIT). A bench daemon with the full JIT crashed so (SIGSEGV with the program counter inside an instruction)
+# twice on 2026-11-22. bench/vm-bench.sh boots its guest with one host thread for both vCPUs, where the full JIT
+# runs untorn: the bench measures the JVM users run.
+JIT_OPTS=$EMULATED_JIT_OPTS
 # A daemon that dies ends its run with errors rather than a hang: the kernel removes its devices (ublkd's default
 # keeps them for the next daemon, and fio would wait for one). The request path is the same either way.
 SERVE_OPTS="--on-crash remove"
@@ -61,6 +63,7 @@ phase start
 echo "bench: kernel $(uname -r), $(nproc) CPUs; RAM disks $(blockdev --getsize64 $RAW) bytes; $secs s per run, $reps repetitions; strace probes: $PERF"
 { echo "kernel $(uname -r)"; echo "cpus $(nproc)"; echo "seconds $secs"; echo "reps $reps"; echo "quick $quick"
   echo "probe_seconds $probe_secs"; echo "queues $QUEUES"; echo "depth $DEPTH"; echo "perf $PERF"; echo "merge_mib $merge_mib"; echo "merge_clock daemon"; echo "jfr_merge_mib $jfr_merge_mib"
+  echo "tcg $([ "${UBLK_VM_TCG_SINGLE:-0}" = 1 ] && echo single || echo multi)"
   echo "fio $(fio --version)"; echo "java $("$JAVA" -XX:TieredStopAtLevel=1 -version 2>&1 | head -n 1)"; } > "$out/env.txt"
 # fill the origin once, so that reads are not of never-written pages
 fio --name=fill --filename=$RAW --rw=write --bs=1M --size=300M --ioengine=io_uring --direct=1 --iodepth=8 --output=/dev/null

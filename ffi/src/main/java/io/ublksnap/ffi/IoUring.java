@@ -19,7 +19,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.Arrays;
 
 import static io.ublksnap.ffi.c.io_uring_h.*;
 
@@ -81,6 +83,11 @@ public final class IoUring implements AutoCloseable {
     private static final long SQE_FILE_INDEX = io_uring_sqe.file_index$offset();
     private static final long SQE_ADDR3 = io_uring_sqe.addr3$offset();
     private static final long SQE_PAD2 = io_uring_sqe.__pad2$offset();
+    private static final boolean LITTLE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
+    static {
+        checkSqeLayout();
+    }
     /** Start of the URING_CMD payload: 16 bytes in a 64-byte SQE, 80 bytes with SQE128. */
     public static final long SQE_CMD = io_uring_sqe.cmd$offset();
 
@@ -95,6 +102,12 @@ public final class IoUring implements AutoCloseable {
 
     private final Arena arena;
     private final MemorySegment ring;
+    /**
+     * The same struct as {@link #ring}, in the global scope: the calls made for every request (submit, wait) pass
+     * it, so that each skips acquiring and releasing the shared arena's session (two atomic updates per call).
+     * The arena still owns the memory; {@link #open} keeps those calls from reaching a closed ring.
+     */
+    private final MemorySegment ringForCalls;
     private final int ringFd;
     private final int setupFlags;
     private final int features;
@@ -131,6 +144,7 @@ public final class IoUring implements AutoCloseable {
     private IoUring(Arena arena, MemorySegment ring, MemorySegment params) {
         this.arena = arena;
         this.ring = ring;
+        this.ringForCalls = MemorySegment.ofAddress(ring.address()).reinterpret(ring.byteSize());
         this.ringFd = io_uring.ring_fd(ring);
         this.setupFlags = io_uring.flags(ring);
         this.features = io_uring_params.features(params);
@@ -155,6 +169,14 @@ public final class IoUring implements AutoCloseable {
         this.timespecs = arena.allocate(TIMESPEC_SIZE * sqEntries, 8);
         this.waitCqePtr = arena.allocate(ValueLayout.ADDRESS);
         this.waitTimespec = __kernel_timespec.allocate(arena);
+    }
+
+    /** The ring for a call into liburing; fails once the ring is closed. */
+    private MemorySegment open() {
+        if (closed) {
+            throw new IllegalStateException("io_uring " + ringFd + " is closed");
+        }
+        return ringForCalls;
     }
 
     private MemorySegment word(MemorySegment pointer) {
@@ -427,23 +449,34 @@ public final class IoUring implements AutoCloseable {
         return sqes.get(ValueLayout.JAVA_BYTE, ((long) (index & sqMask) << sqeShift) + SQE_FLAGS);
     }
 
-    /** Writes every field of the 64-byte SQE at {@code o}. */
+    /**
+     * Writes every field of the 64-byte SQE at {@code o}, as eight 8-byte stores in the order the kernel's
+     * struct has them (opcode, flags, ioprio, fd | off | addr | len, rw_flags | user_data | buf_index,
+     * personality, file_index | addr3 | pad2); {@link #checkSqeLayout} holds the offsets to that order.
+     */
     private void fill(long o, int opcode, int fd, long off, long addr, int len, int opFlags, long userData) {
         MemorySegment s = sqes;
-        s.set(ValueLayout.JAVA_BYTE, o + SQE_OPCODE, (byte) opcode);
-        s.set(ValueLayout.JAVA_BYTE, o + SQE_FLAGS, (byte) 0);
-        s.set(ValueLayout.JAVA_SHORT, o + SQE_IOPRIO, (short) 0);
-        s.set(ValueLayout.JAVA_INT, o + SQE_FD, fd);
+        s.set(ValueLayout.JAVA_LONG, o, LITTLE ? (opcode & 0xFFL) | ((long) fd << 32)
+                : ((opcode & 0xFFL) << 56) | (fd & 0xFFFF_FFFFL));
         s.set(ValueLayout.JAVA_LONG, o + SQE_OFF, off);
         s.set(ValueLayout.JAVA_LONG, o + SQE_ADDR, addr);
-        s.set(ValueLayout.JAVA_INT, o + SQE_LEN, len);
-        s.set(ValueLayout.JAVA_INT, o + SQE_OP_FLAGS, opFlags);
+        s.set(ValueLayout.JAVA_LONG, o + SQE_LEN, LITTLE ? (len & 0xFFFF_FFFFL) | ((long) opFlags << 32)
+                : ((long) len << 32) | (opFlags & 0xFFFF_FFFFL));
         s.set(ValueLayout.JAVA_LONG, o + SQE_USER_DATA, userData);
-        s.set(ValueLayout.JAVA_SHORT, o + SQE_BUF_INDEX, (short) 0);
-        s.set(ValueLayout.JAVA_SHORT, o + SQE_PERSONALITY, (short) 0);
-        s.set(ValueLayout.JAVA_INT, o + SQE_FILE_INDEX, 0);
+        s.set(ValueLayout.JAVA_LONG, o + SQE_BUF_INDEX, 0L);
         s.set(ValueLayout.JAVA_LONG, o + SQE_ADDR3, 0L);
         s.set(ValueLayout.JAVA_LONG, o + SQE_PAD2, 0L);
+    }
+
+    /** The SQE offsets {@link #fill} packs its 8-byte stores by; fails the class's start if a binding differs. */
+    private static void checkSqeLayout() {
+        long[] offsets = {SQE_OPCODE, SQE_FLAGS, SQE_IOPRIO, SQE_FD, SQE_OFF, SQE_ADDR, SQE_LEN, SQE_OP_FLAGS,
+                SQE_USER_DATA, SQE_BUF_INDEX, SQE_PERSONALITY, SQE_FILE_INDEX, SQE_ADDR3, SQE_PAD2};
+        long[] expected = {0, 1, 2, 4, 8, 16, 24, 28, 32, 40, 42, 44, 48, 56};
+        if (!Arrays.equals(offsets, expected) || io_uring_sqe.sizeof() < 64) {
+            throw new IllegalStateException("io_uring_sqe's offsets " + Arrays.toString(offsets)
+                    + " are not the kernel's " + Arrays.toString(expected));
+        }
     }
 
     /** ORs {@code IOSQE_*} flags (FIXED_FILE, IO_LINK, ASYNC, ...) into the SQE prepared last. */
@@ -608,7 +641,7 @@ public final class IoUring implements AutoCloseable {
         if (sqPending() > 0) {
             enters++;
         }
-        int r = liburing_h.io_uring_submit(ring);
+        int r = liburing_h.io_uring_submit(open());
         if (r < 0) {
             throw NativeException.fromResult("io_uring_submit", r);
         }
@@ -623,7 +656,7 @@ public final class IoUring implements AutoCloseable {
     public int submitAndWait(int minComplete) throws NativeException {
         while (true) {
             enters++;
-            int r = liburing_h.io_uring_submit_and_wait(ring, minComplete);
+            int r = liburing_h.io_uring_submit_and_wait(open(), minComplete);
             if (r >= 0) {
                 return r;
             }
@@ -660,7 +693,7 @@ public final class IoUring implements AutoCloseable {
      * on rings with {@code IORING_SETUP_DEFER_TASKRUN} when not waiting.
      */
     public void getEvents() throws NativeException {
-        int r = liburing_h.io_uring_get_events(ring);
+        int r = liburing_h.io_uring_get_events(open());
         if (r < 0 && r != -Errno.EINTR) {
             throw NativeException.fromResult("io_uring_get_events", r);
         }

@@ -607,6 +607,11 @@ class IoUringTest {
         ring.close();
         ring.close();
         assertThrows(IllegalStateException.class, () -> ring.prepNop(1));
+        // the calls made per request pass the ring's struct by address: they must refuse as well, not reach
+        // liburing with freed memory
+        assertThrows(IllegalStateException.class, ring::submit);
+        assertThrows(IllegalStateException.class, () -> ring.submitAndWait(1));
+        assertThrows(IllegalStateException.class, ring::getEvents);
     }
 
     @Test

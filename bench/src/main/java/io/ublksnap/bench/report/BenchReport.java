@@ -177,7 +177,9 @@ public final class BenchReport {
           .append("; within a repetition the stacks of a cell run one after another, in an order that rotates with the repetition. ")
           .append("Numbers are **median [min–max]** of the repetitions. A difference is *inside the spread* when the two ranges overlap: ")
           .append("the runs cannot tell those apart. A ratio's interval comes from the extremes of its ranges.\n\n");
-        md.append("**This guest runs under software emulation (TCG): absolute numbers are meaningless, only ratios within this run count.**\n\n");
+        md.append("**This guest runs under software emulation (TCG")
+          .append(b.env.getOrDefault("tcg", "multi").equals("single") ? ", its vCPUs taking turns on one host thread" : "")
+          .append("): absolute numbers are meaningless, only ratios within this run count.**\n\n");
         md.append("Stacks: raw = the RAM disk; dm = the kernel's dm-snapshot; ublk = ublksnap; pass = a ublksnap origin without snapshots (ublk + Java); ")
           .append("cloop = bench/ublk-loop, a minimal C ublk server (copy mode, a thread and an io_uring per queue, ")
           .append(b.env.getOrDefault("queues", "?")).append(" queues of depth ").append(b.env.getOrDefault("depth", "?"))
@@ -303,8 +305,11 @@ public final class BenchReport {
         md.append("ublkd runs with -Xlog:jit+compilation=debug (one line per compilation and per method made not entrant)")
           .append(b.env.getOrDefault("mem_daemon", "own").equals("measured") ? " and -XX:NativeMemoryTracking=summary (for the memory snapshots at the end)" : "")
           .append(b.env.getOrDefault("ublkd_cmdline", "").contains("-XX:TieredStopAtLevel=1")
-                  ? ", C1 only (software emulation tears code the full JIT patches; it/lib.sh) and --on-crash remove (a crash ends a run with errors, not a hang); nothing else is added to the JVM users get. "
-                  : "; nothing else is added to the JVM users get. ");
+                  ? ", C1 only (multi-threaded emulation runs code torn while the full JIT patches it; it/lib.sh)"
+                  : b.env.getOrDefault("tcg", "multi").equals("single")
+                  ? ", with the full JIT (the guest's vCPUs take turns on one host thread, where no code runs torn)"
+                  : ", with the full JIT")
+          .append(" and --on-crash remove (a crash ends a run with errors, not a hang); nothing else is added to the JVM users get. ");
         md.append("Warm-up rounds (JIT events each): ");
         List<String> w = new ArrayList<>();
         for (int[] r : b.warmup) {
