@@ -43,8 +43,7 @@ run="bench/results/$stamp-running"
 mkdir -p "$run"
 echo "vm-bench: running in the VM ($suite), results in $run" >&2
 rc=0
-# Both vCPUs on one host thread (tools/ublk-vm): slower, but ublkd runs with its full JIT there, as users run it.
-UBLK_VM_TCG_THREAD=${UBLK_VM_TCG_THREAD:-single} UBLK_VM_SUITE=$suite UBLK_VM_BRD="rd_nr=6 rd_size=344064" tools/ublk-vm run --mem 6G --timeout 7200 -- \
+UBLK_VM_SUITE=$suite UBLK_VM_BRD="rd_nr=6 rd_size=344064" tools/ublk-vm run --mem 6G --timeout 7200 -- \
   "BENCH_SECONDS=$secs BENCH_REPS=$reps BENCH_QUICK=$quick BENCH_WARM_SECONDS=$warm_secs BENCH_WARM_ROUNDS=$warm_rounds BENCH_PROBE_SECONDS=$probe_secs BENCH_MEM_OWN_DAEMON=$mem_own BENCH_PROBE_CELLS='$probe_cells' BENCH_JFR_MERGE_MIB=$jfr_mib bench/vm/inside.sh $run" || rc=$?
 [ $rc = 0 ] || echo "vm-bench: the guest's run failed (exit $rc); reporting what it left" >&2
 out="bench/results/$stamp-$(cat "$run/kernel.txt" 2>/dev/null || echo "$suite")"

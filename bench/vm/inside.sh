@@ -23,8 +23,9 @@ out=$1
 # with C1 only, as in the tests (it/lib.sh's EMULATED_JIT_OPTS; tools/diag/emulator-jit-probe: qemu's multi-threaded
 # TCG runs JIT code torn while another vCPU patches it, and a pure-Java program crashes within seconds with the
 # full JIT). A bench daemon with the full JIT crashed so (SIGSEGV with the program counter inside an instruction)
-# twice on 2026-11-22. bench/vm-bench.sh boots its guest with one host thread for both vCPUs, where the full JIT
-# runs untorn: the bench measures the JVM users run.
+# twice on 2026-11-22. With UBLK_VM_TCG_THREAD=single the daemon keeps its full JIT, but the guest runs at half
+# speed, the JIT is still compiling after the --quick warm-up, and server and client no longer run side by side:
+# tried on 2026-11-22 (pass-through against the C server 0.63x to 0.71x at depth 1, no better than with C1).
 JIT_OPTS=$EMULATED_JIT_OPTS
 # A daemon that dies ends its run with errors rather than a hang: the kernel removes its devices (ublkd's default
 # keeps them for the next daemon, and fio would wait for one). The request path is the same either way.
