@@ -27,6 +27,7 @@ out=$1
 # speed, the JIT is still compiling after the --quick warm-up, and server and client no longer run side by side:
 # tried on 2026-11-22 (pass-through against the C server 0.63x to 0.71x at depth 1, no better than with C1).
 JIT_OPTS=$EMULATED_JIT_OPTS
+tcg_mode=none; [ "${UBLK_VM_EMULATED:-0}" = 1 ] && tcg_mode=multi; [ "${UBLK_VM_TCG_SINGLE:-0}" = 1 ] && tcg_mode=single
 # A daemon that dies ends its run with errors rather than a hang: the kernel removes its devices (ublkd's default
 # keeps them for the next daemon, and fio would wait for one). The request path is the same either way.
 SERVE_OPTS="--on-crash remove"
@@ -64,7 +65,7 @@ phase start
 echo "bench: kernel $(uname -r), $(nproc) CPUs; RAM disks $(blockdev --getsize64 $RAW) bytes; $secs s per run, $reps repetitions; strace probes: $PERF"
 { echo "kernel $(uname -r)"; echo "cpus $(nproc)"; echo "seconds $secs"; echo "reps $reps"; echo "quick $quick"
   echo "probe_seconds $probe_secs"; echo "queues $QUEUES"; echo "depth $DEPTH"; echo "perf $PERF"; echo "merge_mib $merge_mib"; echo "merge_clock daemon"; echo "jfr_merge_mib $jfr_merge_mib"
-  echo "tcg $([ "${UBLK_VM_TCG_SINGLE:-0}" = 1 ] && echo single || echo multi)"
+  echo "tcg $tcg_mode"
   echo "fio $(fio --version)"; echo "java $("$JAVA" -XX:TieredStopAtLevel=1 -version 2>&1 | head -n 1)"; } > "$out/env.txt"
 # fill the origin once, so that reads are not of never-written pages
 fio --name=fill --filename=$RAW --rw=write --bs=1M --size=300M --ioengine=io_uring --direct=1 --iodepth=8 --output=/dev/null

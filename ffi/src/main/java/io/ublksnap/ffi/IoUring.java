@@ -473,9 +473,9 @@ public final class IoUring implements AutoCloseable {
         long[] offsets = {SQE_OPCODE, SQE_FLAGS, SQE_IOPRIO, SQE_FD, SQE_OFF, SQE_ADDR, SQE_LEN, SQE_OP_FLAGS,
                 SQE_USER_DATA, SQE_BUF_INDEX, SQE_PERSONALITY, SQE_FILE_INDEX, SQE_ADDR3, SQE_PAD2};
         long[] expected = {0, 1, 2, 4, 8, 16, 24, 28, 32, 40, 42, 44, 48, 56};
-        if (!Arrays.equals(offsets, expected) || io_uring_sqe.sizeof() < 64) {
-            throw new IllegalStateException("io_uring_sqe's offsets " + Arrays.toString(offsets)
-                    + " are not the kernel's " + Arrays.toString(expected));
+        if (!Arrays.equals(offsets, expected) || io_uring_sqe.sizeof() != 64) {
+            throw new IllegalStateException("io_uring_sqe (" + io_uring_sqe.sizeof() + " bytes, offsets "
+                    + Arrays.toString(offsets) + ") is not the kernel's (64 bytes, offsets " + Arrays.toString(expected) + ")");
         }
     }
 
@@ -638,10 +638,11 @@ public final class IoUring implements AutoCloseable {
 
     /** Submits all prepared SQEs; returns how many the kernel consumed. */
     public int submit() throws NativeException {
+        MemorySegment ringArg = open();
         if (sqPending() > 0) {
             enters++;
         }
-        int r = liburing_h.io_uring_submit(open());
+        int r = liburing_h.io_uring_submit(ringArg);
         if (r < 0) {
             throw NativeException.fromResult("io_uring_submit", r);
         }
@@ -654,9 +655,10 @@ public final class IoUring implements AutoCloseable {
      * submitted.
      */
     public int submitAndWait(int minComplete) throws NativeException {
+        MemorySegment ringArg = open();
         while (true) {
             enters++;
-            int r = liburing_h.io_uring_submit_and_wait(open(), minComplete);
+            int r = liburing_h.io_uring_submit_and_wait(ringArg, minComplete);
             if (r >= 0) {
                 return r;
             }

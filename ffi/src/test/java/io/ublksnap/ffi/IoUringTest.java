@@ -609,9 +609,11 @@ class IoUringTest {
         assertThrows(IllegalStateException.class, () -> ring.prepNop(1));
         // the calls made per request pass the ring's struct by address: they must refuse as well, not reach
         // liburing with freed memory
+        long enters = ring.enters();
         assertThrows(IllegalStateException.class, ring::submit);
         assertThrows(IllegalStateException.class, () -> ring.submitAndWait(1));
         assertThrows(IllegalStateException.class, ring::getEvents);
+        assertEquals(enters, ring.enters(), "a refused call is not counted as a kernel entry");
     }
 
     @Test
