@@ -37,11 +37,22 @@ final class CopyJob {
         this.exceptions = exceptions;
     }
 
+    /** Largest chunk size first, then by origin chunk: the order in which copies are grouped. */
+    private static final Comparator<PendingException> BY_CHUNK_SIZE_THEN_CHUNK =
+            Comparator.comparingInt((PendingException pe) -> -pe.snapshot.chunkSectors).thenComparingLong(pe -> pe.oldChunk);
+    /** By snapshot, then by origin chunk: the order in which COW writes are grouped. */
+    private static final Comparator<PendingException> BY_SNAPSHOT_THEN_CHUNK =
+            Comparator.comparingLong((PendingException pe) -> pe.snapshot.id).thenComparingLong(pe -> pe.oldChunk);
+
     /** Starts the copies for freshly prepared exceptions (of any snapshots), on {@code queue}. */
     static void start(Origin origin, List<PendingException> fresh, IoQueue queue) {
+        if (fresh.size() == 1) { // the common case (one snapshot, one chunk): nothing to sort or group
+            PendingException pe = fresh.getFirst();
+            new CopyJob(origin, pe.snapshot.chunkSectors, pe.oldChunk, pe.oldChunk, List.of(pe)).run(queue);
+            return;
+        }
         List<PendingException> sorted = new ArrayList<>(fresh);
-        sorted.sort(Comparator.comparingInt((PendingException pe) -> -pe.snapshot.chunkSectors)
-                .thenComparingLong(pe -> pe.oldChunk));
+        sorted.sort(BY_CHUNK_SIZE_THEN_CHUNK);
         int i = 0;
         while (i < sorted.size()) {
             PendingException head = sorted.get(i);
@@ -113,8 +124,7 @@ final class CopyJob {
      */
     private void write(IoQueue queue, IoBuffer buf, IoBuffer data) {
         List<PendingException> byCow = new ArrayList<>(exceptions);
-        byCow.sort(Comparator.comparingLong((PendingException pe) -> pe.snapshot.id)
-                .thenComparingLong(pe -> pe.oldChunk));
+        byCow.sort(BY_SNAPSHOT_THEN_CHUNK);
         List<List<PendingException>> runs = new ArrayList<>();
         List<PendingException> run = null;
         PendingException prev = null;

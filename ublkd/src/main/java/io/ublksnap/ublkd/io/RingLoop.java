@@ -226,31 +226,11 @@ public final class RingLoop implements IoQueue {
         ready.countDown();
         Throwable fatal = null;
         try {
-            while (true) {
-                int n = ring.reap(dispatcher);
-                runTasks();
-                if (stopRequested && inflight == 0 && local.isEmpty() && ring.sqPending() == 0 && endIfNoTasks()) {
-                    break;
-                }
-                if (!wakeArmed) {
-                    armWake();
-                }
-                try {
-                    // What this turn prepared goes to the kernel with the wait for the next completion: one
-                    // io_uring_enter per turn (a completion already in the ring ends the wait at once). Tasks of
-                    // this thread still to run must not wait; nor a stopping loop after completions, whose next
-                    // turn must see the SQ drained (a completed wake re-arms itself) to end.
-                    if (local.isEmpty() && (n == 0 || !stopRequested)) {
-                        ring.submitAndWait(completionsWorthWaitingFor());
-                    } else {
-                        ring.submit();
-                    }
-                } catch (NativeException e) {
-                    if (e.errno() != Errno.EAGAIN && e.errno() != Errno.EBUSY) {
-                        throw e;
-                    }
-                    // the kernel is short of request memory or completion room for now: reap, then submit again
-                }
+            while (turn()) {
+                // The loop is all in turn(): a method the JIT compiles after some calls. A loop body
+                // inlined here would run interpreted until an on-stack replacement, which counts loop
+                // turns by the tens of thousands, and again after every deoptimization of it (a class
+                // loaded that the compiled body assumed absent: a new callback, a new request kind).
             }
         } catch (Throwable t) {
             fatal = t;
@@ -258,6 +238,38 @@ public final class RingLoop implements IoQueue {
         } finally {
             shutDown(fatal);
         }
+    }
+
+    /**
+     * One turn of the loop: completions, then tasks, then what the turn prepared goes to the kernel
+     * with the wait for the next completion. False once the loop has ended.
+     */
+    private boolean turn() throws NativeException {
+        int n = ring.reap(dispatcher);
+        runTasks();
+        if (stopRequested && inflight == 0 && local.isEmpty() && ring.sqPending() == 0 && endIfNoTasks()) {
+            return false;
+        }
+        if (!wakeArmed) {
+            armWake();
+        }
+        try {
+            // What this turn prepared goes to the kernel with the wait for the next completion: one
+            // io_uring_enter per turn (a completion already in the ring ends the wait at once). Tasks of
+            // this thread still to run must not wait; nor a stopping loop after completions, whose next
+            // turn must see the SQ drained (a completed wake re-arms itself) to end.
+            if (local.isEmpty() && (n == 0 || !stopRequested)) {
+                ring.submitAndWait(completionsWorthWaitingFor());
+            } else {
+                ring.submit();
+            }
+        } catch (NativeException e) {
+            if (e.errno() != Errno.EAGAIN && e.errno() != Errno.EBUSY) {
+                throw e;
+            }
+            // the kernel is short of request memory or completion room for now: reap, then submit again
+        }
+        return true;
     }
 
     /**
