@@ -1,6 +1,7 @@
 package io.ublksnap.engine;
 
 import io.ublksnap.engine.io.IoBuffer;
+import io.ublksnap.engine.io.IoCallback;
 import io.ublksnap.engine.io.IoChain;
 import io.ublksnap.engine.io.IoQueue;
 import io.ublksnap.engine.store.ExceptionStore;
@@ -8,6 +9,7 @@ import io.ublksnap.engine.store.ExceptionStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Copies origin chunks into the COWs of the snapshots that need them: the kernel's kcopyd job,
@@ -18,7 +20,14 @@ import java.util.List;
  * copies in flight. When every write of a pending exception is done, its snapshot is told
  * ({@link Snapshot#copyDone}), which commits it.
  */
-final class CopyJob {
+final class CopyJob implements Consumer<IoBuffer>, IoCallback {
+    /** Largest chunk size first, then by origin chunk: the order in which copies are grouped. */
+    private static final Comparator<PendingException> BY_CHUNK_SIZE_THEN_CHUNK =
+            Comparator.comparingInt((PendingException pe) -> -pe.snapshot.chunkSectors).thenComparingLong(pe -> pe.oldChunk);
+    /** By snapshot, then by origin chunk: the order in which COW writes are grouped. */
+    private static final Comparator<PendingException> BY_SNAPSHOT_THEN_CHUNK =
+            Comparator.comparingLong((PendingException pe) -> pe.snapshot.id).thenComparingLong(pe -> pe.oldChunk);
+
     private final Origin origin;
     private final int chunkSectors;
     private final long firstChunk;
@@ -26,6 +35,13 @@ final class CopyJob {
     private final long length;
     private final List<PendingException> exceptions;
     private int writesLeft;
+    // The job is its own continuation (the buffer's arrival, then its I/O's end): on the request path it
+    // allocates no callback objects.
+    private IoQueue queue;
+    private IoBuffer buf;
+    /** With one destination: the commit riding in the chain, and the origin write at its end (each may be null). */
+    private ExceptionStore.ChainedCommit commit;
+    private ChainedWrite chainedWrite;
 
     private CopyJob(Origin origin, int chunkSectors, long firstChunk, long lastChunk, List<PendingException> exceptions) {
         this.origin = origin;
@@ -36,13 +52,6 @@ final class CopyJob {
         this.length = Math.min((lastChunk - firstChunk + 1) * chunkBytes, (origin.sizeSectors() << 9) - start);
         this.exceptions = exceptions;
     }
-
-    /** Largest chunk size first, then by origin chunk: the order in which copies are grouped. */
-    private static final Comparator<PendingException> BY_CHUNK_SIZE_THEN_CHUNK =
-            Comparator.comparingInt((PendingException pe) -> -pe.snapshot.chunkSectors).thenComparingLong(pe -> pe.oldChunk);
-    /** By snapshot, then by origin chunk: the order in which COW writes are grouped. */
-    private static final Comparator<PendingException> BY_SNAPSHOT_THEN_CHUNK =
-            Comparator.comparingLong((PendingException pe) -> pe.snapshot.id).thenComparingLong(pe -> pe.oldChunk);
 
     /** Starts the copies for freshly prepared exceptions (of any snapshots), on {@code queue}. */
     static void start(Origin origin, List<PendingException> fresh, IoQueue queue) {
@@ -74,11 +83,15 @@ final class CopyJob {
         }
     }
 
-    private void run(IoQueue queue) {
-        origin.pool.acquire((int) length, queue, buf -> read(queue, buf));
+    private void run(IoQueue q) {
+        this.queue = q;
+        origin.pool.acquire((int) length, q, this);
     }
 
-    private void read(IoQueue queue, IoBuffer buf) {
+    /** The buffer is there: the copy starts. */
+    @Override
+    public void accept(IoBuffer b) {
+        buf = b;
         IoBuffer data = buf.slice(0, length);
         if (exceptions.size() == 1) {
             // One destination: read, write and, where the store can, the metadata commit in one chain
@@ -91,38 +104,48 @@ final class CopyJob {
             boolean inChain = pe.snapshot.mayCommitInChain(pe);
             IoChain chain = queue.chain().copy(origin.device, firstChunk * chunkBytes, pe.snapshot.cow, pe.newChunk * chunkBytes, data,
                     inChain ? IoQueue.FUA : 0);
-            ExceptionStore.ChainedCommit commit = inChain ? pe.snapshot.commitInChain(pe, chain, queue) : null;
-            ChainedWrite write = commit == null ? null : ChainedWrite.take(pe, chain, queue);
-            chain.submit(res -> {
-                origin.pool.release(buf);
-                if (write != null) {
-                    write.chainOk = res >= 0;
-                }
-                if (commit != null) {
-                    commit.chainDone(res, queue);
-                } else {
-                    pe.snapshot.copyDone(pe, res >= 0, queue);
-                }
-            });
+            commit = inChain ? pe.snapshot.commitInChain(pe, chain, queue) : null;
+            chainedWrite = commit == null ? null : ChainedWrite.take(pe, chain, queue);
+            chain.submit(this);
             return;
         }
-        queue.read(origin.device, firstChunk * chunkBytes, data, res -> {
-            if (res < 0) {
-                origin.pool.release(buf);
-                for (PendingException pe : exceptions) {
-                    pe.snapshot.copyDone(pe, false, queue);
-                }
-                return;
+        queue.read(origin.device, firstChunk * chunkBytes, data, this);
+    }
+
+    /**
+     * The I/O the copy started is done: with one destination its chain (copy, and the commit and
+     * origin write riding in it), with several the origin read.
+     */
+    @Override
+    public void done(int res) {
+        if (exceptions.size() == 1) {
+            origin.pool.release(buf);
+            PendingException pe = exceptions.getFirst();
+            if (chainedWrite != null) {
+                chainedWrite.chainOk = res >= 0;
             }
-            write(queue, buf, data);
-        });
+            if (commit != null) {
+                commit.chainDone(res, queue);
+            } else {
+                pe.snapshot.copyDone(pe, res >= 0, queue);
+            }
+            return;
+        }
+        if (res < 0) {
+            origin.pool.release(buf);
+            for (PendingException pe : exceptions) {
+                pe.snapshot.copyDone(pe, false, queue);
+            }
+            return;
+        }
+        write(buf.slice(0, length));
     }
 
     /**
      * Writes runs of exceptions whose origin and COW chunks are both consecutive, per snapshot; a run
      * of one exception whose store can commit it in a chain goes with its commit.
      */
-    private void write(IoQueue queue, IoBuffer buf, IoBuffer data) {
+    private void write(IoBuffer data) {
         List<PendingException> byCow = new ArrayList<>(exceptions);
         byCow.sort(BY_SNAPSHOT_THEN_CHUNK);
         List<List<PendingException>> runs = new ArrayList<>();
@@ -146,27 +169,36 @@ final class CopyJob {
                 // The snapshot's COW write and its commit as one chain of two FUA writes, as for a
                 // copy with one destination (its commit then needs no flush).
                 IoChain chain = queue.chain().write(head.snapshot.cow, head.newChunk * chunkBytes, data.slice(offset, len), IoQueue.FUA);
-                ExceptionStore.ChainedCommit commit = head.snapshot.commitInChain(head, chain, queue);
-                chain.submit(res -> {
-                    if (commit != null) {
-                        commit.chainDone(res, queue);
-                    } else {
-                        head.snapshot.copyDone(head, res >= 0, queue);
-                    }
-                    if (--writesLeft == 0) {
-                        origin.pool.release(buf);
-                    }
-                });
+                chain.submit(new RunWritten(r, head.snapshot.commitInChain(head, chain, queue)));
                 continue;
             }
-            queue.write(head.snapshot.cow, head.newChunk * chunkBytes, data.slice(offset, len), 0, res -> {
-                for (PendingException pe : r) {
+            queue.write(head.snapshot.cow, head.newChunk * chunkBytes, data.slice(offset, len), 0, new RunWritten(r, null));
+        }
+    }
+
+    /** The COW write of one run of exceptions is done (with the commit riding in its chain, if any). */
+    private final class RunWritten implements IoCallback {
+        private final List<PendingException> run;
+        /** Null: each exception commits after its write, as after any copy. */
+        private final ExceptionStore.ChainedCommit commit;
+
+        RunWritten(List<PendingException> run, ExceptionStore.ChainedCommit commit) {
+            this.run = run;
+            this.commit = commit;
+        }
+
+        @Override
+        public void done(int res) {
+            if (commit != null) {
+                commit.chainDone(res, queue);
+            } else {
+                for (PendingException pe : run) {
                     pe.snapshot.copyDone(pe, res >= 0, queue);
                 }
-                if (--writesLeft == 0) {
-                    origin.pool.release(buf);
-                }
-            });
+            }
+            if (--writesLeft == 0) {
+                origin.pool.release(buf);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.ublksnap.engine;
 
 import io.ublksnap.engine.io.IoQueue;
+import io.ublksnap.engine.store.ExceptionStore;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.List;
  * snapshot reads that were sent to the origin are still draining (state DRAINING). Whoever must
  * wait for it parks here. Guarded by the origin's lock.
  */
-final class PendingException implements Wait {
+final class PendingException implements Wait, ExceptionStore.CommitCallback {
     /** A snapshot write piece waiting for the exception: written to the COW once it is committed. */
     record SnapshotWrite(BlockRequest request, long cowOffset, long requestOffset, int length) {
     }
@@ -45,6 +46,13 @@ final class PendingException implements Wait {
      * passed down to the origin) waits for the exception instead of going to the origin.
      */
     boolean originWriteInChain;
+
+    /**
+     * The queue that asked the store to commit this exception; what its commit releases runs there.
+     * Set under the origin's lock before the store is asked; {@link #committed} reads it without the
+     * lock, after the store's own lock (or the same thread) has ordered it.
+     */
+    IoQueue commitQueue;
 
     private List<Waiter> waiters;
     private List<SnapshotWrite> snapshotWrites;
@@ -95,6 +103,12 @@ final class PendingException implements Wait {
         List<SnapshotWrite> w = snapshotWrites == null ? List.of() : snapshotWrites;
         snapshotWrites = null;
         return w;
+    }
+
+    /** The store's answer to this exception's commit (the exception is its own callback: nothing to allocate). */
+    @Override
+    public void committed(boolean success) {
+        snapshot.completeException(this, success, commitQueue);
     }
 
     ChunkState state() {

@@ -318,7 +318,8 @@ final class Snapshot {
             if (!mayCommitInChain(pe)) {
                 return null;
             }
-            ExceptionStore.ChainedCommit c = store.commitInChain(pe.oldChunk, pe.newChunk, chain, ok -> completeException(pe, ok, queue));
+            pe.commitQueue = queue;
+            ExceptionStore.ChainedCommit c = store.commitInChain(pe.oldChunk, pe.newChunk, chain, pe);
             if (c != null) {
                 commitOrder.poll(); // committed by the chain, after its copy
             }
@@ -395,11 +396,12 @@ final class Snapshot {
     }
 
     private void commit(PendingException pe, IoQueue queue) {
-        store.commitException(pe.oldChunk, pe.newChunk, pe.copyOk, queue, ok -> completeException(pe, ok, queue));
+        pe.commitQueue = queue;
+        store.commitException(pe.oldChunk, pe.newChunk, pe.copyOk, queue, pe);
     }
 
     /** The store committed {@code pe} (or failed to): PENDING to DRAINING/COMPLETED, or to NONE. */
-    private void completeException(PendingException pe, boolean committed, IoQueue queue) {
+    void completeException(PendingException pe, boolean committed, IoQueue queue) {
         List<PendingException.Waiter> retry;
         List<PendingException.SnapshotWrite> writes;
         PendingException.SnapshotWrite full;

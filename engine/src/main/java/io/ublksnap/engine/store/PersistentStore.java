@@ -315,8 +315,21 @@ public final class PersistentStore implements ExceptionStore {
         writing = true;
         writeBuffer.byteBuffer().put(area.byteBuffer());
         chain.write(cow, areaLocation(currentArea, epa) * chunkBytes, writeBuffer, IoQueue.FUA);
-        List<CommitCallback> callbacks = List.of(callback);
-        return (result, queue) -> finishWrite(queue, result, callbacks);
+        return new AreaInChain(callback);
+    }
+
+    /** The area's write riding in a copy's chain: the chain's end is the commit's. */
+    private final class AreaInChain implements ChainedCommit {
+        private final CommitCallback callback;
+
+        AreaInChain(CommitCallback callback) {
+            this.callback = callback;
+        }
+
+        @Override
+        public void chainDone(int result, IoQueue queue) {
+            finishWrite(queue, result, List.of(callback));
+        }
     }
 
     /** Moves waiting commits into the area and starts an area write when the batch is ready. Holds the lock. */
