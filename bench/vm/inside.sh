@@ -389,7 +389,7 @@ if [ "$PERF" = 1 ] && [ "$quick" != 1 ]; then phase probes; each_cell probe_seq;
 phase memory
 mem_snapshot() { # LABEL
   ms_f="$out/mem/$1"
-  sleep 22 # at rest: the daemon's G1 looks every 10 s whether 10 s passed without a collection, and gives memory back then (bin/ublkd)
+  sleep 22 # at rest: the daemon looks every 5 s whether it served anything since the look before, and if not runs a concurrent collection that gives memory back (HeapAtRest.java)
   u status --json > "$ms_f.status.json" 2>/dev/null || true
   grep -E 'VmRSS|VmHWM|RssAnon|RssFile|Threads' /proc/$DPID/status > "$ms_f.status"
   cat /proc/$DPID/smaps_rollup > "$ms_f.smaps_rollup"

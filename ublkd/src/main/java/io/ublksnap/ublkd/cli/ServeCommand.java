@@ -10,9 +10,11 @@ import io.ublksnap.ublkd.Main;
 import io.ublksnap.ublkd.control.Autoextend;
 import io.ublksnap.ublkd.control.ControlServer;
 import io.ublksnap.ublkd.control.DeviceInfo;
+import io.ublksnap.ublkd.control.DeviceStats;
 import io.ublksnap.ublkd.control.Request;
 import io.ublksnap.ublkd.control.Sizes;
 import io.ublksnap.ublkd.daemon.Daemon;
+import io.ublksnap.ublkd.daemon.HeapAtRest;
 import io.ublksnap.ublkd.daemon.UblkHost;
 import io.ublksnap.ublkd.device.LeftBehind;
 import io.ublksnap.ublkd.device.UblkDevice;
@@ -31,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -214,11 +217,13 @@ public final class ServeCommand implements Callable<Integer> {
         }));
         try {
             ServiceStatus status = new ServiceStatus(notify, () -> ServiceStatus.describe(devices(daemon)));
+            AtomicLong operations = new AtomicLong();
             ControlServer.Handler handler = request -> {
                 try {
                     return daemon.handle(request);
                 } finally {
                     if (changes(request)) {
+                        operations.incrementAndGet();
                         status.update();
                     }
                 }
@@ -228,6 +233,7 @@ public final class ServeCommand implements Callable<Integer> {
             daemon.restore();
             Thread.ofPlatform().name("ublkd-socket").start(server[0]::serve);
             status.ready();
+            HeapAtRest.start(() -> operations.get() + requests(daemon), log::debug);
             if (notify.enabled()) {
                 // merges end and requests that outlive their reply change the devices later: look now and then
                 Thread.ofPlatform().daemon().name("ublkd-status").start(() -> {
@@ -260,6 +266,24 @@ public final class ServeCommand implements Callable<Integer> {
     static boolean changes(Request<?> request) {
         return !(request instanceof Request.Ping || request instanceof Request.Status
                 || request instanceof Request.StatusAll || request instanceof Request.Features || request instanceof Request.Stats);
+    }
+
+    /** Requests served by all the devices there are (a count that changes while ublkd works). */
+    @SuppressWarnings("unchecked")
+    private static long requests(Daemon daemon) {
+        List<DeviceStats> all;
+        try {
+            all = (List<DeviceStats>) daemon.handle(new Request.Stats(null));
+        } catch (Exception e) { // stopping
+            throw new IllegalStateException(e);
+        }
+        long n = 0;
+        for (DeviceStats d : all) {
+            for (DeviceStats.RequestCount c : d.requests()) {
+                n += c.requests();
+            }
+        }
+        return n;
     }
 
     @SuppressWarnings("unchecked")
