@@ -33,7 +33,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -168,6 +168,8 @@ public final class ServeCommand implements Callable<Integer> {
         AtomicBoolean stopping = new AtomicBoolean();
         AtomicBoolean failed = new AtomicBoolean();
         ControlServer[] server = new ControlServer[1];
+        HeapAtRest.Operations operations = new HeapAtRest.Operations();
+        AtomicReference<Thread> heapAtRest = new AtomicReference<>();
         Consumer<Request.Stop> stop = how -> {
             if (!stopping.compareAndSet(false, true)) {
                 return;
@@ -184,6 +186,10 @@ public final class ServeCommand implements Callable<Integer> {
                     // stopped in time
                 }
             });
+            Thread looks = heapAtRest.get();
+            if (looks != null) {
+                looks.interrupt();
+            }
             if (how.handOver()) {
                 daemon.handOver();
             } else {
@@ -217,13 +223,16 @@ public final class ServeCommand implements Callable<Integer> {
         }));
         try {
             ServiceStatus status = new ServiceStatus(notify, () -> ServiceStatus.describe(devices(daemon)));
-            AtomicLong operations = new AtomicLong();
             ControlServer.Handler handler = request -> {
+                boolean changes = changes(request);
+                if (changes) {
+                    operations.begin();
+                }
                 try {
                     return daemon.handle(request);
                 } finally {
-                    if (changes(request)) {
-                        operations.incrementAndGet();
+                    if (changes) {
+                        operations.end();
                         status.update();
                     }
                 }
@@ -233,7 +242,11 @@ public final class ServeCommand implements Callable<Integer> {
             daemon.restore();
             Thread.ofPlatform().name("ublkd-socket").start(server[0]::serve);
             status.ready();
-            HeapAtRest.start(() -> operations.get() + requests(daemon), log::debug);
+            heapAtRest.set(HeapAtRest.start(() -> requests(daemon), operations, ProcessHandle.current().info().arguments()
+                    .map(List::of).orElse(List.of()), log::debug));
+            if (stopping.get()) { // a stop that came before the looks began did not end them
+                heapAtRest.get().interrupt();
+            }
             if (notify.enabled()) {
                 // merges end and requests that outlive their reply change the devices later: look now and then
                 Thread.ofPlatform().daemon().name("ublkd-status").start(() -> {
