@@ -46,6 +46,9 @@ public final class PersistentStore implements ExceptionStore {
     private final BufferAllocator allocator;
     private final IoBuffer area;       // the current metadata area, as it will be on disk
     private final IoBuffer writeBuffer; // what an area write in flight is writing
+    // Views of the two, made once, for the commits (absolute operations only): a commit allocates none.
+    private final ByteBuffer areaBytes;
+    private final ByteBuffer writeBytes;
     private final IoBuffer headerBuffer;
     private IoBuffer zeroBuffer;       // allocated when first needed
 
@@ -75,6 +78,8 @@ public final class PersistentStore implements ExceptionStore {
         this.allocator = allocator;
         this.area = allocator.allocate(chunkBytes);
         this.writeBuffer = allocator.allocate(chunkBytes);
+        this.areaBytes = area.byteBuffer();
+        this.writeBytes = writeBuffer.byteBuffer();
         // The header is rewritten only to invalidate: its first logical block (the rest of chunk 0 stays zero).
         this.headerBuffer = allocator.allocate(CowHeader.logicalBlockSize(cow));
     }
@@ -311,9 +316,9 @@ public final class PersistentStore implements ExceptionStore {
             return null;
         }
         pendingCount--;
-        CowFormat.putException(area.byteBuffer(), currentCommitted++, oldChunk, newChunk);
+        CowFormat.putException(areaBytes, currentCommitted++, oldChunk, newChunk);
         writing = true;
-        writeBuffer.byteBuffer().put(area.byteBuffer());
+        writeBytes.put(0, areaBytes, 0, areaBytes.capacity());
         chain.write(cow, areaLocation(currentArea, epa) * chunkBytes, writeBuffer, IoQueue.FUA);
         return new AreaInChain(callback);
     }
@@ -349,7 +354,7 @@ public final class PersistentStore implements ExceptionStore {
             }
             while (!waiting.isEmpty() && currentCommitted < epa) {
                 Commit c = waiting.poll();
-                CowFormat.putException(area.byteBuffer(), currentCommitted++, c.oldChunk, c.newChunk);
+                CowFormat.putException(areaBytes, currentCommitted++, c.oldChunk, c.newChunk);
                 batch.add(c.callback);
             }
             if (batch.isEmpty()) {
@@ -376,7 +381,7 @@ public final class PersistentStore implements ExceptionStore {
                 continue;
             }
             writing = true;
-            writeBuffer.byteBuffer().put(area.byteBuffer());
+            writeBytes.put(0, areaBytes, 0, areaBytes.capacity());
             if (full) {
                 clear(area);
             }
