@@ -6,7 +6,6 @@ import io.ublksnap.ffi.c.ublksrv_io_desc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 import static io.ublksnap.ffi.c.ublk_cmd_h.*;
 
@@ -79,7 +78,7 @@ public final class UblkIo {
 
     /** {@code op_flags} of the request at {@code tag}. */
     public static int opFlags(MemorySegment descs, int tag) {
-        return descs.get(ValueLayout.JAVA_INT, (long) tag * DESCRIPTOR_SIZE + DESC_OP_FLAGS);
+        return (int) IoUring.INT.get(descs, (long) tag * DESCRIPTOR_SIZE + DESC_OP_FLAGS);
     }
 
     /** The operation, {@code UBLK_IO_OP_*} (bits 0-7 of op_flags). */
@@ -97,17 +96,17 @@ public final class UblkIo {
 
     /** Length in 512-byte sectors (for REPORT_ZONES: number of zones). */
     public static int nrSectors(MemorySegment descs, int tag) {
-        return descs.get(ValueLayout.JAVA_INT, (long) tag * DESCRIPTOR_SIZE + DESC_NR_SECTORS);
+        return (int) IoUring.INT.get(descs, (long) tag * DESCRIPTOR_SIZE + DESC_NR_SECTORS);
     }
 
     /** First 512-byte sector. */
     public static long startSector(MemorySegment descs, int tag) {
-        return descs.get(ValueLayout.JAVA_LONG, (long) tag * DESCRIPTOR_SIZE + DESC_START_SECTOR);
+        return (long) IoUring.LONG.get(descs, (long) tag * DESCRIPTOR_SIZE + DESC_START_SECTOR);
     }
 
     /** The buffer address the server gave for this tag at fetch/commit time. */
     public static long addr(MemorySegment descs, int tag) {
-        return descs.get(ValueLayout.JAVA_LONG, (long) tag * DESCRIPTOR_SIZE + DESC_ADDR);
+        return (long) IoUring.LONG.get(descs, (long) tag * DESCRIPTOR_SIZE + DESC_ADDR);
     }
 
     // ---- I/O commands ----
@@ -138,7 +137,7 @@ public final class UblkIo {
     public static void prepFetchAutoBufReg(IoUring ring, UblkCmdEncoding encoding, int fd, int qid, int tag,
                                            long autoBufReg, long userData) {
         writeCmd(ring, ring.prepUringCmd(fd, encoding.fetchReq(), userData), qid, tag, 0, 0);
-        ring.sqes().set(ValueLayout.JAVA_LONG, ring.lastSqeOffset() + SQE_ADDR, autoBufReg);
+        IoUring.LONG.set(ring.sqes(), ring.lastSqeOffset() + SQE_ADDR, autoBufReg);
     }
 
     /**
@@ -148,7 +147,7 @@ public final class UblkIo {
     public static void prepCommitAndFetchAutoBufReg(IoUring ring, UblkCmdEncoding encoding, int fd, int qid, int tag,
                                                     int result, long autoBufReg, long userData) {
         writeCmd(ring, ring.prepUringCmd(fd, encoding.commitAndFetchReq(), userData), qid, tag, result, 0);
-        ring.sqes().set(ValueLayout.JAVA_LONG, ring.lastSqeOffset() + SQE_ADDR, autoBufReg);
+        IoUring.LONG.set(ring.sqes(), ring.lastSqeOffset() + SQE_ADDR, autoBufReg);
     }
 
     /** NEED_GET_DATA (with {@code UBLK_F_NEED_GET_DATA}): supplies the buffer for a write's data. */
@@ -172,10 +171,10 @@ public final class UblkIo {
 
     private static void writeCmd(IoUring ring, long cmd, int qid, int tag, int result, long addr) {
         MemorySegment s = ring.sqes();
-        s.set(ValueLayout.JAVA_SHORT, cmd + CMD_Q_ID, (short) qid);
-        s.set(ValueLayout.JAVA_SHORT, cmd + CMD_TAG, (short) tag);
-        s.set(ValueLayout.JAVA_INT, cmd + CMD_RESULT, result);
-        s.set(ValueLayout.JAVA_LONG, cmd + CMD_ADDR, addr);
+        IoUring.SHORT.set(s, cmd + CMD_Q_ID, (short) qid);
+        IoUring.SHORT.set(s, cmd + CMD_TAG, (short) tag);
+        IoUring.INT.set(s, cmd + CMD_RESULT, result);
+        IoUring.LONG.set(s, cmd + CMD_ADDR, addr);
     }
 
     /**
