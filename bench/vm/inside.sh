@@ -59,6 +59,10 @@ probe_cells=${BENCH_PROBE_CELLS:-.}
 jfr_merge_mib=${BENCH_JFR_MERGE_MIB:-64} # the merge under JFR at the end (0: no JFR)
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# The guest's clock source, at the start and at the end: a run that lost tsc (the kernel's watchdog may mark it
+# unstable under emulation) reads every time through hpet, some 150x as costly in this guest (30 against 0.2 µs a
+# read), and every stack that reads the clock per request (fio, ublkd) is slowed from that moment.
+clocksource() { cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null || echo unknown; }
 T0=$(now_ms)
 phase() { echo "$1 $(( $(now_ms) - T0 ))" >> "$out/phases.txt"; echo "== $1 ($(( ($(now_ms) - T0) / 1000 )) s)"; }
 phase start
@@ -66,6 +70,7 @@ echo "bench: kernel $(uname -r), $(nproc) CPUs; RAM disks $(blockdev --getsize64
 { echo "kernel $(uname -r)"; echo "cpus $(nproc)"; echo "seconds $secs"; echo "reps $reps"; echo "quick $quick"
   echo "probe_seconds $probe_secs"; echo "queues $QUEUES"; echo "depth $DEPTH"; echo "perf $PERF"; echo "merge_mib $merge_mib"; echo "merge_clock daemon"; echo "jfr_merge_mib $jfr_merge_mib"
   echo "tcg $tcg_mode"
+  echo "clocksource_start $(clocksource)"
   echo "fio $(fio --version)"; echo "java $("$JAVA" -XX:TieredStopAtLevel=1 -version 2>&1 | head -n 1)"; } > "$out/env.txt"
 # fill the origin once, so that reads are not of never-written pages
 fio --name=fill --filename=$RAW --rw=write --bs=1M --size=300M --ioengine=io_uring --direct=1 --iodepth=8 --output=/dev/null
@@ -463,5 +468,6 @@ fi
 u remove ms1 ms2 ms3 ms4 mo >/dev/null || fail "ublkd remove"
 stop_daemon
 rm -rf "$mm_dir"
+echo "clocksource_end $(clocksource)" >> "$out/env.txt"
 phase done
 echo "bench: done"

@@ -167,6 +167,28 @@ public final class BenchReport {
 
     // ---- report.md
 
+    /**
+     * The guest's clock source at the start and the end of the run: fio and ublkd read the clock for every request,
+     * and a guest whose kernel dropped tsc during the run (its watchdog may, under emulation) reads it through hpet,
+     * which slows every stack from that moment on. Empty for runs that did not record it.
+     */
+    String clockLine() {
+        String start = b.env.get("clocksource_start");
+        String end = b.env.get("clocksource_end");
+        if (start == null) {
+            return "";
+        }
+        if (end == null) {
+            return "Clock source: " + start + " at the start; the run did not record it at the end.\n\n";
+        }
+        if (start.equals(end) && start.equals("tsc")) {
+            return "Clock source: tsc from start to end.\n\n";
+        }
+        return "**Clock source: " + start + " at the start, " + end + " at the end. Without tsc every clock read goes to"
+                + " the emulated hpet (some 150x as costly in this guest): the cells after the change are slowed, by how much"
+                + " depends on how often each stack reads the clock.**\n\n";
+    }
+
     String report() {
         StringBuilder md = new StringBuilder();
         int reps = (int) b.runs.stream().mapToInt(Run::rep).max().orElse(0);
@@ -180,6 +202,7 @@ public final class BenchReport {
         md.append("**This guest runs under software emulation (TCG")
           .append(b.env.getOrDefault("tcg", "multi").equals("single") ? ", its vCPUs taking turns on one host thread" : "")
           .append("): absolute numbers are meaningless, only ratios within this run count.**\n\n");
+        md.append(clockLine());
         md.append("Stacks: raw = the RAM disk; dm = the kernel's dm-snapshot; ublk = ublksnap; pass = a ublksnap origin without snapshots (ublk + Java); ")
           .append("cloop = bench/ublk-loop, a minimal C ublk server (copy mode, a thread and an io_uring per queue, ")
           .append(b.env.getOrDefault("queues", "?")).append(" queues of depth ").append(b.env.getOrDefault("depth", "?"))

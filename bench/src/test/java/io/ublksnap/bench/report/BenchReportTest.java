@@ -21,6 +21,47 @@ class BenchReportTest {
     /** Three repetitions of a base cell and a snapshot cell: medians, the normalised ratio, the README block. */
     @Test
     void reportsMediansTheNormalisedRatioAndTheReadmeSection(@TempDir Path dir) throws Exception {
+        writeRun(dir);
+        BenchReport.main(new String[]{dir.toString()});
+        String md = Files.readString(dir.resolve("report.md"));
+        // ublk/dm = 150/200; normalised = (150/400) / (200/1000) = 1.875
+        assertTrue(md.contains("| owrite-copy-s1-qd1 | IOPS | 200 [190–210] | 150 [100–160] | 0.75x"), md);
+        assertTrue(md.contains("1.88x"), md);
+        // pass/cloop = 400/500; their ranges [380, 420] and [490, 510] do not overlap
+        assertTrue(md.contains("| 0.80x (0.75–0.86) | outside |"), md);
+        assertTrue(md.contains("merge ≥ 1.5x dm-snapshot: 0.50x (0.50–0.50): **missed**"), md);
+        assertTrue(!md.contains("Clock source"), "a run without the record says nothing of it");
+        assertTrue(Files.size(dir.resolve("ratios.png")) > 0);
+        assertTrue(Files.readString(dir.resolve("results.json")).contains("\"normalised\""));
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            BenchReport.main(new String[]{"--readme-section", dir.toString()});
+        } finally {
+            System.setOut(out);
+        }
+        String section = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(section.startsWith(BenchReport.BEGIN + "\n"), section);
+        assertTrue(section.endsWith(BenchReport.END + "\n"), section);
+        assertEquals(1, section.split("owrite-copy-s1-qd1 \\| 0.75x", -1).length - 1, section);
+    }
+
+    /** A guest that lost tsc during the run (every clock read through hpet from then on): the report says so up front. */
+    @Test
+    void saysWhenTheGuestsClockSourceChanged(@TempDir Path dir) throws Exception {
+        writeRun(dir);
+        Files.writeString(dir.resolve("env.txt"), "tcg multi\nclocksource_start tsc\nclocksource_end hpet\n");
+        BenchReport.main(new String[]{dir.toString()});
+        String md = Files.readString(dir.resolve("report.md"));
+        assertTrue(md.contains("**Clock source: tsc at the start, hpet at the end."), md);
+        Files.writeString(dir.resolve("env.txt"), "tcg multi\nclocksource_start tsc\nclocksource_end tsc\n");
+        BenchReport.main(new String[]{dir.toString()});
+        md = Files.readString(dir.resolve("report.md"));
+        assertTrue(md.contains("Clock source: tsc from start to end."), md);
+    }
+
+    private static void writeRun(Path dir) throws Exception {
         Files.createDirectories(dir.resolve("fio"));
         Files.writeString(dir.resolve("cells.txt"), "base-w|raw pass cloop|0|1|origin|-||--rw=randwrite --bs=4k\n"
                 + "owrite-copy-s1-qd1|dm ublk|1|1|origin|base-w||--rw=randwrite --bs=4k\n");
@@ -36,28 +77,6 @@ class BenchReportTest {
         }
         Files.writeString(dir.resolve("runs.txt"), runs.toString());
         Files.writeString(dir.resolve("kernel.txt"), "6.12.0-test\n");
-        BenchReport.main(new String[]{dir.toString()});
-        String md = Files.readString(dir.resolve("report.md"));
-        // ublk/dm = 150/200; normalised = (150/400) / (200/1000) = 1.875
-        assertTrue(md.contains("| owrite-copy-s1-qd1 | IOPS | 200 [190–210] | 150 [100–160] | 0.75x"), md);
-        assertTrue(md.contains("1.88x"), md);
-        // pass/cloop = 400/500; their ranges [380, 420] and [490, 510] do not overlap
-        assertTrue(md.contains("| 0.80x (0.75–0.86) | outside |"), md);
-        assertTrue(md.contains("merge ≥ 1.5x dm-snapshot: 0.50x (0.50–0.50): **missed**"), md);
-        assertTrue(Files.size(dir.resolve("ratios.png")) > 0);
-        assertTrue(Files.readString(dir.resolve("results.json")).contains("\"normalised\""));
-        java.io.PrintStream out = System.out;
-        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            BenchReport.main(new String[]{"--readme-section", dir.toString()});
-        } finally {
-            System.setOut(out);
-        }
-        String section = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(section.startsWith(BenchReport.BEGIN + "\n"), section);
-        assertTrue(section.endsWith(BenchReport.END + "\n"), section);
-        assertEquals(1, section.split("owrite-copy-s1-qd1 \\| 0.75x", -1).length - 1, section);
     }
 
     /** ublkd's counters around a probe: the difference by kind, summed over the devices. */
