@@ -469,5 +469,6 @@ u remove ms1 ms2 ms3 ms4 mo >/dev/null || fail "ublkd remove"
 stop_daemon
 rm -rf "$mm_dir"
 echo "clocksource_end $(clocksource)" >> "$out/env.txt"
+dmesg | grep -i clocksource > "$out/clocksource.txt" 2>/dev/null || true # when the kernel switched, if it did
 phase done
 echo "bench: done"

@@ -168,25 +168,40 @@ public final class BenchReport {
     // ---- report.md
 
     /**
-     * The guest's clock source at the start and the end of the run: fio and ublkd read the clock for every request,
-     * and a guest whose kernel dropped tsc during the run (its watchdog may, under emulation) reads it through hpet,
-     * which slows every stack from that moment on. Empty for runs that did not record it.
+     * The guest's clock source at the start and the end of the run: fio and ublkd read the clock for every request.
+     * Through tsc (or kvm-clock) a read costs well under a microsecond; a guest whose kernel dropped tsc (its
+     * watchdog may, under emulation) reads through an emulated device, hpet or acpi_pm, some 150x as costly, and
+     * every stack is slowed by how often it reads the clock. Bold when the source changed or was a slow one. Empty
+     * for runs that recorded neither.
      */
     String clockLine() {
         String start = b.env.get("clocksource_start");
         String end = b.env.get("clocksource_end");
-        if (start == null) {
+        if (start == null && end == null) {
             return "";
         }
-        if (end == null) {
-            return "Clock source: " + start + " at the start; the run did not record it at the end.\n\n";
+        String line;
+        boolean warn;
+        if (start == null || end == null) {
+            String known = start != null ? start : end;
+            line = "Clock source: " + known + (start != null ? " at the start; the end was not recorded." : " at the end; the start was not recorded.");
+            warn = !fastClock(known);
+        } else if (start.equals(end)) {
+            line = "Clock source: " + start + " from start to end.";
+            warn = !fastClock(start);
+        } else {
+            line = "Clock source: " + start + " at the start, " + end + " at the end (the guest's kernel log, clocksource.txt, says when it switched).";
+            warn = true;
         }
-        if (start.equals(end) && start.equals("tsc")) {
-            return "Clock source: tsc from start to end.\n\n";
+        if (!warn) {
+            return line + "\n\n";
         }
-        return "**Clock source: " + start + " at the start, " + end + " at the end. Without tsc every clock read goes to"
-                + " the emulated hpet (some 150x as costly in this guest): the cells after the change are slowed, by how much"
-                + " depends on how often each stack reads the clock.**\n\n";
+        return "**" + line + " Through a source other than tsc or kvm-clock every clock read goes to an emulated device"
+                + " (hpet: some 150x the cost of tsc in this guest), and each stack is slowed by how often it reads the clock.**\n\n";
+    }
+
+    private static boolean fastClock(String source) {
+        return source.equals("tsc") || source.equals("kvm-clock");
     }
 
     String report() {
@@ -199,9 +214,14 @@ public final class BenchReport {
           .append("; within a repetition the stacks of a cell run one after another, in an order that rotates with the repetition. ")
           .append("Numbers are **median [min–max]** of the repetitions. A difference is *inside the spread* when the two ranges overlap: ")
           .append("the runs cannot tell those apart. A ratio's interval comes from the extremes of its ranges.\n\n");
-        md.append("**This guest runs under software emulation (TCG")
-          .append(b.env.getOrDefault("tcg", "multi").equals("single") ? ", its vCPUs taking turns on one host thread" : "")
-          .append("): absolute numbers are meaningless, only ratios within this run count.**\n\n");
+        String tcg = b.env.getOrDefault("tcg", "multi");
+        if (tcg.equals("none")) {
+            md.append("This guest runs with hardware virtualisation (KVM): still a guest sharing its host, so ratios within this run count more than absolute numbers.\n\n");
+        } else {
+            md.append("**This guest runs under software emulation (TCG")
+              .append(tcg.equals("single") ? ", its vCPUs taking turns on one host thread" : "")
+              .append("): absolute numbers are meaningless, only ratios within this run count.**\n\n");
+        }
         md.append(clockLine());
         md.append("Stacks: raw = the RAM disk; dm = the kernel's dm-snapshot; ublk = ublksnap; pass = a ublksnap origin without snapshots (ublk + Java); ")
           .append("cloop = bench/ublk-loop, a minimal C ublk server (copy mode, a thread and an io_uring per queue, ")

@@ -54,11 +54,20 @@ class BenchReportTest {
         Files.writeString(dir.resolve("env.txt"), "tcg multi\nclocksource_start tsc\nclocksource_end hpet\n");
         BenchReport.main(new String[]{dir.toString()});
         String md = Files.readString(dir.resolve("report.md"));
-        assertTrue(md.contains("**Clock source: tsc at the start, hpet at the end."), md);
+        assertTrue(md.contains("**Clock source: tsc at the start, hpet at the end"), md);
         Files.writeString(dir.resolve("env.txt"), "tcg multi\nclocksource_start tsc\nclocksource_end tsc\n");
         BenchReport.main(new String[]{dir.toString()});
         md = Files.readString(dir.resolve("report.md"));
-        assertTrue(md.contains("Clock source: tsc from start to end."), md);
+        assertTrue(md.contains("Clock source: tsc from start to end.") && !md.contains("**Clock source"), md);
+        Files.writeString(dir.resolve("env.txt"), "tcg multi\nclocksource_start hpet\nclocksource_end hpet\n");
+        BenchReport.main(new String[]{dir.toString()});
+        md = Files.readString(dir.resolve("report.md"));
+        assertTrue(md.contains("**Clock source: hpet from start to end."), "a slow source all along is said in bold: " + md);
+        Files.writeString(dir.resolve("env.txt"), "tcg none\nclocksource_start tsc\n");
+        BenchReport.main(new String[]{dir.toString()});
+        md = Files.readString(dir.resolve("report.md"));
+        assertTrue(md.contains("Clock source: tsc at the start; the end was not recorded.") && !md.contains("**Clock source"), md);
+        assertTrue(md.contains("(KVM)") && !md.contains("(TCG"), "a KVM guest is not called emulated: " + md);
     }
 
     private static void writeRun(Path dir) throws Exception {
