@@ -209,6 +209,22 @@ rotate() {
   echo $ro_out
 }
 
+# touch_queues DEV: a short read at full depth from every CPU, so that each queue of a new device (blk-mq maps a
+# CPU to a queue) has used all its tags before the measured run. Under this emulator, the first touch of a
+# server's request buffers costs far more than on hardware. The kernel clears each 2 MiB huge page of ublkd's
+# buffers (transparent huge pages, 16 tags of 128 KiB) in about 280 ms, in the queue thread as ublk copies the
+# first request into it. So a new device's first burst was held 0.3 s (seen with ftrace stacks on the queue
+# threads: clear_page_erms under ublk_copy_user_pages). Every stack gets the same reads; they change no data.
+touch_queues() {
+  tq_c=0
+  while [ $tq_c -lt "$QUEUES" ]; do
+    fio --name=touch --filename="$1" --rw=randread --bs=128k --iodepth=$DEPTH --number_ios=$((2 * DEPTH)) \
+        --cpus_allowed=$tq_c --ioengine=io_uring --direct=1 --size=$SIZE --output=/dev/null >/dev/null 2>&1 \
+      || echo "touch_queues: fio on CPU $tq_c failed"
+    tq_c=$((tq_c + 1))
+  done
+}
+
 # measure CELL STACK REP NSNAP QD ROLE PREP FIOARGS...: one measured run
 measure() {
   m_cell=$1 m_stack=$2 m_rep=$3 m_n=$4 m_qd=$5 m_role=$6 m_prep=$7; shift 7
@@ -216,6 +232,7 @@ measure() {
   up "$m_stack" "$m_n"
   m_dev=$ORIG; [ "$m_role" = snap ] && m_dev=$SNAP
   prep "$m_prep"
+  touch_queues "$m_dev"
   m_j0=$(jit_lines)
   [ -n "$SPID" ] && threads "$SPID" > "$out/cpu/$m_id.pre"
   [ -n "$SPID" ] || echo "cpu-total	$(head -n 1 /proc/stat)" > "$out/cpu/$m_id.pre"
@@ -381,6 +398,7 @@ probe_seq() {
       up "$ps_s" "$ps_n"
       ps_dev=$ORIG; [ "$ps_role" = snap ] && ps_dev=$SNAP
       prep "$ps_prep"
+      touch_queues "$ps_dev"
       # shellcheck disable=SC2086
       probe_run "$ps_name" "$ps_s" "$ps_n" "$ps_dev" "$ps_qd" $ps_args
       down "$ps_s";;
