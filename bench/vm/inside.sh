@@ -212,7 +212,7 @@ rotate() {
 # touch_queues DEV: a short read at full depth from every CPU, so that each queue of a new device (blk-mq maps a
 # CPU to a queue) has used all its tags before the measured run. Under this emulator, the first touch of a
 # server's request buffers costs far more than on hardware. The kernel clears each 2 MiB huge page of ublkd's
-# buffers (transparent huge pages, 16 tags of 128 KiB) in about 280 ms, in the queue thread as ublk copies the
+# buffers (transparent huge pages, 16 tags of 128 KiB) in 12 to 280 ms (seen), in the queue thread as ublk copies the
 # first request into it. So a new device's first burst was held 0.3 s (seen with ftrace stacks on the queue
 # threads: clear_page_erms under ublk_copy_user_pages). Every stack gets the same reads; they change no data.
 touch_queues() {

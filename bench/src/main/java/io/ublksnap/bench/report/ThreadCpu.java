@@ -12,9 +12,15 @@ import java.util.regex.Pattern;
 /**
  * CPU time of a server's threads over one run, by class of thread, from two snapshots that bench/vm/inside.sh
  * takes of /proc/PID/task/{@literal *}/schedstat and stat (lines: tid, name, run ns, time slices, utime, stime),
- * and of the guest's /proc/stat (line "cpu-total").
+ * and of the guest's /proc/stat (line "cpu-total"). userNs and systemNs split the same time by mode, from utime and
+ * stime (10 ms ticks: a rough split, good over the thousands of requests of a run); empty when a snapshot has no
+ * such columns.
  */
-record ThreadCpu(Map<Kind, Long> ns, Map<Kind, Long> slices, long guestBusyNs, boolean server) {
+record ThreadCpu(Map<Kind, Long> ns, Map<Kind, Long> slices, Map<Kind, Long> userNs, Map<Kind, Long> systemNs,
+                 long guestBusyNs, boolean server) {
+
+    /** Linux's USER_HZ: utime, stime and /proc/stat count in hundredths of a second. */
+    private static final long TICK_NS = 10_000_000L;
 
     /** Classes of threads, by their names (Linux keeps the first 15 characters). */
     enum Kind {
@@ -53,7 +59,11 @@ record ThreadCpu(Map<Kind, Long> ns, Map<Kind, Long> slices, long guestBusyNs, b
         }
     }
 
-    private record Sample(String name, long ns, long slices) {
+    /** One thread in one snapshot; utime and stime are -1 when the line has no such columns. */
+    private record Sample(String name, long ns, long slices, long utime, long stime) {
+        boolean split() {
+            return utime >= 0 && stime >= 0;
+        }
     }
 
     static ThreadCpu between(Path pre, Path post) throws IOException {
@@ -66,10 +76,15 @@ record ThreadCpu(Map<Kind, Long> ns, Map<Kind, Long> slices, long guestBusyNs, b
         long[] guestB = read(post, b);
         Map<Kind, Long> ns = new EnumMap<>(Kind.class);
         Map<Kind, Long> slices = new EnumMap<>(Kind.class);
+        Map<Kind, Long> user = new EnumMap<>(Kind.class);
+        Map<Kind, Long> system = new EnumMap<>(Kind.class);
         for (Kind k : Kind.values()) {
             ns.put(k, 0L);
             slices.put(k, 0L);
+            user.put(k, 0L);
+            system.put(k, 0L);
         }
+        boolean split = true;
         for (Map.Entry<String, Sample> e : b.entrySet()) {
             Sample before = a.get(e.getKey());
             Sample after = e.getValue();
@@ -77,9 +92,16 @@ record ThreadCpu(Map<Kind, Long> ns, Map<Kind, Long> slices, long guestBusyNs, b
             // a thread born during the run counts from zero; one that died during it is lost (its time with it)
             ns.merge(k, after.ns - (before == null ? 0 : before.ns), Long::sum);
             slices.merge(k, after.slices - (before == null ? 0 : before.slices), Long::sum);
+            if (after.split() && (before == null || before.split())) {
+                user.merge(k, (after.utime - (before == null ? 0 : before.utime)) * TICK_NS, Long::sum);
+                system.merge(k, (after.stime - (before == null ? 0 : before.stime)) * TICK_NS, Long::sum);
+            } else {
+                split = false;
+            }
         }
-        long guest = guestA == null || guestB == null ? -1 : (busy(guestB) - busy(guestA)) * 10_000_000L; // USER_HZ 100
-        return new ThreadCpu(ns, slices, guest, !b.isEmpty());
+        long guest = guestA == null || guestB == null ? -1 : (busy(guestB) - busy(guestA)) * TICK_NS;
+        return split ? new ThreadCpu(ns, slices, user, system, guest, !b.isEmpty())
+                : new ThreadCpu(ns, slices, Map.of(), Map.of(), guest, !b.isEmpty());
     }
 
     /** user+nice+system+irq+softirq+steal of a /proc/stat "cpu" line, in ticks. */
@@ -104,10 +126,17 @@ record ThreadCpu(Map<Kind, Long> ns, Map<Kind, Long> slices, long guestBusyNs, b
                     guest[i] = Long.parseLong(f[i + 1]);
                 }
             } else if (w.length >= 4) {
-                threads.put(w[0], new Sample(w[1], Long.parseLong(w[2].trim()), Long.parseLong(w[3].trim())));
+                boolean split = w.length >= 6;
+                threads.put(w[0], new Sample(w[1], Long.parseLong(w[2].trim()), Long.parseLong(w[3].trim()),
+                        split ? Long.parseLong(w[4].trim()) : -1, split ? Long.parseLong(w[5].trim()) : -1));
             }
         }
         return guest;
+    }
+
+    /** Whether the snapshots gave utime and stime for every thread. */
+    boolean split() {
+        return !userNs.isEmpty();
     }
 
     long totalNs() {

@@ -47,6 +47,41 @@ class BenchReportTest {
         assertEquals(1, section.split("owrite-copy-s1-qd1 \\| 0.75x", -1).length - 1, section);
     }
 
+    /** A target missed at the median says why under it, from the CPU snapshots: pass's queue threads against cloop's. */
+    @Test
+    void aMissedTargetSaysWhereTheTimeWent(@TempDir Path dir) throws Exception {
+        writeRun(dir);
+        Files.createDirectories(dir.resolve("cpu"));
+        for (int rep = 1; rep <= 3; rep++) {
+            // pass: 2 ticks of user time and 1 of kernel time over 380-420 requests; cloop: 1 and 2 over 490-510
+            cpu(dir, "base-w.pass.r" + rep, "ublk0q0", 2, 1);
+            cpu(dir, "base-w.cloop.r" + rep, "cloop-q0", 1, 2);
+        }
+        BenchReport.main(new String[]{dir.toString()});
+        String md = Files.readString(dir.resolve("report.md"));
+        assertTrue(md.contains("- pass-through ≥ 1.0x the C server in base-w: 0.80x (0.75–0.86): **missed**\n  - why: "), md);
+        assertTrue(md.contains("its queue threads' user / kernel time 50.0 / 25.0 µs against 20.0 / 40.0"), md);
+        // the copying write's p50 equals the pass-through write's (fio says 1 µs for both): met, nothing to explain
+        assertTrue(md.contains("a copying origin write's p50 ≤ 1.5x a pass-through write's (owrite-copy-s1-qd1 against base-w): 1.00x (1.00–1.00): **met**\n- "), md);
+        assertTrue(md.contains("| 50.0 / 25.0 |"), "the CPU table's column: " + md);
+    }
+
+    private static void cpu(Path dir, String id, String thread, int userTicks, int kernelTicks) throws Exception {
+        Files.writeString(dir.resolve("cpu").resolve(id + ".pre"), "7\t" + thread + "\t1000\t1\t100\t100\ncpu-total\tcpu  1 0 1 1 0 0 0 0\n");
+        Files.writeString(dir.resolve("cpu").resolve(id + ".post"), "7\t" + thread + "\t2000\t5\t" + (100 + userTicks) + "\t"
+                + (100 + kernelTicks) + "\ncpu-total\tcpu  2 0 2 2 0 0 0 0\n");
+    }
+
+    /** "At most" targets: met only when the whole interval is at or below the target. */
+    @Test
+    void anAtMostTargetIsJudgedFromAbove() {
+        assertTrue(BenchReport.verdict("x", new Spread.Ratio(2.0, 1.8, 2.2), 1.5, false).endsWith("**missed**"));
+        assertTrue(BenchReport.verdict("x", new Spread.Ratio(1.4, 1.2, 1.6), 1.5, false).endsWith("**met at the median, inside the spread**"));
+        assertTrue(BenchReport.verdict("x", new Spread.Ratio(1.6, 1.4, 1.7), 1.5, false).endsWith("**missed at the median, inside the spread**"));
+        assertTrue(BenchReport.verdict("x", new Spread.Ratio(1.2, 1.1, 1.5), 1.5, false).endsWith("**met**"));
+        assertTrue(BenchReport.verdict("x", new Spread.Ratio(1.2, 1.1, 1.5), 1.1, true).endsWith("**met**"));
+    }
+
     /** A guest that lost tsc during the run (every clock read through hpet from then on): the report says so up front. */
     @Test
     void saysWhenTheGuestsClockSourceChanged(@TempDir Path dir) throws Exception {

@@ -42,4 +42,20 @@ class ThreadCpuTest {
         assertEquals(60 * 10_000_000L, c.guestBusyNs()); // user 50 + system 10 ticks; idle and iowait left out
         assertNull(ThreadCpu.between(pre, d.resolve("missing")));
     }
+
+    @Test
+    void utimeAndStimeSplitTheTimeByMode(@TempDir Path d) throws Exception {
+        Path pre = d.resolve("pre");
+        Path post = d.resolve("post");
+        Files.writeString(pre, "10\tublk0q0\t1000\t5\t7\t3\ncpu-total\tcpu  1 0 1 1 0 0 0 0\n");
+        Files.writeString(post, "10\tublk0q0\t4000\t9\t9\t6\n11\tublk0q1\t10\t1\t1\t0\ncpu-total\tcpu  1 0 1 1 0 0 0 0\n");
+        ThreadCpu c = ThreadCpu.between(pre, post);
+        assertEquals(30_000_000L, c.userNs().get(Kind.QUEUE)); // 2 ticks of q0, 1 of q1 (born during the run)
+        assertEquals(30_000_000L, c.systemNs().get(Kind.QUEUE));
+        // an older snapshot without the two columns: no split, the rest as before
+        Files.writeString(pre, "10\tublk0q0\t1000\t5\ncpu-total\tcpu  1 0 1 1 0 0 0 0\n");
+        ThreadCpu old = ThreadCpu.between(pre, post);
+        assertEquals(false, old.split());
+        assertEquals(3010, old.ns().get(Kind.QUEUE));
+    }
 }
