@@ -277,7 +277,7 @@ public final class BenchReport {
         md.append("Server CPU from /proc/PID/task/*/schedstat before and after each measured run, split by thread class; ")
           .append("fio's own CPU (usr+sys) from its JSON; the whole guest's busy time from /proc/stat (2 CPUs shared by fio, the kernel and the server). ")
           .append("µs per request, medians of the repetitions; slices = times the queue threads were put on a CPU (wake-ups) per request; ")
-          .append("queue user / kernel = the queue threads' time split by mode (utime and stime, in 10 ms ticks: rough).\n\n");
+          .append("queue user / kernel = the queue threads' time split by mode (utime and stime: 10 ms ticks, scaled by the kernel over each thread's life, so rough, most of all for the pass-through threads, which live through a repetition's base cells).\n\n");
         md.append("| cell | stack | server total | queue | io-wq | JIT | GC | control | other | queue slices/req | queue user / kernel | fio | guest |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Cell c : b.cells.values()) {
@@ -646,7 +646,10 @@ public final class BenchReport {
         }
         for (Cell c : snapCells()) {
             if ((c.name().startsWith("owrite-copy") && c.nsnap() == 4) || c.name().startsWith("oseq")) {
-                target(md, "ublksnap ≥ 1.0x dm-snapshot in " + c.name(), vsDm(c), 1.0, true, () -> whyAgainstDm(c));
+                Ratio r = vsDm(c);
+                if (r.present()) {
+                    target(md, "ublksnap ≥ 1.0x dm-snapshot in " + c.name(), r, 1.0, true, () -> whyAgainstDm(c));
+                }
             }
         }
         Ratio merge = mergeMbps("ublk").over(mergeMbps("dm"));
@@ -654,7 +657,7 @@ public final class BenchReport {
             target(md, "merge ≥ 1.5x dm-snapshot", merge, 1.5, true, () -> null);
         }
         for (Memory m : b.memory) {
-            if (m.label().equals("s4-1m")) {
+            if (m.label().equals("s4-1m") && m.rssKib() > 0) {
                 double mib = m.rssKib() / 1024.0;
                 md.append("- resident ≤ 128 MiB with ").append(m.what()).append(": ").append(Fmt.num(mib))
                   .append(" MiB (one measurement): **").append(mib <= 128 ? "met" : "missed").append("**\n");
@@ -698,7 +701,7 @@ public final class BenchReport {
         String modes = modes(cell, stack);
         String otherModes = modes(otherCell, otherStack);
         if (!modes.equals("-") && !otherModes.equals("-")) {
-            parts.add("its queue threads' user / kernel time " + modes + " µs against " + otherModes);
+            parts.add("queue threads' user / kernel time " + modes + " µs on " + mine + " against " + otherModes + " on " + theirs);
         }
         Spread guest = guestCpuPerRequest(cell, stack);
         Spread otherGuest = guestCpuPerRequest(otherCell, otherStack);
@@ -707,7 +710,8 @@ public final class BenchReport {
         }
         Probe p = b.probe(cell, stack);
         Probe q = b.probe(otherCell, otherStack);
-        if (p != null && q != null) {
+        if (p != null && q != null && !Double.isNaN(p.perRequest("sys_enter_io_uring_enter", null))
+                && !Double.isNaN(q.perRequest("sys_enter_io_uring_enter", null))) {
             parts.add(String.format(Locale.ROOT, "io_uring_enter calls %s against %s and SQEs %s against %s per request (probes)",
                     Fmt.num(p.perRequest("sys_enter_io_uring_enter", null)), Fmt.num(q.perRequest("sys_enter_io_uring_enter", null)),
                     Fmt.num(p.perRequest("io_uring_submit_req", null)), Fmt.num(q.perRequest("io_uring_submit_req", null))));

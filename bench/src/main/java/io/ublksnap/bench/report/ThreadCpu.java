@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
  * CPU time of a server's threads over one run, by class of thread, from two snapshots that bench/vm/inside.sh
  * takes of /proc/PID/task/{@literal *}/schedstat and stat (lines: tid, name, run ns, time slices, utime, stime),
  * and of the guest's /proc/stat (line "cpu-total"). userNs and systemNs split the same time by mode, from utime and
- * stime (10 ms ticks: a rough split, good over the thousands of requests of a run); empty when a snapshot has no
- * such columns.
+ * stime; empty when a snapshot has no such columns. A rough split: the kernel samples the mode at each 10 ms tick
+ * and scales the thread's whole run time by the ratio of its ticks since the thread began (cputime_adjust), so a
+ * difference of two snapshots carries some of the thread's earlier runs with it (pass-through's queue threads live
+ * through all the base cells of a repetition); exact enough for threads born for the run, or for many ticks.
  */
 record ThreadCpu(Map<Kind, Long> ns, Map<Kind, Long> slices, Map<Kind, Long> userNs, Map<Kind, Long> systemNs,
                  long guestBusyNs, boolean server) {

@@ -60,10 +60,39 @@ class BenchReportTest {
         BenchReport.main(new String[]{dir.toString()});
         String md = Files.readString(dir.resolve("report.md"));
         assertTrue(md.contains("- pass-through ≥ 1.0x the C server in base-w: 0.80x (0.75–0.86): **missed**\n  - why: "), md);
-        assertTrue(md.contains("its queue threads' user / kernel time 50.0 / 25.0 µs against 20.0 / 40.0"), md);
+        assertTrue(md.contains("queue threads' user / kernel time 50.0 / 25.0 µs on pass against 20.0 / 40.0 on cloop"), md);
         // the copying write's p50 equals the pass-through write's (fio says 1 µs for both): met, nothing to explain
         assertTrue(md.contains("a copying origin write's p50 ≤ 1.5x a pass-through write's (owrite-copy-s1-qd1 against base-w): 1.00x (1.00–1.00): **met**\n- "), md);
         assertTrue(md.contains("| 50.0 / 25.0 |"), "the CPU table's column: " + md);
+    }
+
+    /** Item 5 pairs each 4-snapshot no-copy cell with its 1-snapshot twin; a cell without a twin is left out. */
+    @Test
+    void noCopyWritesWithFourSnapshotsAreJudgedAgainstOne(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("fio"));
+        Files.writeString(dir.resolve("cells.txt"), "base-w|raw pass cloop|0|32|origin|-||--rw=randwrite --bs=4k\n"
+                + "owrite-nocopy-s1-qd32|dm ublk|1|32|origin|base-w||--rw=randwrite --bs=4k\n"
+                + "owrite-nocopy-s4-qd32|dm ublk|4|32|origin|base-w||--rw=randwrite --bs=4k\n"
+                + "owrite-nocopy-s4-qd1|dm ublk|4|1|origin|base-w||--rw=randwrite --bs=4k\n");
+        StringBuilder runs = new StringBuilder();
+        String[] cells = {"base-w", "owrite-nocopy-s1-qd32", "owrite-nocopy-s4-qd32", "owrite-nocopy-s4-qd1"};
+        for (int rep = 1; rep <= 3; rep++) {
+            for (String cell : cells) {
+                for (String st : cell.equals("base-w") ? new String[]{"raw", "pass", "cloop"} : new String[]{"dm", "ublk"}) {
+                    double iops = cell.equals("owrite-nocopy-s4-qd32") && st.equals("ublk") ? 80 + rep : 100 + rep;
+                    fio(dir, cell + "." + st + ".r" + rep, iops);
+                    runs.append("run ").append(cell).append(' ').append(st).append(' ').append(rep).append(" 1 1 0 1000 0\n");
+                }
+            }
+        }
+        Files.writeString(dir.resolve("runs.txt"), runs.toString());
+        Files.writeString(dir.resolve("kernel.txt"), "6.12.0-test\n");
+        BenchReport.main(new String[]{dir.toString()});
+        String md = Files.readString(dir.resolve("report.md"));
+        // 82 [81–83] against 102 [101–103]: 0.80x, the whole interval below 0.9
+        assertTrue(md.contains("- origin writes that copy nothing, 4 snapshots ≥ 0.9x 1 snapshot (owrite-nocopy-s4-qd32 against "
+                + "owrite-nocopy-s1-qd32): 0.80x (0.79–0.82): **missed**"), md);
+        assertTrue(!md.contains("owrite-nocopy-s4-qd1 against"), "no s1 twin at depth 1: " + md);
     }
 
     private static void cpu(Path dir, String id, String thread, int userTicks, int kernelTicks) throws Exception {
