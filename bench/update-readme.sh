@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # bench/update-readme.sh [RESULTS_DIR]: replaces README.md's performance section (between the lines
 # <!-- bench:begin --> and <!-- bench:end -->) with the one BenchReport generates from RESULTS_DIR
-# (default: the latest run under bench/results/). Changes nothing when the markers are missing.
+# (default: the latest run of bench/vm-bench.sh under bench/results/, not those of bench/batch-ab.sh). Changes
+# nothing when the markers are missing.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-dir=${1:-$(ls -d bench/results/2*/ 2>/dev/null | grep -v -- '-running/$' | sort | tail -n 1)}
+dir=${1:-$(ls -d bench/results/2*/ 2>/dev/null | grep -v -- '-running/$' | grep -v -- '-batch-ab-' | sort | tail -n 1)}
 dir=${dir%/}
 [ -n "$dir" ] && [ -f "$dir/runs.txt" ] || { echo "update-readme: no results directory of bench/vm-bench.sh${1:+ at $1}" >&2; exit 1; }
 readme=README.md

@@ -3,6 +3,8 @@ package io.ublksnap.ffi;
 import io.ublksnap.ffi.c.__kernel_timespec;
 import io.ublksnap.ffi.c.io_uring;
 import io.ublksnap.ffi.c.io_uring_cq;
+import io.ublksnap.ffi.c.io_uring_buf;
+import io.ublksnap.ffi.c.io_uring_buf_reg;
 import io.ublksnap.ffi.c.io_uring_cqe;
 import io.ublksnap.ffi.c.io_uring_params;
 import io.ublksnap.ffi.c.io_uring_probe;
@@ -627,6 +629,21 @@ public final class IoUring implements AutoCloseable {
         return o + SQE_CMD;
     }
 
+    /**
+     * As {@link #prepUringCmd(int, int, long)}, with the SQE's {@code addr}, {@code len} and {@code uring_cmd_flags}
+     * (e.g. {@code IORING_URING_CMD_MULTISHOT}) set: commands that point the driver at an array in user memory.
+     */
+    public long prepUringCmd(int fd, int cmdOp, long addr, int len, int uringCmdFlags, long userData) {
+        long o = nextSqe();
+        fill(o, IORING_OP_URING_CMD, fd, Integer.toUnsignedLong(cmdOp), addr, len, uringCmdFlags, userData);
+        if (sqeShift == 7) {
+            for (long i = 64; i < 128; i += 8) {
+                LONG.set(sqes, o + i, 0L);
+            }
+        }
+        return o + SQE_CMD;
+    }
+
     private static int length(MemorySegment buf) {
         long n = buf.byteSize();
         if (n > Integer.MAX_VALUE) {
@@ -770,6 +787,43 @@ public final class IoUring implements AutoCloseable {
             check("io_uring_register(IORING_REGISTER_BUFFERS_UPDATE)", liburing_h.io_uring_register(ringFd,
                     IORING_REGISTER_BUFFERS_UPDATE, up, (int) io_uring_rsrc_update2.sizeof()));
         }
+    }
+
+    /**
+     * Registers a provided-buffer ring ({@code IORING_REGISTER_PBUF_RING}, Linux 5.19+) of {@code entries} (a power of
+     * two) {@code struct io_uring_buf} in {@code ringMemory} (page-aligned, zeroed, {@code entries * 16} bytes, kept
+     * until the ring is unregistered or closed) as buffer group {@code bgid}; {@code flags}: {@code IOU_PBUF_RING_INC}
+     * or 0. Buffers are added by writing an entry and then advancing the tail ({@link #bufferRingAdd}).
+     */
+    public void registerBufferRing(MemorySegment ringMemory, int entries, int bgid, int flags) throws NativeException {
+        if (Integer.bitCount(entries) != 1 || ringMemory.byteSize() < (long) entries * io_uring_buf.sizeof()) {
+            throw new IllegalArgumentException("a buffer ring of " + entries + " entries in " + ringMemory.byteSize() + " bytes");
+        }
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment reg = io_uring_buf_reg.allocate(tmp);
+            io_uring_buf_reg.ring_addr(reg, ringMemory.address());
+            io_uring_buf_reg.ring_entries(reg, entries);
+            io_uring_buf_reg.bgid(reg, (short) bgid);
+            io_uring_buf_reg.flags(reg, (short) flags);
+            check("io_uring_register(IORING_REGISTER_PBUF_RING)", liburing_h.io_uring_register(ringFd,
+                    IORING_REGISTER_PBUF_RING, reg, 1));
+        }
+    }
+
+    private static final long BUF_RING_TAIL = io_uring_buf.resv$offset();
+
+    /**
+     * Adds {@code buffer} with ID {@code bid} to a buffer ring of {@code entries} registered with
+     * {@link #registerBufferRing}: writes the entry at the tail, then publishes it by advancing the tail (a release
+     * store, as liburing's {@code io_uring_buf_ring_advance}).
+     */
+    public static void bufferRingAdd(MemorySegment ringMemory, int entries, MemorySegment buffer, int bid) {
+        int tail = Short.toUnsignedInt((short) SHORT.getAcquire(ringMemory, BUF_RING_TAIL));
+        MemorySegment e = io_uring_buf.asSlice(ringMemory, tail & (entries - 1));
+        io_uring_buf.addr(e, buffer.address());
+        io_uring_buf.len(e, (int) buffer.byteSize());
+        io_uring_buf.bid(e, (short) bid);
+        SHORT.setRelease(ringMemory, BUF_RING_TAIL, (short) (tail + 1));
     }
 
     /** Drops all fixed buffers. */

@@ -1,12 +1,16 @@
 package io.ublksnap.ffi;
 
 import io.ublksnap.ffi.c.io_uring_sqe;
+import io.ublksnap.ffi.c.ublk_batch_io;
+import io.ublksnap.ffi.c.ublk_elem_header;
 import io.ublksnap.ffi.c.ublksrv_io_cmd;
 import io.ublksnap.ffi.c.ublksrv_io_desc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
+import static io.ublksnap.ffi.c.io_uring_h.IORING_URING_CMD_MULTISHOT;
+import static io.ublksnap.ffi.c.io_uring_h.IOSQE_BUFFER_SELECT;
 import static io.ublksnap.ffi.c.ublk_cmd_h.*;
 
 /**
@@ -167,6 +171,76 @@ public final class UblkIo {
     /** UBLK_U_IO_UNREGISTER_IO_BUF: undoes {@link #prepRegisterIoBuf}. */
     public static void prepUnregisterIoBuf(IoUring ring, int fd, int qid, int tag, int bufIndex, long userData) {
         writeCmd(ring, ring.prepUringCmd(fd, UBLK_U_IO_UNREGISTER_IO_BUF, userData), qid, tag, 0, bufIndex);
+    }
+
+    // ---- UBLK_F_BATCH_IO (Linux 7.0+) ----
+
+    private static final long BATCH_Q_ID = ublk_batch_io.q_id$offset();
+    private static final long BATCH_FLAGS = ublk_batch_io.flags$offset();
+    private static final long BATCH_NR_ELEM = ublk_batch_io.nr_elem$offset();
+    private static final long BATCH_ELEM_BYTES = ublk_batch_io.elem_bytes$offset();
+    private static final long BATCH_RESERVED2 = ublk_batch_io.reserved2$offset();
+    private static final long ELEM_TAG = ublk_elem_header.tag$offset();
+    private static final long ELEM_BUF_INDEX = ublk_elem_header.buf_index$offset();
+    private static final long ELEM_RESULT = ublk_elem_header.result$offset();
+    private static final long ELEM_BUF_ADDR = ublk_elem_header.sizeof();
+
+    /**
+     * Bytes of one element of a PREP_IO_CMDS or COMMIT_IO_CMDS array: the 8-byte {@code struct ublk_elem_header},
+     * and the buffer address after it in copy mode ({@code UBLK_BATCH_F_HAS_BUF_ADDR}).
+     */
+    public static int batchElemBytes(int batchFlags) {
+        return (int) ublk_elem_header.sizeof() + ((batchFlags & UBLK_BATCH_F_HAS_BUF_ADDR) != 0 ? 8 : 0);
+    }
+
+    /**
+     * Writes element {@code i} of a PREP_IO_CMDS or COMMIT_IO_CMDS array of {@code elemBytes}-byte elements:
+     * {@code tag}, its {@code result} (COMMIT; 0 for PREP), and where its next request's data goes: {@code bufIndex}
+     * (zero copy, the buffer table slot) or {@code bufAddr} (copy mode, when {@code elemBytes} has room for it).
+     */
+    public static void batchElem(MemorySegment array, int i, int elemBytes, int tag, int result, int bufIndex,
+                                 long bufAddr) {
+        long o = (long) i * elemBytes;
+        IoUring.SHORT.set(array, o + ELEM_TAG, (short) tag);
+        IoUring.SHORT.set(array, o + ELEM_BUF_INDEX, (short) bufIndex);
+        IoUring.INT.set(array, o + ELEM_RESULT, result);
+        if (elemBytes > ELEM_BUF_ADDR) {
+            IoUring.LONG.set(array, o + ELEM_BUF_ADDR, bufAddr);
+        }
+    }
+
+    /**
+     * PREP_IO_CMDS ({@code UBLK_U_IO_PREP_IO_CMDS}) or COMMIT_IO_CMDS for the first {@code nrElem} elements of
+     * {@code array} ({@link #batchElem}); the array must stay untouched until the command completes. PREP completes
+     * with 0 or -errno (all or nothing); COMMIT with the bytes of the elements it handled, in order, or -errno.
+     */
+    public static void prepBatch(IoUring ring, int fd, int cmdOp, int qid, int batchFlags, MemorySegment array,
+                                 int nrElem, long userData) {
+        int elemBytes = batchElemBytes(batchFlags);
+        long cmd = ring.prepUringCmd(fd, cmdOp, array.address(), nrElem * elemBytes, 0, userData);
+        writeBatch(ring.sqes(), cmd, qid, batchFlags, nrElem, elemBytes);
+    }
+
+    /**
+     * FETCH_IO_CMDS ({@code UBLK_U_IO_FETCH_IO_CMDS}), multishot: while armed, each CQE ({@code IORING_CQE_F_MORE})
+     * delivers {@code res / 2} tags (u16 each) into the next part of the buffer it selected from buffer group
+     * {@code bgid} (an {@code IOU_PBUF_RING_INC} ring). It ends with -ENOBUFS once that buffer is full, or with
+     * {@code UBLK_IO_RES_ABORT} when the device stops.
+     */
+    public static void prepBatchFetch(IoUring ring, int fd, int qid, int bufferBytes, int bgid, long userData) {
+        long cmd = ring.prepUringCmd(fd, UBLK_U_IO_FETCH_IO_CMDS, 0, 0, IORING_URING_CMD_MULTISHOT, userData);
+        writeBatch(ring.sqes(), cmd, qid, 0, bufferBytes / 2, 2);
+        ring.sqeFlags(IOSQE_BUFFER_SELECT);
+        ring.sqeBufIndex(bgid); // buf_group shares buf_index's place
+    }
+
+    private static void writeBatch(MemorySegment s, long cmd, int qid, int flags, int nrElem, int elemBytes) {
+        IoUring.SHORT.set(s, cmd + BATCH_Q_ID, (short) qid);
+        IoUring.SHORT.set(s, cmd + BATCH_FLAGS, (short) flags);
+        IoUring.SHORT.set(s, cmd + BATCH_NR_ELEM, (short) nrElem);
+        IoUring.BYTE.set(s, cmd + BATCH_ELEM_BYTES, (byte) elemBytes);
+        IoUring.BYTE.set(s, cmd + BATCH_ELEM_BYTES + 1, (byte) 0);
+        IoUring.LONG.set(s, cmd + BATCH_RESERVED2, 0L);
     }
 
     private static void writeCmd(IoUring ring, long cmd, int qid, int tag, int result, long addr) {

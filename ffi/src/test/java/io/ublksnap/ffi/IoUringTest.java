@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,6 +145,53 @@ class IoUringTest {
         assertEquals(Errno.EINVAL, e.errno());
         try (IoUring ring = IoUring.builder(8).prefer(bogus).build()) {
             assertEquals(0, ring.setupFlags() & bogus);
+        }
+    }
+
+    /**
+     * A provided-buffer ring of one entry consumed in parts (IOU_PBUF_RING_INC), as ublk's batched fetches use it:
+     * each read selects the buffer and lands right after the one before; once full, the buffer is gone until
+     * added again.
+     */
+    @Test
+    void anIncrementalBufferRingFillsItsBufferPartByPart() throws Exception {
+        Path p = fileWithPattern("pbuf", 1, 11);
+        byte[] data = Files.readAllBytes(p);
+        int fd = open(p, Libc.O_RDONLY);
+        long page = NativeMemory.pageSize();
+        MemorySegment ringMem = NativeMemory.allocateAligned(arena, page, page);
+        MemorySegment buf = NativeMemory.allocateAligned(arena, 300, page).asSlice(0, 300);
+        try (IoUring ring = IoUring.open(8)) {
+            ring.registerBufferRing(ringMem, 1, 7, IOU_PBUF_RING_INC);
+            IoUring.bufferRingAdd(ringMem, 1, buf, 0);
+            int[] flags = new int[4];
+            int[] res = new int[4];
+            for (int i = 0; i < 4; i++) {
+                ring.prepRead(fd, 0, 100, 100L * i, i);
+                ring.sqeFlags(IOSQE_BUFFER_SELECT);
+                ring.sqeBufIndex(7);
+                ring.submitAndWait(1);
+                int k = i;
+                assertEquals(1, ring.reap((ud, r, f) -> {
+                    res[k] = r;
+                    flags[k] = f;
+                }));
+            }
+            for (int i = 0; i < 3; i++) {
+                assertEquals(100, res[i], "read " + i);
+                assertTrue((flags[i] & IORING_CQE_F_BUFFER) != 0, "read " + i + " used the buffer");
+                assertEquals(0, flags[i] >>> IORING_CQE_BUFFER_SHIFT);
+                assertEquals((flags[i] & IORING_CQE_F_BUF_MORE) != 0, i < 2, "room left after read " + i);
+            }
+            assertEquals(-Errno.ENOBUFS, res[3], "the buffer is full");
+            assertEquals(-1L, buf.mismatch(MemorySegment.ofArray(Arrays.copyOf(data, 300))));
+            IoUring.bufferRingAdd(ringMem, 1, buf, 0); // empty again
+            ring.prepRead(fd, 0, 100, 3000, 9);
+            ring.sqeFlags(IOSQE_BUFFER_SELECT);
+            ring.sqeBufIndex(7);
+            ring.submitAndWait(1);
+            ring.reap((ud, r, f) -> assertEquals(100, r));
+            assertEquals(-1L, buf.asSlice(0, 100).mismatch(MemorySegment.ofArray(Arrays.copyOfRange(data, 3000, 3100))));
         }
     }
 

@@ -64,6 +64,8 @@ public final class io_uring_h {
 
     // ---- sqe->uring_cmd_flags ----
     public static final int IORING_URING_CMD_FIXED = 1 << 0;
+    /** The command stays armed and posts a CQE per result (with {@code IOSQE_BUFFER_SELECT}; Linux 6.18+). */
+    public static final int IORING_URING_CMD_MULTISHOT = 1 << 1;
 
     // ---- sqe->fsync_flags ----
     public static final int IORING_FSYNC_DATASYNC = 1 << 0;
@@ -89,6 +91,10 @@ public final class io_uring_h {
     public static final int IORING_CQE_F_MORE = 1 << 1;
     public static final int IORING_CQE_F_SOCK_NONEMPTY = 1 << 2;
     public static final int IORING_CQE_F_NOTIF = 1 << 3;
+    /** With {@code IOU_PBUF_RING_INC}: the CQE's buffer has room left and stays at the ring's head. */
+    public static final int IORING_CQE_F_BUF_MORE = 1 << 4;
+    /** {@code cqe->flags >>> IORING_CQE_BUFFER_SHIFT} is the buffer ID of a CQE with {@code IORING_CQE_F_BUFFER}. */
+    public static final int IORING_CQE_BUFFER_SHIFT = 16;
 
     // ---- mmap offsets ----
     public static final long IORING_OFF_SQ_RING = 0L;
@@ -136,6 +142,11 @@ public final class io_uring_h {
     public static final int IORING_REGISTER_BUFFERS2 = 15;
     public static final int IORING_REGISTER_BUFFERS_UPDATE = 16;
     public static final int IORING_REGISTER_RING_FDS = 20;
+    public static final int IORING_REGISTER_PBUF_RING = 22;
+    public static final int IORING_UNREGISTER_PBUF_RING = 23;
+
+    /** {@code io_uring_buf_reg.flags}: buffers are consumed in parts, each completion taking what it used (Linux 6.12+). */
+    public static final int IOU_PBUF_RING_INC = 2;
 
     /** {@code io_uring_probe_op.flags}: the opcode is supported. */
     public static final int IO_URING_OP_SUPPORTED = 1 << 0;

@@ -56,6 +56,7 @@ public final class ublk_cmd_h {
     private static final int U = 'u';
     private static final long CTRL = ublksrv_ctrl_cmd.sizeof();
     private static final long IO = ublksrv_io_cmd.sizeof();
+    private static final long BATCH = ublk_batch_io.sizeof();
 
     // ---- control commands, legacy opcodes ----
     public static final int UBLK_CMD_GET_QUEUE_AFFINITY = 0x01;
@@ -100,6 +101,17 @@ public final class ublk_cmd_h {
     public static final int UBLK_U_IO_NEED_GET_DATA = _IOWR(U, UBLK_IO_NEED_GET_DATA, IO);
     public static final int UBLK_U_IO_REGISTER_IO_BUF = _IOWR(U, 0x23, IO);
     public static final int UBLK_U_IO_UNREGISTER_IO_BUF = _IOWR(U, 0x24, IO);
+    /** {@code UBLK_F_BATCH_IO} (Linux 7.0+): hands the queue its tags (and their buffers) before START_DEV. */
+    public static final int UBLK_U_IO_PREP_IO_CMDS = _IOWR(U, 0x25, BATCH);
+    /** {@code UBLK_F_BATCH_IO}: answers a batch of requests and re-arms their tags. */
+    public static final int UBLK_U_IO_COMMIT_IO_CMDS = _IOWR(U, 0x26, BATCH);
+    /** {@code UBLK_F_BATCH_IO}: multishot; each CQE delivers tags (u16 each) into a provided buffer. */
+    public static final int UBLK_U_IO_FETCH_IO_CMDS = _IOWR(U, 0x27, BATCH);
+
+    // ---- struct ublk_batch_io flags ----
+    public static final int UBLK_BATCH_F_HAS_ZONE_LBA = 1 << 0;
+    public static final int UBLK_BATCH_F_HAS_BUF_ADDR = 1 << 1;
+    public static final int UBLK_BATCH_F_AUTO_BUF_REG_FALLBACK = 1 << 2;
 
     // ---- I/O command results ----
     public static final int UBLK_IO_RES_OK = 0;

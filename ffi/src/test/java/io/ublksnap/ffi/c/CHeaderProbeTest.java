@@ -60,7 +60,8 @@ class CHeaderProbeTest {
                 io_uring_rsrc_update2.layout(), io_uring_probe.layout(), io_uring_probe_op.layout(),
                 __kernel_timespec.layout(), iovec.layout(), stat.layout(), ublksrv_ctrl_cmd.layout(),
                 ublksrv_ctrl_dev_info.layout(), ublksrv_io_desc.layout(), ublksrv_io_cmd.layout(),
-                ublk_auto_buf_reg.layout(), ublk_param_basic.layout(), ublk_param_discard.layout(),
+                ublk_auto_buf_reg.layout(), ublk_batch_io.layout(), ublk_elem_header.layout(), io_uring_buf.layout(),
+                io_uring_buf_reg.layout(), ublk_param_basic.layout(), ublk_param_discard.layout(),
                 ublk_param_devt.layout(), ublk_param_zoned.layout(), ublk_param_dma_align.layout(),
                 ublk_param_segment.layout(), ublk_param_integrity.layout(), ublk_params.layout(), sockaddr_un.layout())) {
             UAPI_STRUCTS.put(l.name().orElseThrow(), l);

@@ -18,7 +18,7 @@ import java.util.List;
                 "JSON (stable: fields may be added, none renamed or removed; status and list print the same):",
                 "  every device: name, role (origin|snapshot), active, reason (when not active), device (/dev/ublkbN|null),",
                 "    sectors, table and status (dm's lines; null when not active)",
-                "  origin: backing, target (snapshot-origin|snapshot-merge), snapshots [names], queues, zero_copy, merge",
+                "  origin: backing, target (snapshot-origin|snapshot-merge), snapshots [names], queues, zero_copy, batch_io, merge",
                 "  snapshot: origin, origin_backing, cow, store (P|PO|N), chunk_sectors, state (active, invalid, overflow,",
                 "    merging, merge failed, loaded, inactive), valid, overflow, exceptions, pending, allocated_sectors,",
                 "    total_sectors, metadata_sectors, used_percent (when known), merge, features [discard_zeroes_cow,",

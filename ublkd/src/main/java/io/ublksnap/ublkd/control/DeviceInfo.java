@@ -47,7 +47,8 @@ public sealed interface DeviceInfo {
      * @param merge the merge into this origin, or null
      */
     record OriginInfo(String name, String device, boolean active, String reason, String backing, long sectors,
-                      List<String> snapshots, MergeInfo merge, int queues, boolean zeroCopy) implements DeviceInfo {
+                      List<String> snapshots, MergeInfo merge, int queues, boolean zeroCopy, boolean batchIo)
+            implements DeviceInfo {
         public Role role() {
             return Role.ORIGIN;
         }

@@ -47,7 +47,7 @@ import java.util.Set;
  * origin:   name, role "origin", active, reason (only when not active), device (/dev/ublkbN or null),
  *           backing, sectors, target ("snapshot-origin" or "snapshot-merge"), table, status
  *           (dm's INFO, "" for snapshot-origin; table and status are null when not active),
- *           merge (when merging), snapshots [names], queues, zero_copy
+ *           merge (when merging), snapshots [names], queues, zero_copy, batch_io
  * snapshot: name, role "snapshot", active, reason, device, origin, origin_backing, cow,
  *           store (P|PO|N), chunk_sectors, sectors, table, state (active, invalid, overflow, merging,
  *           merge failed, loaded, inactive), status (dm's INFO: "ALLOCATED/TOTAL METADATA", Invalid,
@@ -470,6 +470,7 @@ public final class Wire {
                 m.put("snapshots", o.snapshots());
                 m.put("queues", o.queues());
                 m.put("zero_copy", o.zeroCopy());
+                m.put("batch_io", o.batchIo());
             }
             case SnapshotInfo s -> {
                 m.put("origin", s.origin());
@@ -534,7 +535,8 @@ public final class Wire {
         return switch (role) {
             case "origin" -> new OriginInfo(name, device, active, reason, f.str("backing"), f.integer("sectors", 0, Long.MAX_VALUE),
                     f.strings("snapshots"), f.has("merge") ? merge(f.object("merge")) : null,
-                    (int) f.integer("queues", 0, Integer.MAX_VALUE), f.bool("zero_copy"));
+                    (int) f.integer("queues", 0, Integer.MAX_VALUE), f.bool("zero_copy"),
+                    f.has("batch_io") && f.bool("batch_io"));
             case "snapshot" -> new SnapshotInfo(name, device, active, reason, f.str("origin"), f.str("origin_backing"), f.str("cow"),
                     StoreType.parse(f.str("store")), (int) f.integer("chunk_sectors", 0, ChunkSize.MAX_SECTORS),
                     f.integer("sectors", 0, Long.MAX_VALUE), state(f.str("state")), f.bool("valid"), f.bool("overflow"),

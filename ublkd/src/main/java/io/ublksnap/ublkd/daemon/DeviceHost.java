@@ -50,6 +50,9 @@ public interface DeviceHost {
         String users();
 
         boolean zeroCopy();
+
+        /** Whether requests are fetched and answered in batches (UBLK_F_BATCH_IO). */
+        boolean batchIo();
     }
 
     /**

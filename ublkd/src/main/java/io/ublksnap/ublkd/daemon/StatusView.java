@@ -101,7 +101,7 @@ final class StatusView {
         List<String> snaps = registry.snapshotsOf(o).stream().map(SnapDev::name).toList();
         return new OriginInfo(o.name, dev == null ? null : dev.blockPath(), dev != null, dev == null ? reason(o) : null,
                 o.path(), b == null ? 0 : b.sizeSectors(), snaps, merge(o), dev == null ? 0 : dev.queueCount(),
-                dev != null && dev.zeroCopy());
+                dev != null && dev.zeroCopy(), dev != null && dev.batchIo());
     }
 
     private static String reason(Dev d) {

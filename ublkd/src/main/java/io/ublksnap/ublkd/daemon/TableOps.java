@@ -184,7 +184,13 @@ final class TableOps {
         }
         o.reason = null;
         links.link(o.name, o.device.blockPath());
-        log.accept("origin " + o.name + " on " + b.name() + " is " + o.device.blockPath() + (o.device.zeroCopy() ? " (zero copy)" : ""));
+        log.accept("origin " + o.name + " on " + b.name() + " is " + o.device.blockPath() + transport(o.device));
+    }
+
+    /** How the device's requests cross ublk, for the log: " (zero copy, batch I/O)", or nothing for the plainest. */
+    private static String transport(DeviceHost.Served d) {
+        String how = (d.zeroCopy() ? ", zero copy" : "") + (d.batchIo() ? ", batch I/O" : "");
+        return how.isEmpty() ? "" : " (" + how.substring(2) + ")";
     }
 
     // -------------------------------------------------------------------------------------------
@@ -285,7 +291,7 @@ final class TableOps {
         s.reason = null;
         links.link(s.name, s.device.blockPath());
         log.accept("snapshot " + s.name + " of " + o.name + " on " + cow.name() + " (" + e.store().code() + " " + target.chunkSectors()
-                + SnapshotFeature.tableArgs(e.features()) + ") is " + s.device.blockPath());
+                + SnapshotFeature.tableArgs(e.features()) + ") is " + s.device.blockPath() + transport(s.device));
         engine.autoGrow(o.target, target, fill.threshold(s, cow)); // may ask for a growth at once
     }
 

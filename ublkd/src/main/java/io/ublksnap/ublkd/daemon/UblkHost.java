@@ -119,6 +119,11 @@ public final class UblkHost implements DeviceHost {
             }
 
             @Override
+            public boolean batchIo() {
+                return d.batchIo();
+            }
+
+            @Override
             public String toString() {
                 return d.toString();
             }

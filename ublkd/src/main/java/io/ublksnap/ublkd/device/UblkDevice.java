@@ -73,10 +73,13 @@ public final class UblkDevice {
      * @param pinLimit the most request-buffer memory a device may pin by registering it with its
      *                 rings as fixed buffers (queues x depth x maxIoBytes); above it, plain I/O
      * @param recovery what the kernel does with the device when ublkd dies
+     * @param batchIo  use UBLK_F_BATCH_IO where the kernel offers it (Linux 7.0+): tags fetched and answered in
+     *                 batches, not one command per request
      */
-    public record Options(int queues, int depth, int maxIoBytes, boolean zeroCopy, long pinLimit, Recovery recovery) {
+    public record Options(int queues, int depth, int maxIoBytes, boolean zeroCopy, boolean batchIo, long pinLimit,
+                          Recovery recovery) {
         public static Options defaults() {
-            return new Options(Runtime.getRuntime().availableProcessors(), 128, 128 * 1024, true, 64L << 20, Recovery.REISSUE);
+            return new Options(Runtime.getRuntime().availableProcessors(), 128, 128 * 1024, true, false, 64L << 20, Recovery.REISSUE);
         }
     }
 
@@ -123,7 +126,7 @@ public final class UblkDevice {
     }
 
     /** The feature flags ublksnap asks for, out of what the kernel offers ({@code kernelFeatures} < 0: unknown). */
-    public static long wantedFlags(long kernelFeatures, boolean zeroCopy, Recovery recovery) {
+    public static long wantedFlags(long kernelFeatures, boolean zeroCopy, boolean batchIo, Recovery recovery) {
         if (kernelFeatures < 0) {
             return 0; // an old kernel without GET_FEATURES: legacy commands, copy mode
         }
@@ -133,6 +136,9 @@ public final class UblkDevice {
         }
         if (zeroCopy && (kernelFeatures & UBLK_F_AUTO_BUF_REG) != 0) {
             want |= UBLK_F_AUTO_BUF_REG;
+        }
+        if (batchIo) {
+            want |= UBLK_F_BATCH_IO;
         }
         return want & kernelFeatures;
     }
@@ -148,7 +154,7 @@ public final class UblkDevice {
      */
     public static UblkDevice create(UblkControl control, long kernelFeatures, long marker, String name, Target target, int id,
                                     boolean required, Geometry g, Options o, Consumer<String> beforeStart) throws IOException {
-        long flags = wantedFlags(kernelFeatures, o.zeroCopy(), o.recovery());
+        long flags = wantedFlags(kernelFeatures, o.zeroCopy(), o.batchIo(), o.recovery());
         int queues = Math.max(1, Math.min(o.queues(), Runtime.getRuntime().availableProcessors()));
         DevInfo info;
         try {
@@ -262,12 +268,13 @@ public final class UblkDevice {
         }
     }
 
-    /** Starts a queue per hardware queue, each arming every tag with FETCH_REQ. */
+    /** Starts a queue per hardware queue, each arming every tag (FETCH_REQ, or with UBLK_F_BATCH_IO one PREP_IO_CMDS). */
     private void startQueues(Options o) throws NativeException {
         boolean zeroCopy = info.hasFlag(UBLK_F_AUTO_BUF_REG);
         boolean pin = (long) info.nrHwQueues() * info.queueDepth() * info.maxIoBufBytes() <= o.pinLimit();
         for (int q = 0; q < info.nrHwQueues(); q++) {
-            UblkQueue queue = new UblkQueue(this, q, info.queueDepth(), info.maxIoBufBytes(), zeroCopy, pin, info.encoding());
+            UblkQueue queue = new UblkQueue(this, q, info.queueDepth(), info.maxIoBufBytes(), zeroCopy,
+                    info.hasFlag(UBLK_F_BATCH_IO), pin, info.encoding());
             queues.add(queue);
             queue.start();
         }
@@ -336,6 +343,11 @@ public final class UblkDevice {
 
     public boolean zeroCopy() {
         return info.hasFlag(UBLK_F_AUTO_BUF_REG);
+    }
+
+    /** Whether the tags are fetched and answered in batches (UBLK_F_BATCH_IO). */
+    public boolean batchIo() {
+        return info.hasFlag(UBLK_F_BATCH_IO);
     }
 
     public String features() {

@@ -33,7 +33,9 @@ import static io.ublksnap.ffi.c.ublk_cmd_h.*;
  * goes back with COMMIT_AND_FETCH_REQ, which re-arms the tag. The ring batches everything:
  * commits, fetches and backing I/O of one loop turn go to the kernel in one submit. The tags'
  * commands are a completion kind of their own on the loop ({@link RingLoop#register}), indexed by
- * tag.
+ * tag. With UBLK_F_BATCH_IO (Linux 7.0+) {@link BatchTags} does the same with a command per batch:
+ * one PREP for all tags, multishot fetches that deliver many tags per completion, and one COMMIT
+ * per loop turn for its answers.
  *
  * <p>Copy mode (Linux 6.12): each tag has a buffer in an anonymous mapping, which the driver copies
  * request data to and from, and which backing I/O uses as the ring's fixed buffer of the same index.
@@ -60,6 +62,8 @@ final class UblkQueue {
     private final int depth;
     private final int maxIoBytes;
     private final boolean zeroCopy;
+    /** UBLK_F_BATCH_IO: tags prepared, fetched and answered in batches ({@link BatchTags}). */
+    private final boolean batchIo;
     private final boolean pinBuffers;
     private final UblkCmdEncoding encoding;
     /** The descriptors and tag buffers; unmapped in {@link #join()}, after the ring is closed. */
@@ -71,6 +75,7 @@ final class UblkQueue {
     // Owned by the loop thread from arm() on.
     private IoUring ring;
     private int tagKind;
+    private BatchTags batch;
     private MemorySegment descriptors;
     /** Copy mode: each tag's buffer. */
     private SegmentBuffer[] tagBuffers;
@@ -99,14 +104,15 @@ final class UblkQueue {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final BlockRequest.Completion completion = this::completed;
 
-    UblkQueue(UblkDevice device, int qid, int depth, int maxIoBytes, boolean zeroCopy, boolean pinBuffers,
-              UblkCmdEncoding encoding) {
+    UblkQueue(UblkDevice device, int qid, int depth, int maxIoBytes, boolean zeroCopy, boolean batchIo,
+              boolean pinBuffers, UblkCmdEncoding encoding) {
         this.device = device;
         this.name = "ublk" + device.devId() + "q" + qid;
         this.qid = qid;
         this.depth = depth;
         this.maxIoBytes = maxIoBytes;
         this.zeroCopy = zeroCopy;
+        this.batchIo = batchIo;
         this.pinBuffers = pinBuffers;
         this.encoding = encoding;
         this.requests = new BlockRequest[depth];
@@ -172,6 +178,10 @@ final class UblkQueue {
                 pinAtFirstUse[t] = fixed;
             }
         }
+        if (batchIo) {
+            armBatch();
+            return;
+        }
         // A refused FETCH_REQ completes at once, an armed one stays pending. START_DEV waits for every
         // tag to be armed, so a refusal must surface here or the device would never start.
         arming = true;
@@ -189,6 +199,46 @@ final class UblkQueue {
         if (refusal != 0) {
             throw new NativeException("FETCH_REQ", "/dev/ublkc" + device.devId(), -refusal,
                     "the kernel refused to arm the tags of " + name + " (" + Errno.format(refusal) + ")");
+        }
+    }
+
+    /**
+     * UBLK_F_BATCH_IO: every tag in one PREP, then (once it succeeded) the fetches. The PREP completes at once (0,
+     * or -errno and nothing prepared); a refused fetch too. START_DEV waits for every tag to be prepared.
+     */
+    private void armBatch() throws NativeException {
+        int batchKind = loop.register((index, res, flags) -> batch.completed(index, res, flags));
+        batch = new BatchTags(name, ring, arena, device.charFd(), qid, depth, batchKind, zeroCopy,
+                this::delivered, this::stopIfDone);
+        loop.beforeSubmit(batch::flush);
+        for (int t = 0; t < depth; t++) {
+            batch.prepare(t, zeroCopy ? tagIndex[t] : 0, zeroCopy ? 0 : tagBuffers[t].ringAddress());
+        }
+        batch.prep();
+        long deadline = System.nanoTime() + REFUSAL_WAIT.toNanos();
+        while (batch.prepResult() == BatchTags.PENDING && System.nanoTime() < deadline) {
+            loop.awaitCompletions(REFUSAL_WAIT);
+        }
+        if (batch.prepResult() == 0) {
+            batch.fetch();
+            loop.awaitCompletions(Duration.ZERO); // a refused fetch completes at once
+        }
+        int refusal = batch.prepResult() == BatchTags.PENDING ? -Errno.ETIMEDOUT
+                : batch.prepResult() < 0 ? batch.prepResult() : batch.fetchRefusal();
+        if (refusal != 0) {
+            throw new NativeException("PREP_IO_CMDS", "/dev/ublkc" + device.devId(), -refusal,
+                    "the kernel refused the tags of " + name + " (" + Errno.format(refusal) + ")");
+        }
+    }
+
+    /** UBLK_F_BATCH_IO: a fetch delivered a request for {@code tag}. */
+    private void delivered(int tag) {
+        if (inEngine[tag]) { // the kernel re-arms a tag only when its answer is committed
+            LOG.error(name + ": the kernel delivered tag " + tag + " again while its request is in service: ignored");
+            return;
+        }
+        if (!leaving) {
+            serve(tag); // leaving: not taken, the kernel sends it again to the next server (REISSUE)
         }
     }
 
@@ -266,7 +316,11 @@ final class UblkQueue {
         inService--;
         requests[tag] = new BlockRequest().attach(tag); // the old one may still complete: that is ignored
         if (ioStarted) {
+            int oldIndex = zeroCopy ? tagIndex[tag] : -1;
             moveTagBuffer(tag);
+            if (batchIo && zeroCopy && tagIndex[tag] != oldIndex) {
+                batch.unregister(tag, oldIndex);
+            }
         }
         commit(tag, -Errno.EIO);
         stopIfDone();
@@ -330,6 +384,10 @@ final class UblkQueue {
     }
 
     private void commit(int tag, int res) {
+        if (batchIo) {
+            batch.commit(tag, res, zeroCopy ? tagIndex[tag] : 0, zeroCopy ? 0 : tagBuffers[tag].ringAddress());
+            return;
+        }
         long ud = UserData.of(tagKind, tag);
         if (zeroCopy) {
             UblkIo.prepCommitAndFetchAutoBufReg(ring, encoding, device.charFd(), qid, tag, res,
@@ -341,6 +399,9 @@ final class UblkQueue {
 
     private void stopIfDone() {
         if (inService == 0 && leaving && !drained.isDone()) {
+            if (batch != null) {
+                batch.flush();
+            }
             try {
                 ring.submit(); // the last answers reach the kernel before the process may exit
             } catch (NativeException e) {
@@ -349,7 +410,8 @@ final class UblkQueue {
             }
             drained.complete(null);
         }
-        if (stopping && liveTags == 0 && inService == 0) {
+        boolean retired = batch != null ? batch.liveFetches() == 0 && batch.idle() : liveTags == 0;
+        if (stopping && retired && inService == 0) {
             loop.requestStop();
         }
     }

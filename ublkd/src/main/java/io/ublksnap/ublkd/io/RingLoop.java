@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
  * One I/O thread with its own io_uring: the engine's {@link IoQueue} on real devices.
@@ -84,6 +85,8 @@ public final class RingLoop implements IoQueue {
     private final CompletionHandler dispatcher = this::dispatch;
     private final Handler[] handlers = new Handler[UserData.KINDS];
     private int nextKind = UserData.FIRST_REGISTERED;
+    /** Run at the end of every turn, before what it prepared is submitted ({@link #beforeSubmit}). */
+    private IntSupplier[] beforeSubmit = new IntSupplier[0];
 
     // Operation slots, owned by the loop thread. One slot per SQE of backing I/O.
     private int[] slotOp = new int[64];
@@ -186,6 +189,19 @@ public final class RingLoop implements IoQueue {
     }
 
     /**
+     * On the loop thread: runs {@code hook} in every turn after the completions and tasks, before the turn's
+     * submission (work that gathers during a turn and goes to the kernel as one SQE, e.g. ublk's batched answers).
+     * The hook returns how many of the SQEs it prepared complete during the submission itself (a command the
+     * kernel handles inline): the turn's wait counts them in, so that their completions, there at once, do not
+     * end the wait for the next real event (at depth 1 that would be a second io_uring_enter per request).
+     */
+    public void beforeSubmit(IntSupplier hook) {
+        checkLoopThread();
+        beforeSubmit = Arrays.copyOf(beforeSubmit, beforeSubmit.length + 1);
+        beforeSubmit[beforeSubmit.length - 1] = hook;
+    }
+
+    /**
      * On the loop thread, outside the loop's own turn (in a task): submits what is prepared, waits up
      * to {@code timeout} for a completion and dispatches every completion that has arrived. Returns
      * how many.
@@ -247,6 +263,10 @@ public final class RingLoop implements IoQueue {
     private boolean turn() throws NativeException {
         int n = ring.reap(dispatcher);
         runTasks();
+        int prompt = 0;
+        for (IntSupplier hook : beforeSubmit) {
+            prompt += hook.getAsInt();
+        }
         if (stopRequested && inflight == 0 && local.isEmpty() && ring.sqPending() == 0 && endIfNoTasks()) {
             return false;
         }
@@ -259,7 +279,7 @@ public final class RingLoop implements IoQueue {
             // this thread still to run must not wait; nor a stopping loop after completions, whose next
             // turn must see the SQ drained (a completed wake re-arms itself) to end.
             if (local.isEmpty() && (n == 0 || !stopRequested)) {
-                ring.submitAndWait(completionsWorthWaitingFor());
+                ring.submitAndWait(completionsWorthWaitingFor() + prompt);
             } else {
                 ring.submit();
             }

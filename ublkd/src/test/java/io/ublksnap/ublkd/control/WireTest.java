@@ -22,7 +22,7 @@ class WireTest {
     static final MergeInfo MERGE = new MergeInfo("s1", MergeState.MERGING, 3, 10, 8, 1234.5, 7, null, "/c/s1.cow",
             StoreType.PERSISTENT, 16384);
     static final OriginInfo ORIGIN = new OriginInfo("base", "/dev/ublkb0", true, null, "/d/base.img", 65536, List.of("s1", "s2"),
-            null, 2, false);
+            null, 2, false, false);
     static final SnapshotInfo SNAP = new SnapshotInfo("s2", "/dev/ublkb2", true, null, "base", "/d/base.img", "/c/s2.cow",
             StoreType.PERSISTENT_OVERFLOW, 16, 65536, SnapshotState.ACTIVE, true, false, 5, 1, new Usage(112, 32768, 32), null);
     static final SnapshotInfo DOWN = new SnapshotInfo("s3", null, false, "no such file or device: /c/s3.cow", "base",
@@ -40,7 +40,7 @@ class WireTest {
 
     @Test
     void devicesRoundTrip() {
-        OriginInfo merging = new OriginInfo("base", "/dev/ublkb0", true, null, "/d/base.img", 65536, List.of("s1"), MERGE, 2, true);
+        OriginInfo merging = new OriginInfo("base", "/dev/ublkb0", true, null, "/d/base.img", 65536, List.of("s1"), MERGE, 2, true, true);
         for (DeviceInfo d : List.of(ORIGIN, SNAP, DOWN, merging, FEATURED)) {
             assertEquals(d, roundTrip(new Request.Status(d.name()), d));
         }
@@ -86,7 +86,7 @@ class WireTest {
     void theJsonKeepsItsShape() {
         assertEquals("{\"name\":\"base\",\"role\":\"origin\",\"active\":true,\"device\":\"/dev/ublkb0\",\"backing\":\"/d/base.img\","
                 + "\"sectors\":65536,\"target\":\"snapshot-origin\",\"table\":\"0 65536 snapshot-origin /d/base.img\",\"status\":\"\","
-                + "\"snapshots\":[\"s1\",\"s2\"],\"queues\":2,\"zero_copy\":false}", Wire.write(Wire.json(ORIGIN)));
+                + "\"snapshots\":[\"s1\",\"s2\"],\"queues\":2,\"zero_copy\":false,\"batch_io\":false}", Wire.write(Wire.json(ORIGIN)));
         assertEquals("{\"name\":\"s2\",\"role\":\"snapshot\",\"active\":true,\"device\":\"/dev/ublkb2\",\"origin\":\"base\","
                 + "\"origin_backing\":\"/d/base.img\",\"cow\":\"/c/s2.cow\",\"store\":\"PO\",\"chunk_sectors\":16,\"sectors\":65536,"
                 + "\"table\":\"0 65536 snapshot /d/base.img /c/s2.cow PO 16\",\"state\":\"active\",\"status\":\"112/32768 32\","
@@ -127,7 +127,7 @@ class WireTest {
         assertEquals("base: 0 65536 snapshot-origin", DmText.statusLine(ORIGIN));
         assertEquals("s2: 0 65536 snapshot 112/32768 32", DmText.statusLine(SNAP));
         assertEquals("s2: 0 65536 snapshot /d/base.img /c/s2.cow PO 16", DmText.tableLine(SNAP));
-        OriginInfo merging = new OriginInfo("base", "/dev/ublkb0", true, null, "/d/base.img", 65536, List.of("s1"), MERGE, 2, true);
+        OriginInfo merging = new OriginInfo("base", "/dev/ublkb0", true, null, "/d/base.img", 65536, List.of("s1"), MERGE, 2, true, true);
         assertEquals("base: 0 65536 snapshot-merge /d/base.img /c/s1.cow P 8", DmText.tableLine(merging));
         assertEquals("base: 0 65536 snapshot-merge 72/16384 16", DmText.statusLine(merging));
         assertEquals("s3: not active: no such file or device: /c/s3.cow", DmText.statusLine(DOWN));

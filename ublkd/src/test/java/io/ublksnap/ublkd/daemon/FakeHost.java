@@ -84,6 +84,11 @@ final class FakeHost implements DeviceHost {
         public boolean zeroCopy() {
             return false;
         }
+
+        @Override
+        public boolean batchIo() {
+            return false;
+        }
     }
 
     @Override

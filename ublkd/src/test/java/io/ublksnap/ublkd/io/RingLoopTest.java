@@ -55,6 +55,27 @@ class RingLoopTest {
         b.close();
     }
 
+    /** Work gathered during a turn goes to the kernel in that turn: the hook runs after the tasks, before the submit. */
+    @Test
+    void aBeforeSubmitHookRunsEveryTurnAndWhatItPreparesIsSubmitted() throws Exception {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        int[] pending = {0};
+        loop.call(() -> {
+            int kind = loop.register((index, res, flags) -> done.complete(index));
+            loop.beforeSubmit(() -> {
+                if (pending[0] == 0) {
+                    return 0;
+                }
+                loop.ring().prepNop(UserData.of(kind, pending[0]));
+                pending[0] = 0;
+                return 0; // a NOP completes inline, but the test wants its completion to end the wait
+            });
+            return null;
+        });
+        loop.execute(() -> pending[0] = 42); // a task of a later turn, like an answer gathered from completions
+        assertEquals(42, done.get(10, TimeUnit.SECONDS));
+    }
+
     private int run(java.util.function.Consumer<CompletableFuture<Integer>> op) throws Exception {
         CompletableFuture<Integer> f = new CompletableFuture<>();
         loop.execute(() -> op.accept(f));

@@ -1,0 +1,110 @@
+package io.ublksnap.bench.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The report of {@code bench/batch-ab.sh}: a pass-through origin served with batches (UBLK_F_BATCH_IO) and with
+ * one command per request, in turns, in one guest. Per cell and way: IOPS, p50 latency, io_uring_enter calls per
+ * request (the daemon's own counters) and the queue threads' CPU per request, each as median [min-max] over the
+ * repetitions, and batch against per-tag with whether the difference is inside the spread.
+ *
+ * <p>Usage: {@code BatchAbReport DIR} (the directory bench/vm/batch-ab.sh wrote); prints markdown.
+ */
+public final class BatchAbReport {
+
+    private BatchAbReport() {
+    }
+
+    /** One measured run: a cell, a way, a repetition. */
+    record Run(String cell, String mode, int rep, BenchRun.Fio fio, double entersPerReq, double cpuUsPerReq) {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: BatchAbReport DIR (the output of bench/vm/batch-ab.sh)");
+            System.exit(2);
+        }
+        System.out.print(report(Path.of(args[0])));
+    }
+
+    static List<Run> load(Path dir) throws IOException {
+        List<Run> runs = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("runs.txt"))) {
+            String[] w = line.trim().split("\\s+");
+            if (w.length < 5) {
+                continue;
+            }
+            String id = w[0] + "." + w[1] + ".r" + w[2];
+            BenchRun.Fio fio = BenchRun.Fio.parse(Files.readString(dir.resolve(id + ".fio.json")));
+            long requests = 0, entries = 0;
+            for (BenchRun.KindCount k : BenchRun.kindCounts(dir.resolve(id + ".stats0.json"), dir.resolve(id + ".stats1.json"))) {
+                requests += k.requests();
+                entries += k.kernelEntries();
+            }
+            double ticks = Double.parseDouble(w[3]);
+            double hz = Double.parseDouble(w[4]);
+            double cpuUs = ticks / hz * 1e6;
+            runs.add(new Run(w[0], w[1], Integer.parseInt(w[2]), fio,
+                    requests > 0 ? (double) entries / requests : Double.NaN,
+                    fio.ios() > 0 ? cpuUs / fio.ios() : Double.NaN));
+        }
+        return runs;
+    }
+
+    static String report(Path dir) throws IOException {
+        List<Run> runs = load(dir);
+        String kernel = Files.exists(dir.resolve("kernel.txt")) ? Files.readString(dir.resolve("kernel.txt")).trim() : "?";
+        Map<String, Map<String, List<Run>>> byCell = new LinkedHashMap<>();
+        for (Run r : runs) {
+            byCell.computeIfAbsent(r.cell(), c -> new LinkedHashMap<>()).computeIfAbsent(r.mode(), m -> new ArrayList<>()).add(r);
+        }
+        StringBuilder out = new StringBuilder();
+        out.append("# Batched ublk commands (UBLK_F_BATCH_IO) against one command per request\n\n");
+        out.append("Kernel ").append(kernel).append(", run ").append(dir.getFileName())
+                .append(". A ublkd origin without snapshots on the RAM disk, 4 KiB, a fresh daemon per way and repetition, ")
+                .append("the ways in alternating order. Median [min-max] over the repetitions; under the emulated guest ")
+                .append("only the ratio within this run means anything.\n\n");
+        out.append("| cell | way | IOPS | p50 µs | io_uring_enter / request | queue CPU µs / request |\n");
+        out.append("|---|---|---:|---:|---:|---:|\n");
+        StringBuilder ratios = new StringBuilder();
+        for (var cell : byCell.entrySet()) {
+            for (var mode : cell.getValue().entrySet()) {
+                List<Run> rs = mode.getValue();
+                out.append("| ").append(cell.getKey()).append(" | ").append(mode.getKey())
+                        .append(" | ").append(spread(rs, r -> r.fio().iops()))
+                        .append(" | ").append(spread(rs, r -> r.fio().p50us()))
+                        .append(" | ").append(spread(rs, Run::entersPerReq))
+                        .append(" | ").append(spread(rs, Run::cpuUsPerReq)).append(" |\n");
+            }
+            List<Run> batch = cell.getValue().getOrDefault("batch", List.of());
+            List<Run> perTag = cell.getValue().getOrDefault("per-tag", List.of());
+            if (!batch.isEmpty() && !perTag.isEmpty()) {
+                Spread b = Spread.of(batch.stream().map(r -> r.fio().iops()).toList());
+                Spread p = Spread.of(perTag.stream().map(r -> r.fio().iops()).toList());
+                ratios.append("- ").append(cell.getKey()).append(": batch ").append(Fmt.ratio(b.median() / p.median()))
+                        .append(" the IOPS of per-tag").append(b.overlaps(p) ? " (inside the spread)" : " (outside the spread)")
+                        .append("; io_uring_enter per request ")
+                        .append(Fmt.num(Spread.of(batch.stream().map(Run::entersPerReq).toList()).median())).append(" against ")
+                        .append(Fmt.num(Spread.of(perTag.stream().map(Run::entersPerReq).toList()).median())).append("\n");
+            }
+        }
+        if (!ratios.isEmpty()) {
+            out.append("\n").append(ratios);
+        }
+        return out.toString();
+    }
+
+    private static String spread(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
+        Spread s = Spread.of(rs.stream().map(r -> f.applyAsDouble(r)).toList());
+        if (!s.present()) {
+            return "-";
+        }
+        return Fmt.num(s.median()) + " [" + Fmt.num(s.min()) + "-" + Fmt.num(s.max()) + "]";
+    }
+}
