@@ -107,7 +107,7 @@ final class BatchTags {
         }
     }
 
-    /** Adds {@code tag} to the PREP to come ({@link #prepAndFetch}), its data at {@code bufIndex} or {@code bufAddr}. */
+    /** Adds {@code tag} to the PREP to come ({@link #prep}), its data at {@code bufIndex} or {@code bufAddr}. */
     void prepare(int tag, int bufIndex, long bufAddr) {
         add(tag, 0, bufIndex, bufAddr);
     }
