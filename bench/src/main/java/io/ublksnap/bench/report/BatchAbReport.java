@@ -101,10 +101,6 @@ public final class BatchAbReport {
     }
 
     private static String spread(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
-        Spread s = Spread.of(rs.stream().map(r -> f.applyAsDouble(r)).toList());
-        if (!s.present()) {
-            return "-";
-        }
-        return Fmt.num(s.median()) + " [" + Fmt.num(s.min()) + "-" + Fmt.num(s.max()) + "]";
+        return Spread.of(rs.stream().map(r -> f.applyAsDouble(r)).toList()).format();
     }
 }

@@ -40,8 +40,8 @@ class BatchAbReportTest {
         assertEquals(8000.0 / (1900 * 4), first.entersPerReq(), 1e-9);
         assertEquals(200 / 100.0 * 1e6 / (1900 * 4), first.cpuUsPerReq(), 1e-9, "ticks at 100 Hz over fio's requests");
         String report = BatchAbReport.report(dir);
-        assertTrue(report.contains("| randread-qd1 | batch | 2000 [1900-2100] | 300 [300-300] |"), report);
-        assertTrue(report.contains("| randread-qd1 | per-tag | 2300 [2200-2400] |"), report);
+        assertTrue(report.contains("| randread-qd1 | batch | 2000 [1900–2100] | 300 [300–300] |"), report);
+        assertTrue(report.contains("| randread-qd1 | per-tag | 2300 [2200–2400] |"), report);
         assertTrue(report.contains("randread-qd1: batch 0.87x the IOPS of per-tag (outside the spread)"), report);
         assertTrue(report.contains("Kernel 7.3.4"), report);
     }
