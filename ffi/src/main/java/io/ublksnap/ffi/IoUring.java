@@ -619,14 +619,7 @@ public final class IoUring implements AutoCloseable {
      * which the caller fills before the next prep or submit.
      */
     public long prepUringCmd(int fd, int cmdOp, long userData) {
-        long o = nextSqe();
-        fill(o, IORING_OP_URING_CMD, fd, Integer.toUnsignedLong(cmdOp), 0, 0, 0, userData);
-        if (sqeShift == 7) {
-            for (long i = 64; i < 128; i += 8) {
-                LONG.set(sqes, o + i, 0L);
-            }
-        }
-        return o + SQE_CMD;
+        return prepUringCmd(fd, cmdOp, 0, 0, 0, userData);
     }
 
     /**
