@@ -6,7 +6,7 @@ import io.ublksnap.engine.io.IoChain;
 import io.ublksnap.engine.io.IoQueue;
 import io.ublksnap.engine.store.ExceptionStore;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
@@ -33,17 +33,19 @@ final class CopyJob implements Consumer<IoBuffer>, IoCallback {
     private final long firstChunk;
     private final long chunkBytes;
     private final long length;
-    private final List<PendingException> exceptions;
+    /** This job's exceptions; {@link #write} sorts them by snapshot and COW chunk once the read is done. */
+    private final PendingException[] exceptions;
     private int writesLeft;
     // The job is its own continuation (the buffer's arrival, then its I/O's end): on the request path it
-    // allocates no callback objects.
+    // allocates no callback objects, and it keeps its exceptions in an array, sorted in place (no lists,
+    // no iterators: the queue threads may run without escape analysis, as under C1).
     private IoQueue queue;
     private IoBuffer buf;
     /** With one destination: the commit riding in the chain, and the origin write at its end (each may be null). */
     private ExceptionStore.ChainedCommit commit;
     private ChainedWrite chainedWrite;
 
-    private CopyJob(Origin origin, int chunkSectors, long firstChunk, long lastChunk, List<PendingException> exceptions) {
+    private CopyJob(Origin origin, int chunkSectors, long firstChunk, long lastChunk, PendingException[] exceptions) {
         this.origin = origin;
         this.chunkSectors = chunkSectors;
         this.firstChunk = firstChunk;
@@ -55,30 +57,35 @@ final class CopyJob implements Consumer<IoBuffer>, IoCallback {
 
     /** Starts the copies for freshly prepared exceptions (of any snapshots), on {@code queue}. */
     static void start(Origin origin, List<PendingException> fresh, IoQueue queue) {
-        if (fresh.size() == 1) { // the common case (one snapshot, one chunk): nothing to sort or group
-            PendingException pe = fresh.getFirst();
-            new CopyJob(origin, pe.snapshot.chunkSectors, pe.oldChunk, pe.oldChunk, List.of(pe)).run(queue);
+        start(origin, fresh.toArray(new PendingException[0]), queue);
+    }
+
+    /** As above; the array is the jobs' from then on (a job with one exception keeps it). */
+    static void start(Origin origin, PendingException[] fresh, IoQueue queue) {
+        if (fresh.length == 1) { // the common case (one snapshot, one chunk): nothing to sort or group
+            PendingException pe = fresh[0];
+            new CopyJob(origin, pe.snapshot.chunkSectors, pe.oldChunk, pe.oldChunk, fresh).run(queue);
             return;
         }
-        List<PendingException> sorted = new ArrayList<>(fresh);
-        sorted.sort(BY_CHUNK_SIZE_THEN_CHUNK);
+        PendingException[] sorted = fresh.clone();
+        Arrays.sort(sorted, BY_CHUNK_SIZE_THEN_CHUNK);
         int i = 0;
-        while (i < sorted.size()) {
-            PendingException head = sorted.get(i);
+        while (i < sorted.length) {
+            PendingException head = sorted[i];
             int cs = head.snapshot.chunkSectors;
             long maxChunks = Math.max(1, origin.options.maxCopyBytes() / ((long) cs << 9));
             long first = head.oldChunk;
             long last = first;
             int j = i + 1;
-            while (j < sorted.size()) {
-                PendingException pe = sorted.get(j);
+            while (j < sorted.length) {
+                PendingException pe = sorted[j];
                 if (pe.snapshot.chunkSectors != cs || pe.oldChunk > last + 1 || pe.oldChunk - first >= maxChunks) {
                     break;
                 }
                 last = pe.oldChunk;
                 j++;
             }
-            new CopyJob(origin, cs, first, last, List.copyOf(sorted.subList(i, j))).run(queue);
+            new CopyJob(origin, cs, first, last, Arrays.copyOfRange(sorted, i, j)).run(queue);
             i = j;
         }
     }
@@ -93,14 +100,14 @@ final class CopyJob implements Consumer<IoBuffer>, IoCallback {
     public void accept(IoBuffer b) {
         buf = b;
         IoBuffer data = buf.slice(0, length);
-        if (exceptions.size() == 1) {
+        if (exceptions.length == 1) {
             // One destination: read, write and, where the store can, the metadata commit in one chain
             // (one round trip where the queue links them; the commit still follows the data). For a
             // commit in the chain the copy's write is FUA, so that the metadata needs no flush before
             // it (a flush is an fdatasync, which io_uring always hands to a worker thread).
             // The origin write that waited for this copy alone then ends the chain: the kernel
             // starts it when the commit is done (read, FUA write, FUA write, write: one submission).
-            PendingException pe = exceptions.getFirst();
+            PendingException pe = exceptions[0];
             boolean inChain = pe.snapshot.mayCommitInChain(pe);
             IoChain chain = queue.chain().copy(origin.device, firstChunk * chunkBytes, pe.snapshot.cow, pe.newChunk * chunkBytes, data,
                     inChain ? IoQueue.FUA : 0);
@@ -118,9 +125,9 @@ final class CopyJob implements Consumer<IoBuffer>, IoCallback {
      */
     @Override
     public void done(int res) {
-        if (exceptions.size() == 1) {
+        if (exceptions.length == 1) {
             origin.pool.release(buf);
-            PendingException pe = exceptions.getFirst();
+            PendingException pe = exceptions[0];
             if (chainedWrite != null) {
                 chainedWrite.chainOk = res >= 0;
             }
@@ -146,44 +153,57 @@ final class CopyJob implements Consumer<IoBuffer>, IoCallback {
      * of one exception whose store can commit it in a chain goes with its commit.
      */
     private void write(IoBuffer data) {
-        List<PendingException> byCow = new ArrayList<>(exceptions);
-        byCow.sort(BY_SNAPSHOT_THEN_CHUNK);
-        List<List<PendingException>> runs = new ArrayList<>();
-        List<PendingException> run = null;
-        PendingException prev = null;
-        for (PendingException pe : byCow) {
-            if (run == null || prev.snapshot != pe.snapshot || pe.oldChunk != prev.oldChunk + 1
-                    || pe.newChunk != prev.newChunk + 1) {
-                run = new ArrayList<>(1);
-                runs.add(run);
-            }
-            run.add(pe);
-            prev = pe;
+        PendingException[] byCow = exceptions;
+        Arrays.sort(byCow, BY_SNAPSHOT_THEN_CHUNK);
+        int runs = 0;
+        for (int i = 0; i < byCow.length; i = runEnd(byCow, i)) {
+            runs++;
         }
-        writesLeft = runs.size();
-        for (List<PendingException> r : runs) {
-            PendingException head = r.getFirst();
+        // Counted before the first write goes: a write's callback may run before the next is sent.
+        writesLeft = runs;
+        for (int from = 0, to; from < byCow.length; from = to) {
+            to = runEnd(byCow, from);
+            PendingException head = byCow[from];
             long offset = (head.oldChunk - firstChunk) * chunkBytes;
-            long len = Math.min(r.size() * chunkBytes, length - offset);
-            if (r.size() == 1 && head.snapshot.mayCommitInChain(head)) {
+            long len = Math.min((to - from) * chunkBytes, length - offset);
+            if (to - from == 1 && head.snapshot.mayCommitInChain(head)) {
                 // The snapshot's COW write and its commit as one chain of two FUA writes, as for a
                 // copy with one destination (its commit then needs no flush).
                 IoChain chain = queue.chain().write(head.snapshot.cow, head.newChunk * chunkBytes, data.slice(offset, len), IoQueue.FUA);
-                chain.submit(new RunWritten(r, head.snapshot.commitInChain(head, chain, queue)));
+                chain.submit(new RunWritten(from, to, head.snapshot.commitInChain(head, chain, queue)));
                 continue;
             }
-            queue.write(head.snapshot.cow, head.newChunk * chunkBytes, data.slice(offset, len), 0, new RunWritten(r, null));
+            queue.write(head.snapshot.cow, head.newChunk * chunkBytes, data.slice(offset, len), 0, new RunWritten(from, to, null));
         }
     }
 
-    /** The COW write of one run of exceptions is done (with the commit riding in its chain, if any). */
+    /** The end of the run that starts at {@code from}: exceptions of one snapshot, consecutive in origin and COW. */
+    private static int runEnd(PendingException[] byCow, int from) {
+        int to = from + 1;
+        while (to < byCow.length) {
+            PendingException prev = byCow[to - 1];
+            PendingException pe = byCow[to];
+            if (prev.snapshot != pe.snapshot || pe.oldChunk != prev.oldChunk + 1 || pe.newChunk != prev.newChunk + 1) {
+                break;
+            }
+            to++;
+        }
+        return to;
+    }
+
+    /**
+     * The COW write of one run of exceptions, {@code exceptions[from..to)}, is done (with the commit
+     * riding in its chain, if any).
+     */
     private final class RunWritten implements IoCallback {
-        private final List<PendingException> run;
+        private final int from;
+        private final int to;
         /** Null: each exception commits after its write, as after any copy. */
         private final ExceptionStore.ChainedCommit commit;
 
-        RunWritten(List<PendingException> run, ExceptionStore.ChainedCommit commit) {
-            this.run = run;
+        RunWritten(int from, int to, ExceptionStore.ChainedCommit commit) {
+            this.from = from;
+            this.to = to;
             this.commit = commit;
         }
 
@@ -192,8 +212,8 @@ final class CopyJob implements Consumer<IoBuffer>, IoCallback {
             if (commit != null) {
                 commit.chainDone(res, queue);
             } else {
-                for (PendingException pe : run) {
-                    pe.snapshot.copyDone(pe, res >= 0, queue);
+                for (int i = from; i < to; i++) {
+                    exceptions[i].snapshot.copyDone(exceptions[i], res >= 0, queue);
                 }
             }
             if (--writesLeft == 0) {
@@ -243,6 +263,6 @@ final class CopyJob implements Consumer<IoBuffer>, IoCallback {
 
     @Override
     public String toString() {
-        return "copy " + exceptions.size() + " exceptions of chunk size " + chunkSectors + " from chunk " + firstChunk;
+        return "copy " + exceptions.length + " exceptions of chunk size " + chunkSectors + " from chunk " + firstChunk;
     }
 }

@@ -1,8 +1,5 @@
 package io.ublksnap.engine;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * One snapshot's exceptions, and the one place where a chunk's {@link ChunkState} changes.
  *
@@ -18,7 +15,7 @@ final class ExceptionTables {
     private static final long NO_CHUNK = -1;
 
     private final ChunkMap complete;
-    private final Map<Long, PendingException> pending = new HashMap<>();
+    private final PendingTable pending = new PendingTable();
     private final ChunkMap tracked = new ChunkMap();
 
     ExceptionTables(int expectedExceptions) {
@@ -44,7 +41,7 @@ final class ExceptionTables {
     }
 
     PendingException pending(long chunk) {
-        return pending.isEmpty() ? null : pending.get(chunk); // no boxing on the common path
+        return pending.isEmpty() ? null : pending.get(chunk);
     }
 
     int pendingCount() {
@@ -65,7 +62,7 @@ final class ExceptionTables {
      * origin write); one made anyway would shadow the completed one when it completes.
      */
     void beginPending(PendingException pe) {
-        if (pending.putIfAbsent(pe.oldChunk, pe) != null) {
+        if (pending.putIfAbsent(pe) != null) {
             throw new IllegalStateException("two pending exceptions for one chunk: " + pe);
         }
     }
@@ -87,7 +84,7 @@ final class ExceptionTables {
 
     /** PENDING to NONE: the copy failed. */
     void abortPending(PendingException pe) {
-        pending.remove(pe.oldChunk, pe);
+        pending.remove(pe);
     }
 
     /** COMPLETED to NONE: the chunk was merged into the origin. */

@@ -115,6 +115,7 @@ public final class Origin extends Target {
     private final List<Snapshot> snapshots = new ArrayList<>();
     /** The exceptions an origin write creates, gathered under {@link #lock} (empty outside it). */
     private final List<PendingException> freshScratch = new ArrayList<>();
+    private static final PendingException[] NO_EXCEPTIONS = {};
     /** How many chunks the last {@link #lockedEnsureExceptions} found still being copied (room waits aside). Guarded by lock. */
     private int lockedWaits;
     /** Loaded instances, for finding the ones that share a COW. Guarded by lock. */
@@ -198,7 +199,7 @@ public final class Origin extends Target {
 
     private void write(BlockRequest r) {
         IoQueue q = r.queue();
-        List<PendingException> fresh = null;
+        PendingException[] fresh = null;
         boolean waiting = false;
         boolean noSnapshots;
         lock.lock();
@@ -214,7 +215,7 @@ public final class Origin extends Target {
                 freshScratch.clear();
                 Wait waitOn = lockedEnsureExceptions(r.sector(), r.endSector(), freshScratch, q);
                 if (!freshScratch.isEmpty()) {
-                    fresh = List.copyOf(freshScratch);
+                    fresh = freshScratch.toArray(NO_EXCEPTIONS);
                     freshScratch.clear();
                 }
                 if (waitOn != null) {
@@ -222,10 +223,10 @@ public final class Origin extends Target {
                     Runnable task = recheck ? r.retry : () -> issueOriginWrite(r);
                     waitOn.addWaiter(q, task);
                     waiting = true;
-                    if (lockedWaits == 1 && fresh != null && fresh.size() == 1 && waitOn == fresh.getFirst()) {
+                    if (lockedWaits == 1 && fresh != null && fresh.length == 1 && waitOn == fresh[0]) {
                         // Waits for its own copy alone: after that copy's commit nothing is left to
                         // check, so the copy may carry the write at the end of its chain.
-                        PendingException pe = fresh.getFirst();
+                        PendingException pe = fresh[0];
                         pe.chainableWrite = r;
                         pe.chainableTask = task;
                     }
@@ -235,7 +236,7 @@ public final class Origin extends Target {
             lock.unlock();
         }
         r.classify(waiting ? RequestKind.COPYING_WRITE : noSnapshots ? RequestKind.PASSTHROUGH_WRITE : RequestKind.ORIGIN_WRITE);
-        if (fresh != null && !fresh.isEmpty()) {
+        if (fresh != null) {
             CopyJob.start(this, fresh, q);
         }
         if (!waiting) {

@@ -431,7 +431,8 @@ final class Snapshot {
             BlockRequest r = full.request();
             r.queue().execute(() -> r.partDone(result));
         }
-        for (PendingException.SnapshotWrite w : writes) {
+        for (int i = 0; i < writes.size(); i++) { // indexed, as below: no iterator per copy
+            PendingException.SnapshotWrite w = writes.get(i);
             if (ok) {
                 w.request().queue().execute(() -> writePiece(w));
             } else {
@@ -442,7 +443,8 @@ final class Snapshot {
     }
 
     static void release(List<PendingException.Waiter> waiters) {
-        for (PendingException.Waiter w : waiters) {
+        for (int i = 0; i < waiters.size(); i++) {
+            PendingException.Waiter w = waiters.get(i);
             w.queue().execute(w.task());
         }
     }

@@ -80,8 +80,8 @@ public final class BufferPool {
         if (classSize((int) buf.length()) != buf.length()) {
             throw new IllegalArgumentException("not a pool buffer: " + buf);
         }
-        ArrayDeque<Waiter> ready = new ArrayDeque<>(1);
-        ArrayDeque<IoBuffer> given = new ArrayDeque<>(1);
+        ArrayDeque<Waiter> ready = null; // made only when a waiter is served: a release without one allocates nothing
+        ArrayDeque<IoBuffer> given = null;
         synchronized (this) {
             bytesOutstanding -= buf.length();
             free[sc].push(buf);
@@ -93,9 +93,16 @@ public final class BufferPool {
                     break;
                 }
                 waiters.poll();
+                if (ready == null) {
+                    ready = new ArrayDeque<>(1);
+                    given = new ArrayDeque<>(1);
+                }
                 ready.add(w);
                 given.add(b);
             }
+        }
+        if (ready == null) {
+            return;
         }
         while (!ready.isEmpty()) {
             Waiter w = ready.poll();

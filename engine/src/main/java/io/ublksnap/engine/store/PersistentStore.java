@@ -293,7 +293,7 @@ public final class PersistentStore implements ExceptionStore {
             waiting.add(new Commit(oldChunk, newChunk, callback));
             now = pump(queue);
         }
-        now.forEach(Runnable::run);
+        runAll(now);
     }
 
     /**
@@ -339,7 +339,7 @@ public final class PersistentStore implements ExceptionStore {
 
     /** Moves waiting commits into the area and starts an area write when the batch is ready. Holds the lock. */
     private List<Runnable> pump(IoQueue queue) {
-        List<Runnable> now = new ArrayList<>();
+        List<Runnable> now = List.of(); // most calls have nothing to run: no list for them
         while (!writing) {
             if (!waiting.isEmpty() && (currentCommitted >= epa || areaLocation(currentArea, epa) >= cowChunks)) {
                 // No area to put the exception in: as with a full COW, the snapshot becomes invalid
@@ -349,7 +349,7 @@ public final class PersistentStore implements ExceptionStore {
                 batch.clear();
                 waiting.forEach(c -> failed.add(c.callback));
                 waiting.clear();
-                now.add(() -> failed.forEach(cb -> cb.committed(false)));
+                now = plus(now, () -> failed.forEach(cb -> cb.committed(false)));
                 break;
             }
             while (!waiting.isEmpty() && currentCommitted < epa) {
@@ -374,7 +374,7 @@ public final class PersistentStore implements ExceptionStore {
                 currentCommitted = 0;
             }
             if (!valid) {
-                now.add(() -> callbacks.forEach(cb -> cb.committed(false)));
+                now = plus(now, () -> callbacks.forEach(cb -> cb.committed(false)));
                 if (full) {
                     clear(area);
                 }
@@ -397,10 +397,24 @@ public final class PersistentStore implements ExceptionStore {
                     write.run();
                 });
             } else {
-                now.add(write);
+                now = plus(now, write);
             }
         }
         return now;
+    }
+
+    /** Runs each task (indexed: an immutable empty list's forEach would make an iterator). */
+    private static void runAll(List<Runnable> tasks) {
+        for (int i = 0; i < tasks.size(); i++) {
+            tasks.get(i).run();
+        }
+    }
+
+    /** {@code list} with {@code r} added: a new list in place of the empty one. */
+    private static List<Runnable> plus(List<Runnable> list, Runnable r) {
+        List<Runnable> l = list.isEmpty() ? new ArrayList<>(2) : list;
+        l.add(r);
+        return l;
     }
 
     /** The area with preflush and FUA; then the batch's callbacks. */
@@ -419,10 +433,10 @@ public final class PersistentStore implements ExceptionStore {
             ok = valid;
             more = pump(queue);
         }
-        for (CommitCallback cb : callbacks) {
-            cb.committed(ok);
+        for (int i = 0; i < callbacks.size(); i++) { // indexed: no iterator per commit
+            callbacks.get(i).committed(ok);
         }
-        more.forEach(Runnable::run);
+        runAll(more);
     }
 
     private static void clear(IoBuffer buf) {

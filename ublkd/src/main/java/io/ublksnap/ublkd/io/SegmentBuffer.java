@@ -23,6 +23,9 @@ public record SegmentBuffer(MemorySegment segment, int fixedIndex) implements Na
 
     @Override
     public SegmentBuffer slice(long offset, long length) {
+        if (offset == 0 && length == segment.byteSize()) {
+            return this; // the whole buffer (a chunk's copy in a buffer of its size): no new segment
+        }
         return new SegmentBuffer(segment.asSlice(offset, length), fixedIndex);
     }
 
