@@ -33,7 +33,7 @@ final class CopyJob implements Consumer<IoBuffer>, IoCallback {
     private final long firstChunk;
     private final long chunkBytes;
     private final long length;
-    /** This job's exceptions; {@link #write} sorts them by snapshot and COW chunk once the read is done. */
+    /** This job's exceptions; {@link #write} sorts them by snapshot and origin chunk once the read is done. */
     private final PendingException[] exceptions;
     private int writesLeft;
     // The job is its own continuation (the buffer's arrival, then its I/O's end): on the request path it
