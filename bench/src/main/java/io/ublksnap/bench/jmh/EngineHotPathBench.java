@@ -21,6 +21,11 @@ import java.util.Random;
  * The engine's decisions on the hot paths, over in-memory devices (so the cost is the engine's,
  * not storage's): an origin write whose chunks are already copied into every snapshot (a lookup
  * per snapshot and chunk), and snapshot reads of remapped chunks.
+ *
+ * <p>With {@code -prof gc} both show 48 B/op, all of it the in-memory queue's: {@link MemoryQueue}
+ * completes each backing I/O through a lambda queued on a {@code ConcurrentLinkedQueue} (a node),
+ * as JFR's allocation samples show (2026-11-24). The engine's own work on these paths allocates
+ * nothing.
  */
 @State(Scope.Thread)
 public class EngineHotPathBench {
