@@ -8,7 +8,7 @@ set -e
 start_daemon
 truncate -s 16M "$D/origin.img"; truncate -s 32M "$D/snap.cow" "$D/slow.cow" "$D/flaky.cow"
 LO=$(losetup -f --show "$D/origin.img"); LS=$(losetup -f --show "$D/slow.cow"); LF=$(losetup -f --show "$D/flaky.cow")
-SEC=$(blockdev --getsz "$LO"); SSEC=$(blockdev --getsz "$LS")
+SEC=$(blockdev --getsz "$LO")
 cleanup() {
   for n in it_ofail it_slow it_flaky; do dmsetup remove "$n" 2>/dev/null || true; done
   losetup -d "$LO" "$LS" "$LF" 2>/dev/null || true
@@ -40,32 +40,10 @@ u remove s1
 ok "the origin works again; the snapshot never changed"
 
 step "a slow COW (dm-delay, 500 ms per I/O): origin writes that copy, at depth 8"
-dmsetup create it_slow --table "0 $SSEC delay $LS 0 500"
-u snapshot slow --origin base --cow /dev/mapper/it_slow --chunk 8 >/dev/null
-sha256sum < "$L/slow" > "$D/slow.sum"
-timeout 300 fio --name=slow --filename="$L/base" --rw=randwrite --bs=4k --size=16m --number_ios=64 --iodepth=8 \
-  --ioengine=libaio --direct=1 --randrepeat=0 --verify=crc32c --verify_fatal=1 --output="$D/fio-slow.txt" \
-  || { cat "$D/fio-slow.txt"; fail "fio over the slow COW failed or hung"; }
-sha256sum < "$L/slow" | cmp -s - "$D/slow.sum" || fail "the snapshot on the slow COW changed"
-u status slow | grep -q Invalid && fail "the snapshot on the slow COW went invalid"
-u status slow
-ok "64 verified writes that copied into a 500 ms COW: none lost, the snapshot intact"
+slow_cow_writes it_slow "$LS" 500 64 8 libaio
 u remove slow
 
 step "a COW on a disk that fails now and then (dm-flakey: 1 s up, 1 s down), beside a healthy snapshot"
-dmsetup create it_flaky --table "0 $SSEC flakey $LF 0 1 1"
-u snapshot good --origin base --cow "$D/snap.cow" --init --chunk 8 >/dev/null
-sha256sum < "$L/good" > "$D/good.sum"
-n=0; until u snapshot flaky --origin base --cow /dev/mapper/it_flaky --init --chunk 8 >/dev/null 2>&1; do
-  n=$((n + 1)); [ $n -lt 20 ] || fail "cannot create a snapshot on the flakey COW while it is up"; sleep 0.3
-done
-timeout 300 fio --name=flaky --filename="$L/base" --rw=randwrite --bs=4k-16k --size=16m --number_ios=400 --iodepth=8 \
-  --ioengine=libaio --direct=1 --verify=crc32c --verify_fatal=1 --output="$D/fio-flaky.txt" \
-  || { cat "$D/fio-flaky.txt"; fail "origin writes failed or hung while a snapshot's COW failed now and then"; }
-u status flaky | grep -q Invalid || fail "the snapshot on the failing COW is not Invalid: $(u status flaky)"
-dd if="$L/flaky" of=/dev/null bs=4k count=1 iflag=direct status=none 2>/dev/null && fail "the invalid snapshot still reads"
-sha256sum < "$L/good" | cmp -s - "$D/good.sum" || fail "the healthy snapshot changed"
-u status good | grep -q Invalid && fail "the healthy snapshot went invalid"
-ok "400 verified origin writes: the snapshot on the failing COW went Invalid ($(u status flaky)), the origin and the healthy snapshot lost nothing"
+flaky_cow_writes it_flaky "$LF" "$D/snap.cow" 8 libaio
 u remove flaky good base
 stop_daemon
