@@ -156,11 +156,15 @@ final class BatchTags {
         if (current < 0) {
             return 0;
         }
-        int a = takeCurrent();
+        sendCommit(takeCurrent());
+        return 1;
+    }
+
+    /** Queues element array {@code a} as a COMMIT_IO_CMDS. */
+    private void sendCommit(int a) {
         UblkIo.prepBatch(ring, fd, UBLK_U_IO_COMMIT_IO_CMDS, qid, flags, arrays.get(a), arrayElems[a],
                 UserData.of(kind, COMMIT << TYPE_SHIFT | a));
         commitsInFlight++;
-        return 1;
     }
 
     /** No answer waits to be sent or is on its way. */
@@ -277,9 +281,7 @@ final class BatchTags {
         int b = acquire();
         MemorySegment.copy(array, (long) (refused + 1) * elemBytes, arrays.get(b), 0, (long) (elems - refused - 1) * elemBytes);
         arrayElems[b] = elems - refused - 1;
-        UblkIo.prepBatch(ring, fd, UBLK_U_IO_COMMIT_IO_CMDS, qid, flags, arrays.get(b), arrayElems[b],
-                UserData.of(kind, COMMIT << TYPE_SHIFT | b));
-        commitsInFlight++;
+        sendCommit(b);
     }
 
     private void add(int tag, int res, int bufIndex, long bufAddr) {
