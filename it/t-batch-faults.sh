@@ -12,15 +12,15 @@ UBLKD_JAVA_OPTS="$UBLKD_JAVA_OPTS -Dublkd.ringEntries=8"
 export UBLKD_JAVA_OPTS
 start_daemon --queues 2 --depth 32 --batch-io
 t0=$(date +%s)
-truncate -s 16M "$D/origin.img"
-u origin base "$D/origin.img" >/dev/null
+# Asked before any device is made: on a kernel without batches this test makes none (the other lane's tests
+# count on the device numbers they free staying free for a moment).
 if ! grep -q "kernel ublk features:.*BATCH_IO" "$D/ublkd.log"; then
-  grep -q "base on .*batch I/O" "$D/ublkd.log" && fail "batches on a kernel that offers none"
   echo "note: this kernel offers no batches for ublk (UBLK_F_BATCH_IO): nothing to test"
-  u remove base
   stop_daemon
   exit 0
 fi
+truncate -s 16M "$D/origin.img"
+u origin base "$D/origin.img" >/dev/null
 grep -q "base on .*batch I/O)" "$D/ublkd.log" || fail "--batch-io used no batches: $(grep 'base on' "$D/ublkd.log")"
 small_rings 3
 ok "batched commands, all $RINGS rings with an 8-entry SQ"
