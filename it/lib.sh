@@ -132,7 +132,8 @@ slow_cow_writes() {
 # (fio's ioengine ENGINE): none may fail or hang, "flaky" must end Invalid and refuse reads, "good" must read as before
 # and stay valid. The snapshot is made in an up period, and a fast round can end inside it (it did, in 1 run of 4):
 # rounds go on until one of the disk's down periods has met the COW's I/O, for at most 20 s (ten down periods), and
-# every round is checked in full. The caller removes both snapshots and DM.
+# every round is checked in full. Each round writes new random places (--randrepeat=0): with fio's fixed seed a round
+# only rewrote chunks the first had copied, and sent the COW no I/O at all. The caller removes both snapshots and DM.
 flaky_cow_writes() {
   dmsetup create "$1" --table "0 $(blockdev --getsz "$2") flakey $2 0 1 1"
   u snapshot good --origin base --cow "$3" --init --chunk 8 >/dev/null
@@ -143,7 +144,7 @@ flaky_cow_writes() {
   fc_t0=$(date +%s); fc_rounds=0
   while :; do
     timeout 300 fio --name=flaky --filename="$L/base" --rw=randwrite --bs=4k-16k --size=16m --number_ios=400 --iodepth="$4" \
-      --ioengine="$5" --direct=1 --verify=crc32c --verify_fatal=1 --output="$D/fio-flaky.txt" \
+      --ioengine="$5" --direct=1 --randrepeat=0 --verify=crc32c --verify_fatal=1 --output="$D/fio-flaky.txt" \
       || { cat "$D/fio-flaky.txt"; fail "origin writes failed or hung while a snapshot's COW failed now and then"; }
     fc_rounds=$((fc_rounds + 1))
     fc_status=$(u status flaky)
