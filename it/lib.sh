@@ -177,3 +177,33 @@ verify_four_snapshots() {
   done
   ok "no verify error on the origin; all 4 snapshots read as the origin did before fio"
 }
+
+# kernel_twin ORIGIN SNAP: the differential step. Over two identical random 64 MiB images in $D, the kernel's stack
+# (dm-snapshot-origin it_korigin and dm-snapshot it_ksnap, P 8, on loop devices LO and LC, as LVM sets them up) and
+# the running daemon's (origin ORIGIN on u.img, snapshot SNAP on u.cow) take the same random writes, through each
+# origin and each snapshot, and must end with identical origin and snapshot images and the same status line.
+# Leaves both stacks up; sets S to the images' size in sectors.
+kernel_twin() {
+  S=131072
+  dd if=/dev/urandom of="$D/base0.img" bs=1M count=64 status=none
+  cp "$D/base0.img" "$D/k.img"; cp "$D/base0.img" "$D/u.img"
+  truncate -s 40M "$D/k.cow" "$D/u.cow"
+  LO=$(losetup -f --show "$D/k.img"); LC=$(losetup -f --show "$D/k.cow")
+  dmsetup create it_korigin --table "0 $S snapshot-origin $LO"
+  dmsetup create it_ksnap --table "0 $S snapshot $LO $LC P 8"
+  # the origin learns its snapshots' chunk size (and splits writes at it) when it is resumed after they exist
+  dmsetup suspend it_korigin; dmsetup resume it_korigin
+  u origin "$1" "$D/u.img" >/dev/null
+  u snapshot "$2" --origin "$1" --cow "$D/u.cow" --store P --chunk 8 >/dev/null
+  step "applying the same writes to the kernel's stack and ublkd's"
+  apply_writes 11 300 96 /dev/mapper/it_korigin "$L/$1" -- 12 200 40 /dev/mapper/it_ksnap "$L/$2" \
+    -- 13 300 128 /dev/mapper/it_korigin "$L/$1"
+  cmp /dev/mapper/it_korigin "$L/$1" || fail "origin images differ"
+  cmp /dev/mapper/it_ksnap "$L/$2" || fail "snapshot images differ"
+  ok "origin and snapshot images are identical on both stacks"
+  kt_k=$(dmsetup status it_ksnap | cut -d' ' -f4-)
+  kt_u=$(u status "$2" | cut -d' ' -f5-)
+  echo "kernel status: $kt_k"; echo "ublkd status:  $kt_u"
+  [ "$kt_k" = "$kt_u" ] || fail "status lines differ: kernel '$kt_k', ublkd '$kt_u'"
+  ok "same status line"
+}

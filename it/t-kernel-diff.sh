@@ -3,31 +3,9 @@
 # status line); a COW written by one opens in the other with the same snapshot contents.
 . it/lib.sh
 set -e
-S=131072 # 64 MiB in sectors
 start_daemon
 W=$D
-dd if=/dev/urandom of="$W/base0.img" bs=1M count=64 status=none
-cp "$W/base0.img" "$W/k.img"; cp "$W/base0.img" "$W/u.img"
-truncate -s 40M "$W/k.cow" "$W/u.cow"
-LO=$(losetup -f --show "$W/k.img"); LC=$(losetup -f --show "$W/k.cow")
-dmsetup create it_korigin --table "0 $S snapshot-origin $LO"
-dmsetup create it_ksnap --table "0 $S snapshot $LO $LC P 8"
-# as LVM does: the origin is suspended and resumed once its snapshots exist, so that it splits
-# writes at the snapshots' chunk size (it learns that size on resume)
-dmsetup suspend it_korigin; dmsetup resume it_korigin
-u origin base "$W/u.img" >/dev/null
-u snapshot snap --origin base --cow "$W/u.cow" --store P --chunk 8 >/dev/null
-step "applying the same writes to both stacks"
-apply_writes 11 300 96 /dev/mapper/it_korigin "$L/base" -- 12 200 40 /dev/mapper/it_ksnap "$L/snap" \
-  -- 13 300 128 /dev/mapper/it_korigin "$L/base"
-cmp /dev/mapper/it_korigin "$L/base" || fail "origin images differ"
-cmp /dev/mapper/it_ksnap "$L/snap" || fail "snapshot images differ"
-ok "origin and snapshot images are identical on both stacks"
-kstat=$(dmsetup status it_ksnap | cut -d' ' -f4-)
-ustat=$(u status snap | cut -d' ' -f5-)
-echo "kernel status: $kstat"; echo "ublkd status:  $ustat"
-[ "$kstat" = "$ustat" ] || fail "status lines differ: kernel '$kstat', ublkd '$ustat'"
-ok "same status line"
+kernel_twin base snap
 dd if=/dev/mapper/it_ksnap of="$W/ksnap.img" bs=1M status=none
 dd if="$L/snap" of="$W/usnap.img" bs=1M status=none
 dmsetup remove it_ksnap; dmsetup remove it_korigin
