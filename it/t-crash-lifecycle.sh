@@ -66,8 +66,12 @@ stop_daemon
 step "--on-crash remove: the kernel removes the disk when ublkd dies; the next start deletes what is left and adds it again"
 start_daemon --on-crash remove
 truncate -s 64M "$D/o3.img"
-u origin o3 "$D/o3.img" >/dev/null
+# a number of its own (--id): between the kernel's removal and the restart, a test in the other lane that makes a
+# device would take the lowest free number, and with it a kernel-chosen one (the daemon then logs that it took
+# another); t-systemd-notify checks that a kernel-chosen number comes back
+u origin o3 "$D/o3.img" --id 47 >/dev/null
 disk=$(readlink -f "$L/o3")
+[ "$disk" = /dev/ublkb47 ] || fail "--id 47 gave $disk"
 kill -9 "$DPID"; wait "$DPID" 2>/dev/null || true
 n=0; while [ -b "$disk" ] && [ $n -lt 100 ]; do sleep 0.2; n=$((n + 1)); done
 [ -b "$disk" ] && fail "$disk is still there after the crash with --on-crash remove"
