@@ -4,13 +4,17 @@
 # (pass-through) and bench/ublk-loop (a minimal C ublk server: the transport's peer). Every cell runs
 # BENCH_REPS times, interleaved (bench/vm/inside.sh says how); the report gives median [min-max].
 #
-#   bench/vm-bench.sh [--quick] [--seconds N] [--reps N] [--kernel 6.12|7]
+#   bench/vm-bench.sh [--quick] [--seconds N] [--reps N] [--kernel 6.12|7] [--pti]
 #
 #   --quick    fewer cells, 2 s per run, 3 repetitions, at most 2 warm-up rounds, memory measured on the bench's
 #              daemon (4 snapshots only), no JFR recording (BENCH_JFR_MERGE_MIB=64 adds it: some 30 s): about 14
 #              minutes on a 2-core host, most of them in the emulated guest, plus any wait for another guest
 #   --seconds  seconds per measured run (default 8; --quick 2)
 #   --reps     repetitions of every cell (default 3)
+#   --pti      boot the guest's kernel with page-table isolation (its default on the emulated CPU, which claims no
+#              immunity to Meltdown). Without it the guest gets pti=off, as CPUs immune to Meltdown run: under
+#              emulation PTI makes every entry to the kernel and every return empty qemu's software TLB, a cost
+#              hardware does not have (it keeps the TLB across them), and every stack pays it per system call
 #
 # Writes bench/results/<date>-<kernel>/ (report.md, results.json, ratios.png and the raw data) and prints the
 # report. Under the emulated VM only ratios within one run mean anything; the report says so.
@@ -18,7 +22,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 secs=8; quick=0; suite=trixie; reps=3; warm_secs=6; warm_rounds=5; probe_secs=3; mem_own=1; probe_cells=.
-jfr_mib=${BENCH_JFR_MERGE_MIB:-64}
+jfr_mib=${BENCH_JFR_MERGE_MIB:-64}; kargs=pti=off
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1; secs=2; warm_secs=2; warm_rounds=2; probe_secs=2; mem_own=0; probe_cells='base-randwrite|owrite-copy'
@@ -29,7 +33,8 @@ while [ $# -gt 0 ]; do
             reps=$2; shift 2;;
     --kernel) [ $# -ge 2 ] || { echo "vm-bench: --kernel needs 6.12 or 7" >&2; exit 2; }
               case "$2" in 7*) suite=trixie-backports;; 6.12) suite=trixie;; *) echo "vm-bench: --kernel 6.12 or 7, not $2" >&2; exit 2;; esac; shift 2;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0;;
+    --pti) kargs=; shift;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0;;
     *) echo "vm-bench: unknown option $1 (see --help)" >&2; exit 2;;
   esac
 done
@@ -43,7 +48,7 @@ run="bench/results/$stamp-running"
 mkdir -p "$run"
 echo "vm-bench: running in the VM ($suite), results in $run" >&2
 rc=0
-UBLK_VM_SUITE=$suite UBLK_VM_BRD="rd_nr=6 rd_size=344064" tools/ublk-vm run --mem 6G --timeout 7200 -- \
+UBLK_VM_SUITE=$suite UBLK_VM_BRD="rd_nr=6 rd_size=344064" UBLK_VM_KERNEL_ARGS=$kargs tools/ublk-vm run --mem 6G --timeout 7200 -- \
   "BENCH_SECONDS=$secs BENCH_REPS=$reps BENCH_QUICK=$quick BENCH_WARM_SECONDS=$warm_secs BENCH_WARM_ROUNDS=$warm_rounds BENCH_PROBE_SECONDS=$probe_secs BENCH_MEM_OWN_DAEMON=$mem_own BENCH_PROBE_CELLS='$probe_cells' BENCH_JFR_MERGE_MIB=$jfr_mib bench/vm/inside.sh $run" || rc=$?
 [ $rc = 0 ] || echo "vm-bench: the guest's run failed (exit $rc); reporting what it left" >&2
 out="bench/results/$stamp-$(cat "$run/kernel.txt" 2>/dev/null || echo "$suite")"

@@ -71,6 +71,9 @@ echo "bench: kernel $(uname -r), $(nproc) CPUs; RAM disks $(blockdev --getsize64
   echo "probe_seconds $probe_secs"; echo "queues $QUEUES"; echo "depth $DEPTH"; echo "perf $PERF"; echo "merge_mib $merge_mib"; echo "merge_clock daemon"; echo "jfr_merge_mib $jfr_merge_mib"
   echo "tcg $tcg_mode"
   echo "clocksource_start $(clocksource)"
+  # page-table isolation: under emulation it empties qemu's software TLB at every system call (the report says so)
+  echo "meltdown $(cat /sys/devices/system/cpu/vulnerabilities/meltdown 2>/dev/null || echo unknown)"
+  echo "guest_args $(tr ' ' '\n' < /proc/cmdline | grep -E '^(no)?pti|^mitigations=' | tr '\n' ' ')"
   echo "fio $(fio --version)"; echo "java $("$JAVA" -XX:TieredStopAtLevel=1 -version 2>&1 | head -n 1)"; } > "$out/env.txt"
 # fill the origin once, so that reads are not of never-written pages
 fio --name=fill --filename=$RAW --rw=write --bs=1M --size=300M --ioengine=io_uring --direct=1 --iodepth=8 --output=/dev/null

@@ -134,6 +134,24 @@ class BenchReportTest {
         assertTrue(md.contains("(KVM)") && !md.contains("(TCG"), "a KVM guest is not called emulated: " + md);
     }
 
+    /** The guest kernel's page-table isolation (PTI), which under emulation costs a stack per page it touches between system calls. */
+    @Test
+    void saysWhetherTheGuestIsolatedItsPageTables(@TempDir Path dir) throws Exception {
+        writeRun(dir);
+        Files.writeString(dir.resolve("env.txt"), "tcg multi\nmeltdown Mitigation: PTI\nguest_args \n");
+        BenchReport.main(new String[]{dir.toString()});
+        String md = Files.readString(dir.resolve("report.md"));
+        assertTrue(md.contains("isolates its page tables (Mitigation: PTI;"), md);
+        Files.writeString(dir.resolve("env.txt"), "tcg multi\nmeltdown Vulnerable\nguest_args pti=off\n");
+        BenchReport.main(new String[]{dir.toString()});
+        md = Files.readString(dir.resolve("report.md"));
+        assertTrue(md.contains("without page-table isolation (pti=off)"), md);
+        Files.writeString(dir.resolve("env.txt"), "tcg multi\n");
+        BenchReport.main(new String[]{dir.toString()});
+        md = Files.readString(dir.resolve("report.md"));
+        assertTrue(!md.contains("page-table isolation") && !md.contains("isolates its page tables"), "a run that recorded nothing says nothing: " + md);
+    }
+
     private static void writeRun(Path dir) throws Exception {
         Files.createDirectories(dir.resolve("fio"));
         Files.writeString(dir.resolve("cells.txt"), "base-w|raw pass cloop|0|1|origin|-||--rw=randwrite --bs=4k\n"
