@@ -115,41 +115,34 @@ class BenchReportTest {
     @Test
     void saysWhenTheGuestsClockSourceChanged(@TempDir Path dir) throws Exception {
         writeRun(dir);
-        Files.writeString(dir.resolve("env.txt"), "tcg multi\nclocksource_start tsc\nclocksource_end hpet\n");
-        BenchReport.main(new String[]{dir.toString()});
-        String md = Files.readString(dir.resolve("report.md"));
+        String md = reportWith(dir, "tcg multi\nclocksource_start tsc\nclocksource_end hpet\n");
         assertTrue(md.contains("**Clock source: tsc at the start, hpet at the end"), md);
-        Files.writeString(dir.resolve("env.txt"), "tcg multi\nclocksource_start tsc\nclocksource_end tsc\n");
-        BenchReport.main(new String[]{dir.toString()});
-        md = Files.readString(dir.resolve("report.md"));
+        md = reportWith(dir, "tcg multi\nclocksource_start tsc\nclocksource_end tsc\n");
         assertTrue(md.contains("Clock source: tsc from start to end.") && !md.contains("**Clock source"), md);
-        Files.writeString(dir.resolve("env.txt"), "tcg multi\nclocksource_start hpet\nclocksource_end hpet\n");
-        BenchReport.main(new String[]{dir.toString()});
-        md = Files.readString(dir.resolve("report.md"));
+        md = reportWith(dir, "tcg multi\nclocksource_start hpet\nclocksource_end hpet\n");
         assertTrue(md.contains("**Clock source: hpet from start to end."), "a slow source all along is said in bold: " + md);
-        Files.writeString(dir.resolve("env.txt"), "tcg none\nclocksource_start tsc\n");
-        BenchReport.main(new String[]{dir.toString()});
-        md = Files.readString(dir.resolve("report.md"));
+        md = reportWith(dir, "tcg none\nclocksource_start tsc\n");
         assertTrue(md.contains("Clock source: tsc at the start; the end was not recorded.") && !md.contains("**Clock source"), md);
         assertTrue(md.contains("(KVM)") && !md.contains("(TCG"), "a KVM guest is not called emulated: " + md);
     }
 
-    /** The guest kernel's page-table isolation (PTI), which under emulation costs a stack per page it touches between system calls. */
+    /** The guest kernel's page-table isolation (PTI), which under emulation costs every stack at each system call: the report says whether it was on. */
     @Test
     void saysWhetherTheGuestIsolatedItsPageTables(@TempDir Path dir) throws Exception {
         writeRun(dir);
-        Files.writeString(dir.resolve("env.txt"), "tcg multi\nmeltdown Mitigation: PTI\nguest_args \n");
-        BenchReport.main(new String[]{dir.toString()});
-        String md = Files.readString(dir.resolve("report.md"));
+        String md = reportWith(dir, "tcg multi\nmeltdown Mitigation: PTI\nguest_args \n");
         assertTrue(md.contains("isolates its page tables (Mitigation: PTI;"), md);
-        Files.writeString(dir.resolve("env.txt"), "tcg multi\nmeltdown Vulnerable\nguest_args pti=off\n");
-        BenchReport.main(new String[]{dir.toString()});
-        md = Files.readString(dir.resolve("report.md"));
+        md = reportWith(dir, "tcg multi\nmeltdown Vulnerable\nguest_args pti=off\n");
         assertTrue(md.contains("without page-table isolation (pti=off)"), md);
-        Files.writeString(dir.resolve("env.txt"), "tcg multi\n");
-        BenchReport.main(new String[]{dir.toString()});
-        md = Files.readString(dir.resolve("report.md"));
+        md = reportWith(dir, "tcg multi\n");
         assertTrue(!md.contains("page-table isolation") && !md.contains("isolates its page tables"), "a run that recorded nothing says nothing: " + md);
+    }
+
+    /** The report of the run in {@code dir} with {@code env} as its env.txt. */
+    private static String reportWith(Path dir, String env) throws Exception {
+        Files.writeString(dir.resolve("env.txt"), env);
+        BenchReport.main(new String[]{dir.toString()});
+        return Files.readString(dir.resolve("report.md"));
     }
 
     private static void writeRun(Path dir) throws Exception {
