@@ -136,6 +136,8 @@ class BenchReportTest {
         assertTrue(md.contains("without page-table isolation (pti=off)"), md);
         md = reportWith(dir, "tcg multi\n");
         assertTrue(!md.contains("page-table isolation") && !md.contains("isolates its page tables"), "a run that recorded nothing says nothing: " + md);
+        md = reportWith(dir, "tcg multi\nmeltdown unknown\nguest_args \n");
+        assertTrue(!md.contains("page-table isolation") && !md.contains("isolates its page tables"), "an unknown status is not called off: " + md);
     }
 
     /** The report of the run in {@code dir} with {@code env} as its env.txt. */
