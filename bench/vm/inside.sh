@@ -7,8 +7,8 @@
 #   cloop bench/ublk-loop, the C ublk server over the same RAM disk (ublk alone)
 # Per measured run it keeps, raw, for BenchReport: fio's JSON; the server's threads (name, CPU time, time
 # slices) and the guest's /proc/stat before and after; the JIT's compilations during the run (ublkd runs with
-# -Xlog:jit+compilation, C1 only under software emulation, and --on-crash remove; nothing else is added to the
-# JVM users get, but for native memory tracking with BENCH_MEM_OWN_DAEMON=0). In the last repetition, one short probe run per cell and server stack with perf
+# -Xlog:jit+compilation, C2 only under software emulation (C1 only with BENCH_JIT=c1), and --on-crash remove; nothing
+# else is added to the JVM users get, but for native memory tracking with BENCH_MEM_OWN_DAEMON=0). In the last repetition, one short probe run per cell and server stack with perf
 # counting io_uring_enter calls, SQEs, completions, io-wq punts and context switches per thread. The merge of
 # 256 MiB on dm and ublkd once per repetition, in turns. Last, ublkd's memory with 1 snapshot of 65,536
 # exceptions and with 4 snapshots (a daemon of its own with native memory tracking, or with
@@ -16,17 +16,25 @@
 #
 # Knobs (environment): BENCH_SECONDS (per run), BENCH_REPS, BENCH_QUICK=1 (fewer cells), BENCH_PROBE_SECONDS,
 # BENCH_WARM_ROUNDS (most warm-up rounds), BENCH_WARM_QUIET (a round with at most this many JIT events ends the
-# warm-up), BENCH_WARM_SECONDS, BENCH_MERGE_MIB, BENCH_MEM_OWN_DAEMON.
+# warm-up), BENCH_WARM_SECONDS, BENCH_MERGE_MIB, BENCH_MEM_OWN_DAEMON, BENCH_JIT (c2 or c1).
 out=$1
 . it/lib.sh
-# The daemon as users run it, except under software emulation with a host thread per vCPU: there every JVM runs
-# with C1 only, as in the tests (it/lib.sh's EMULATED_JIT_OPTS; tools/diag/emulator-jit-probe: qemu's multi-threaded
-# TCG runs JIT code torn while another vCPU patches it, and a pure-Java program crashes within seconds with the
-# full JIT). A bench daemon with the full JIT crashed so (SIGSEGV with the program counter inside an instruction)
-# twice on 2026-11-22. With UBLK_VM_TCG_THREAD=single the daemon keeps its full JIT, but the guest runs at half
-# speed, the JIT is still compiling after the --quick warm-up, and server and client no longer run side by side:
-# tried on 2026-11-22 (pass-through against the C server 0.63x to 0.71x at depth 1, no better than with C1).
+# The daemon as users run it, except under software emulation with a host thread per vCPU: there qemu's
+# multi-threaded TCG runs JIT code torn while another vCPU patches it (tools/diag/emulator-jit-probe: a pure-Java
+# program crashes within seconds with the full JIT; a bench daemon with it crashed so, SIGSEGV with the program
+# counter inside an instruction, twice on 2026-11-22). BENCH_JIT=c2 (bench/vm-bench.sh's default) gives the daemon C2
+# alone (-XX:-TieredCompilation), the JIT whose code users' daemons run once warm: no code of it is replaced by code
+# of another tier, and the probe saw no crash with it. Its thresholds are scaled to a tenth: at the full ones (10,000
+# calls) the copy path was still compiling in the fifth warm-up round and in a third of the measured runs.
+# BENCH_JIT=c1: C1 alone, as in the tests (it/lib.sh's EMULATED_JIT_OPTS), the bench's way before run
+# 20261124-092200. With UBLK_VM_TCG_THREAD=single the daemon keeps its full JIT, but the guest runs at half speed, the
+# JIT is still compiling after the --quick warm-up, and server and client no longer run side by side: tried on
+# 2026-11-22 (pass-through against the C server 0.63x to 0.71x at depth 1, no better than with C1).
 JIT_OPTS=$EMULATED_JIT_OPTS
+jit_mode=c1; [ -z "$EMULATED_JIT_OPTS" ] && jit_mode=full
+if [ "${BENCH_JIT:-c2}" = c2 ] && [ -n "$EMULATED_JIT_OPTS" ]; then
+  JIT_OPTS="-XX:-TieredCompilation -XX:CompileThresholdScaling=0.1"; jit_mode=c2
+fi
 tcg_mode=none; [ "${UBLK_VM_EMULATED:-0}" = 1 ] && tcg_mode=multi; [ "${UBLK_VM_TCG_SINGLE:-0}" = 1 ] && tcg_mode=single
 # A daemon that dies ends its run with errors rather than a hang: the kernel removes its devices (ublkd's default
 # keeps them for the next daemon, and fio would wait for one). The request path is the same either way.
@@ -70,6 +78,7 @@ echo "bench: kernel $(uname -r), $(nproc) CPUs; RAM disks $(blockdev --getsize64
 { echo "kernel $(uname -r)"; echo "cpus $(nproc)"; echo "seconds $secs"; echo "reps $reps"; echo "quick $quick"
   echo "probe_seconds $probe_secs"; echo "queues $QUEUES"; echo "depth $DEPTH"; echo "perf $PERF"; echo "merge_mib $merge_mib"; echo "merge_clock daemon"; echo "jfr_merge_mib $jfr_merge_mib"
   echo "tcg $tcg_mode"
+  echo "jit $jit_mode"
   echo "clocksource_start $(clocksource)"
   # page-table isolation: under emulation it empties qemu's software TLB at every system call (the report says so)
   echo "meltdown $(cat /sys/devices/system/cpu/vulnerabilities/meltdown 2>/dev/null || echo unknown)"
@@ -89,7 +98,7 @@ UBLKD_JAVA_OPTS="$JIT_OPTS -Xlog:jit+compilation=debug:file=$JITDIR/jit-%p.log:u
 start_daemon --depth $DEPTH $SERVE_OPTS
 # The client commands as users run them (bin/ublkd gives them a class-data archive: their JVM start costs seconds
 # in the emulated guest, and the bench makes dozens of calls; not measured).
-CLI_OPTS=$JIT_OPTS
+CLI_OPTS=$EMULATED_JIT_OPTS
 UBLKD_JAVA_OPTS=$CLI_OPTS
 echo "ublkd_cmdline $(tr '\0' ' ' < /proc/$DPID/cmdline)" >> "$out/env.txt"
 JITLOG=$JITDIR/jit-$DPID.log # the launcher execs java: the daemon's pid is DPID

@@ -245,6 +245,43 @@ public final class BenchReport {
         return meltdown.startsWith("Vulnerable") || meltdown.startsWith("Not affected") ? false : null;
     }
 
+    /**
+     * The daemon's JIT, from its command line: "C1 only" (-XX:TieredStopAtLevel=1, the tests' choice under emulation),
+     * "C2 only" (-XX:-TieredCompilation, `bench/vm-bench.sh --jit c2`) or "the full JIT"; null when the run recorded no
+     * command line. Under emulation C1's code runs several times slower than C2's, so the ratios to the C server and
+     * to dm-snapshot depend on it.
+     */
+    private String daemonJit() {
+        String cmdline = b.env.get("ublkd_cmdline");
+        if (cmdline == null) {
+            return null;
+        }
+        if (cmdline.contains("-XX:TieredStopAtLevel=1")) {
+            return "C1 only";
+        }
+        return cmdline.contains("-XX:-TieredCompilation") ? "C2 only" : "the full JIT";
+    }
+
+    /** The report's line on the daemon's JIT; empty for runs that recorded no command line. */
+    String jitLine() {
+        String jit = daemonJit();
+        if (jit == null) {
+            return "";
+        }
+        String why = switch (jit) {
+            case "C1 only" -> " (as in the tests: under multi-threaded emulation, code the full JIT patches from one tier to the"
+                    + " next runs torn; C1's code runs several times slower than the C2 code users' daemons run once warm;"
+                    + " `bench/vm-bench.sh --jit c2` measures with C2 only)";
+            case "C2 only" -> " (`bench/vm-bench.sh --jit c2`: the code users' daemons run once warm, with no patching from one"
+                    + " tier to the next, which multi-threaded emulation runs torn; the tests keep C1 only"
+                    + (b.env.getOrDefault("ublkd_cmdline", "").contains("-XX:CompileThresholdScaling=0.1")
+                       ? "; its thresholds scaled to a tenth, so that it is done compiling within the warm-up" : "")
+                    + ")";
+            default -> "";
+        };
+        return "ublkd's JIT: " + jit + why + ".\n\n";
+    }
+
     private static boolean fastClock(String source) {
         return source.equals("tsc") || source.equals("kvm-clock");
     }
@@ -269,6 +306,7 @@ public final class BenchReport {
         }
         md.append(clockLine());
         md.append(isolationLine());
+        md.append(jitLine());
         md.append("Stacks: raw = the RAM disk; dm = the kernel's dm-snapshot; ublk = ublksnap; pass = a ublksnap origin without snapshots (ublk + Java); ")
           .append("cloop = bench/ublk-loop, a minimal C ublk server (copy mode, a thread and an io_uring per queue, ")
           .append(b.env.getOrDefault("queues", "?")).append(" queues of depth ").append(b.env.getOrDefault("depth", "?"))
@@ -397,10 +435,12 @@ public final class BenchReport {
           .append(b.env.getOrDefault("mem_daemon", "own").equals("measured") ? " and -XX:NativeMemoryTracking=summary (for the memory snapshots at the end)" : "")
           .append(b.env.getOrDefault("ublkd_cmdline", "").contains("-XX:TieredStopAtLevel=1")
                   ? ", C1 only (multi-threaded emulation runs code torn while the full JIT patches it; it/lib.sh)"
+                  : b.env.getOrDefault("ublkd_cmdline", "").contains("-XX:-TieredCompilation")
+                  ? ", C2 only (--jit c2: no code patched from one tier to the next)"
                   : b.env.getOrDefault("tcg", "multi").equals("single")
                   ? ", with the full JIT (the guest's vCPUs take turns on one host thread, where no code runs torn)"
                   : ", with the full JIT")
-          .append(" and --on-crash remove (a crash ends a run with errors, not a hang); nothing else is added to the JVM users get. ");
+          .append(" and --on-crash remove (a crash ends a run with errors, not a hang); no other option is added to the JVM ublkd's launcher gives the daemon. ");
         md.append("Warm-up rounds (JIT events each): ");
         List<String> w = new ArrayList<>();
         for (int[] r : b.warmup) {
@@ -931,6 +971,7 @@ public final class BenchReport {
         md.append("Latest run: `").append(rel).append("` (Linux ").append(b.kernel).append(", emulated guest")
           .append(isolatedPageTables() == null ? "" : isolatedPageTables()
                   ? " with page-table isolation" : " without page-table isolation (pti=off)")
+          .append(daemonJit() == null ? "" : ", ublkd with " + daemonJit())
           .append(", ")
           .append(reps).append(" repetitions per cell, interleaved; ")
           .append(b.env.getOrDefault("quick", "0").equals("1") ? "--quick" : "full").append(" run). ")

@@ -33,15 +33,7 @@ class BenchReportTest {
         assertTrue(!md.contains("Clock source"), "a run without the record says nothing of it");
         assertTrue(Files.size(dir.resolve("ratios.png")) > 0);
         assertTrue(Files.readString(dir.resolve("results.json")).contains("\"normalised\""));
-        java.io.PrintStream out = System.out;
-        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            BenchReport.main(new String[]{"--readme-section", dir.toString()});
-        } finally {
-            System.setOut(out);
-        }
-        String section = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String section = readmeSection(dir);
         assertTrue(section.startsWith(BenchReport.BEGIN + "\n"), section);
         assertTrue(section.endsWith(BenchReport.END + "\n"), section);
         assertEquals(1, section.split("owrite-copy-s1-qd1 \\| 0.75x", -1).length - 1, section);
@@ -138,6 +130,41 @@ class BenchReportTest {
         assertTrue(!md.contains("page-table isolation") && !md.contains("isolates its page tables"), "a run that recorded nothing says nothing: " + md);
         md = reportWith(dir, "tcg multi\nmeltdown unknown\nguest_args \n");
         assertTrue(!md.contains("page-table isolation") && !md.contains("isolates its page tables"), "an unknown status is not called off: " + md);
+    }
+
+    /** The daemon's JIT under emulation (C1 alone, C2 alone with --jit c2, or the full JIT): ratios depend on it, so the report and the README say which. */
+    @Test
+    void saysWhichJitTheDaemonRan(@TempDir Path dir) throws Exception {
+        writeRun(dir);
+        String md = reportWith(dir, "tcg multi\nublkd_cmdline java -XX:TieredStopAtLevel=1 -Xlog:jit -jar ublkd.jar serve\n");
+        assertTrue(md.contains("ublkd's JIT: C1 only"), md);
+        assertTrue(md.contains(", C1 only ("), md);
+        md = reportWith(dir, "tcg multi\nublkd_cmdline java -XX:-TieredCompilation -Xlog:jit -jar ublkd.jar serve\n");
+        assertTrue(md.contains("ublkd's JIT: C2 only"), md);
+        assertTrue(md.contains(", C2 only ("), md);
+        assertTrue(!md.contains(", C1 only ("), md);
+        md = reportWith(dir, "tcg none\nublkd_cmdline java -Xlog:jit -jar ublkd.jar serve\n");
+        assertTrue(md.contains("ublkd's JIT: the full JIT"), md);
+        md = reportWith(dir, "tcg multi\n");
+        assertTrue(!md.contains("ublkd's JIT:"), "a run that recorded no command line says nothing: " + md);
+        String readme = readmeSection(dir);
+        assertTrue(!readme.contains("ublkd with"), readme);
+        reportWith(dir, "tcg multi\nublkd_cmdline java -XX:-TieredCompilation -jar ublkd.jar serve\n");
+        readme = readmeSection(dir);
+        assertTrue(readme.contains("ublkd with C2 only"), readme);
+    }
+
+    /** What bench/update-readme.sh puts in the README for the run in {@code dir}. */
+    private static String readmeSection(Path dir) throws Exception {
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            BenchReport.main(new String[]{"--readme-section", dir.toString()});
+        } finally {
+            System.setOut(out);
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The report of the run in {@code dir} with {@code env} as its env.txt. */
