@@ -247,7 +247,7 @@ public final class BenchReport {
 
     /**
      * The daemon's JIT, from its command line: "C1 only" (-XX:TieredStopAtLevel=1, the tests' choice under emulation),
-     * "C2 only" (-XX:-TieredCompilation, `bench/vm-bench.sh --jit c2`) or "the full JIT"; null when the run recorded no
+     * "C2 only" (-XX:-TieredCompilation, `bench/vm-bench.sh`'s default) or "the full JIT"; null when the run recorded no
      * command line. Under emulation C1's code runs several times slower than C2's, so the ratios to the C server and
      * to dm-snapshot depend on it.
      */
@@ -269,10 +269,10 @@ public final class BenchReport {
             return "";
         }
         String why = switch (jit) {
-            case "C1 only" -> " (as in the tests: under multi-threaded emulation, code the full JIT patches from one tier to the"
-                    + " next runs torn; C1's code runs several times slower than the C2 code users' daemons run once warm;"
-                    + " `bench/vm-bench.sh --jit c2` measures with C2 only)";
-            case "C2 only" -> " (`bench/vm-bench.sh --jit c2`: the code users' daemons run once warm, with no patching from one"
+            case "C1 only" -> " (`bench/vm-bench.sh --jit c1`, as in the tests: under multi-threaded emulation, code the full JIT"
+                    + " patches from one tier to the next runs torn; C1's code runs several times slower than the C2 code"
+                    + " users' daemons run once warm, which the bench measures by default)";
+            case "C2 only" -> " (`bench/vm-bench.sh --jit c2`, the default: the code users' daemons run once warm, with no patching from one"
                     + " tier to the next, which multi-threaded emulation runs torn; the tests keep C1 only"
                     + (b.env.getOrDefault("ublkd_cmdline", "").contains("-XX:CompileThresholdScaling=0.1")
                        ? "; its thresholds scaled to a tenth, so that it is done compiling within the warm-up" : "")
@@ -433,10 +433,10 @@ public final class BenchReport {
         int events = b.runs.stream().mapToInt(Run::jitEvents).sum();
         md.append("ublkd runs with -Xlog:jit+compilation=debug (one line per compilation and per method made not entrant)")
           .append(b.env.getOrDefault("mem_daemon", "own").equals("measured") ? " and -XX:NativeMemoryTracking=summary (for the memory snapshots at the end)" : "")
-          .append(b.env.getOrDefault("ublkd_cmdline", "").contains("-XX:TieredStopAtLevel=1")
+          .append("C1 only".equals(daemonJit())
                   ? ", C1 only (multi-threaded emulation runs code torn while the full JIT patches it; it/lib.sh)"
-                  : b.env.getOrDefault("ublkd_cmdline", "").contains("-XX:-TieredCompilation")
-                  ? ", C2 only (--jit c2: no code patched from one tier to the next)"
+                  : "C2 only".equals(daemonJit())
+                  ? ", C2 only (no code patched from one tier to the next)"
                   : b.env.getOrDefault("tcg", "multi").equals("single")
                   ? ", with the full JIT (the guest's vCPUs take turns on one host thread, where no code runs torn)"
                   : ", with the full JIT")
