@@ -31,9 +31,9 @@ out=$1
 # JIT is still compiling after the --quick warm-up, and server and client no longer run side by side: tried on
 # 2026-11-22 (pass-through against the C server 0.63x to 0.71x at depth 1, no better than with C1).
 JIT_OPTS=$EMULATED_JIT_OPTS
-jit_mode=c1; [ -z "$EMULATED_JIT_OPTS" ] && jit_mode=full
+# (The report reads which from ublkd_cmdline in env.txt.)
 if [ "${BENCH_JIT:-c2}" = c2 ] && [ -n "$EMULATED_JIT_OPTS" ]; then
-  JIT_OPTS="-XX:-TieredCompilation -XX:CompileThresholdScaling=0.1"; jit_mode=c2
+  JIT_OPTS="-XX:-TieredCompilation -XX:CompileThresholdScaling=0.1"
 fi
 tcg_mode=none; [ "${UBLK_VM_EMULATED:-0}" = 1 ] && tcg_mode=multi; [ "${UBLK_VM_TCG_SINGLE:-0}" = 1 ] && tcg_mode=single
 # A daemon that dies ends its run with errors rather than a hang: the kernel removes its devices (ublkd's default
@@ -78,7 +78,6 @@ echo "bench: kernel $(uname -r), $(nproc) CPUs; RAM disks $(blockdev --getsize64
 { echo "kernel $(uname -r)"; echo "cpus $(nproc)"; echo "seconds $secs"; echo "reps $reps"; echo "quick $quick"
   echo "probe_seconds $probe_secs"; echo "queues $QUEUES"; echo "depth $DEPTH"; echo "perf $PERF"; echo "merge_mib $merge_mib"; echo "merge_clock daemon"; echo "jfr_merge_mib $jfr_merge_mib"
   echo "tcg $tcg_mode"
-  echo "jit $jit_mode"
   echo "clocksource_start $(clocksource)"
   # page-table isolation: under emulation it empties qemu's software TLB at every system call (the report says so)
   echo "meltdown $(cat /sys/devices/system/cpu/vulnerabilities/meltdown 2>/dev/null || echo unknown)"
