@@ -298,8 +298,9 @@ each_cell() {
 # ---- warm-up: rounds of every kind of request ublkd serves, until a round compiles (almost) nothing
 warm_round() {
   wr_j0=$(jit_lines)
-  up ublk 4 # copies to several snapshots take other branches than copies to one (uncommon traps otherwise)
-  for wr_j in "--rw=randwrite --bs=4k --size=64M --iodepth=16" "--rw=randwrite --bs=4k --size=64M --offset=64M --iodepth=1"; do
+  up ublk 4 # copies to several snapshots take other branches than copies to one (uncommon traps otherwise); at the
+  # depth of the copy-s4 cell: at 16 that cell's runs still compiled (the copy path's traps, the ring's slot table grew)
+  for wr_j in "--rw=randwrite --bs=4k --size=64M --iodepth=32" "--rw=randwrite --bs=4k --size=64M --offset=64M --iodepth=1"; do
     # shellcheck disable=SC2086
     fio --name=warm --filename="$ORIG" --ioengine=io_uring --direct=1 $wr_j --runtime=${BENCH_WARM_SECONDS:-4} --time_based --output=/dev/null
   done
