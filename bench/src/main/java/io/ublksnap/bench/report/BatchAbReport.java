@@ -11,8 +11,9 @@ import java.util.Map;
 /**
  * The report of {@code bench/batch-ab.sh}: a pass-through origin served with batches (UBLK_F_BATCH_IO) and with
  * one command per request, in turns, in one guest. Per cell and way: IOPS, p50 latency, io_uring_enter calls per
- * request (the daemon's own counters) and the queue threads' CPU per request, each as median [min-max] over the
- * repetitions, and batch against per-tag with whether the difference is inside the spread.
+ * request (the daemon's own counters), the queue threads' CPU per request and the lines the daemon's JIT logged
+ * during the run (none: nothing compiled while measured), each as median [min-max] over the repetitions, and batch
+ * against per-tag with whether the difference is inside the spread.
  *
  * <p>Usage: {@code BatchAbReport DIR} (the directory bench/vm/batch-ab.sh wrote); prints markdown.
  */
@@ -21,8 +22,9 @@ public final class BatchAbReport {
     private BatchAbReport() {
     }
 
-    /** One measured run: a cell, a way, a repetition. */
-    record Run(String cell, String mode, int rep, BenchRun.Fio fio, double entersPerReq, double cpuUsPerReq) {
+    /** One measured run: a cell, a way, a repetition; {@code jitLines} NaN where the run did not count them. */
+    record Run(String cell, String mode, int rep, BenchRun.Fio fio, double entersPerReq, double cpuUsPerReq,
+               double jitLines) {
     }
 
     public static void main(String[] args) throws IOException {
@@ -52,7 +54,8 @@ public final class BatchAbReport {
             double cpuUs = ticks / hz * 1e6;
             runs.add(new Run(w[0], w[1], Integer.parseInt(w[2]), fio,
                     requests > 0 ? (double) entries / requests : Double.NaN,
-                    fio.ios() > 0 ? cpuUs / fio.ios() : Double.NaN));
+                    fio.ios() > 0 ? cpuUs / fio.ios() : Double.NaN,
+                    w.length >= 6 ? Double.parseDouble(w[5]) : Double.NaN));
         }
         return runs;
     }
@@ -60,6 +63,16 @@ public final class BatchAbReport {
     static String report(Path dir) throws IOException {
         List<Run> runs = load(dir);
         String kernel = Files.exists(dir.resolve("kernel.txt")) ? Files.readString(dir.resolve("kernel.txt")).trim() : "?";
+        Map<String, String> env = new LinkedHashMap<>();
+        if (Files.exists(dir.resolve("env.txt"))) {
+            for (String line : Files.readAllLines(dir.resolve("env.txt"))) {
+                int sp = line.indexOf(' ');
+                if (sp > 0) {
+                    env.put(line.substring(0, sp), line.substring(sp + 1).trim());
+                }
+            }
+        }
+        boolean jitCounted = runs.stream().anyMatch(r -> !Double.isNaN(r.jitLines()));
         Map<String, Map<String, List<Run>>> byCell = new LinkedHashMap<>();
         for (Run r : runs) {
             byCell.computeIfAbsent(r.cell(), c -> new LinkedHashMap<>()).computeIfAbsent(r.mode(), m -> new ArrayList<>()).add(r);
@@ -69,9 +82,16 @@ public final class BatchAbReport {
         out.append("Kernel ").append(kernel).append(", run ").append(dir.getFileName())
                 .append(". A ublkd origin without snapshots on the RAM disk, 4 KiB, a fresh daemon per way and repetition, ")
                 .append("the ways in alternating order. Median [min-max] over the repetitions; under the emulated guest ")
-                .append("only the ratio within this run means anything.\n\n");
-        out.append("| cell | way | IOPS | p50 µs | io_uring_enter / request | queue CPU µs / request |\n");
-        out.append("|---|---|---:|---:|---:|---:|\n");
+                .append("only the ratio within this run means anything.");
+        if (env.containsKey("jit")) {
+            out.append(" The daemon's JIT: ").append(env.get("jit")).append("; the guest's kernel arguments: ")
+                    .append(env.getOrDefault("guest_args", "").isEmpty() ? "none of pti or mitigations" : env.get("guest_args"))
+                    .append('.');
+        }
+        out.append("\n\n");
+        out.append("| cell | way | IOPS | p50 µs | io_uring_enter / request | queue CPU µs / request |")
+                .append(jitCounted ? " JIT log lines in the run |\n" : "\n");
+        out.append("|---|---|---:|---:|---:|---:|").append(jitCounted ? "---:|\n" : "\n");
         StringBuilder ratios = new StringBuilder();
         for (var cell : byCell.entrySet()) {
             for (var mode : cell.getValue().entrySet()) {
@@ -80,7 +100,8 @@ public final class BatchAbReport {
                         .append(" | ").append(spread(rs, r -> r.fio().iops()))
                         .append(" | ").append(spread(rs, r -> r.fio().p50us()))
                         .append(" | ").append(spread(rs, Run::entersPerReq))
-                        .append(" | ").append(spread(rs, Run::cpuUsPerReq)).append(" |\n");
+                        .append(" | ").append(spread(rs, Run::cpuUsPerReq))
+                        .append(jitCounted ? " | " + spread(rs, Run::jitLines) : "").append(" |\n");
             }
             List<Run> batch = cell.getValue().getOrDefault("batch", List.of());
             List<Run> perTag = cell.getValue().getOrDefault("per-tag", List.of());

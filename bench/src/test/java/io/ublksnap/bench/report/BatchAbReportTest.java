@@ -15,6 +15,11 @@ class BatchAbReportTest {
 
     private static void run(Path dir, String cell, String mode, int rep, double iops, long ticks, long entries)
             throws Exception {
+        run(dir, cell, mode, rep, iops, ticks, entries, "");
+    }
+
+    private static void run(Path dir, String cell, String mode, int rep, double iops, long ticks, long entries,
+                            String more) throws Exception {
         String id = cell + "." + mode + ".r" + rep;
         Files.writeString(dir.resolve(id + ".fio.json"), String.format(Locale.ROOT,
                 "{\"jobs\":[{\"read\":{\"total_ios\":%d,\"iops\":%f,\"bw\":1,\"clat_ns\":{\"percentile\":{\"50.000000\":300000}}},"
@@ -23,7 +28,7 @@ class BatchAbReportTest {
         Files.writeString(dir.resolve(id + ".stats0.json"), "[{\"name\":\"bo\",\"requests\":[]}]");
         Files.writeString(dir.resolve(id + ".stats1.json"), "[{\"name\":\"bo\",\"requests\":[{\"kind\":\"origin-read\",\"requests\":"
                 + (long) iops * 4 + ",\"service_ns\":1,\"kernel_entries\":" + entries + ",\"failed\":0}]}]");
-        Files.writeString(dir.resolve("runs.txt"), cell + " " + mode + " " + rep + " " + ticks + " 100\n",
+        Files.writeString(dir.resolve("runs.txt"), cell + " " + mode + " " + rep + " " + ticks + " 100" + more + "\n",
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 
@@ -44,5 +49,23 @@ class BatchAbReportTest {
         assertTrue(report.contains("| randread-qd1 | per-tag | 2300 [2200–2400] |"), report);
         assertTrue(report.contains("randread-qd1: batch 0.87x the IOPS of per-tag (outside the spread)"), report);
         assertTrue(report.contains("Kernel 7.3.4"), report);
+        assertTrue(report.contains("| queue CPU µs / request |\n"), "runs that did not count the JIT's lines: no column\n" + report);
+    }
+
+    @Test
+    void theJitsLinesDuringTheRunsAndTheDaemonsJit(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("kernel.txt"), "7.3.4\n");
+        Files.writeString(dir.resolve("env.txt"), "jit -XX:-TieredCompilation -XX:CompileThresholdScaling=0.1\nguest_args pti=off \n");
+        for (int r = 1; r <= 3; r++) {
+            run(dir, "randwrite-qd32", "batch", r, 15000, 300, 60000, " " + (r - 1));
+            run(dir, "randwrite-qd32", "per-tag", r, 15500, 300, 62000, " 0");
+        }
+        assertEquals(2.0, BatchAbReport.load(dir).get(4).jitLines(), 1e-9);
+        String report = BatchAbReport.report(dir);
+        assertTrue(report.contains("The daemon's JIT: -XX:-TieredCompilation -XX:CompileThresholdScaling=0.1; "
+                + "the guest's kernel arguments: pti=off."), report);
+        assertTrue(report.contains("| JIT log lines in the run |"), report);
+        assertTrue(report.contains(" | 1.00 [0.00–2.00] |\n"), report);
+        assertTrue(report.contains(" | 0.00 [0.00–0.00] |\n"), report);
     }
 }
