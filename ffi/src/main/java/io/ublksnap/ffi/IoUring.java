@@ -803,6 +803,16 @@ public final class IoUring implements AutoCloseable {
         }
     }
 
+    /** Unregisters buffer group {@code bgid}'s ring ({@code IORING_UNREGISTER_PBUF_RING}); its memory is the caller's again. */
+    public void unregisterBufferRing(int bgid) throws NativeException {
+        try (Arena tmp = Arena.ofConfined()) {
+            MemorySegment reg = io_uring_buf_reg.allocate(tmp);
+            io_uring_buf_reg.bgid(reg, (short) bgid);
+            check("io_uring_register(IORING_UNREGISTER_PBUF_RING)", liburing_h.io_uring_register(ringFd,
+                    IORING_UNREGISTER_PBUF_RING, reg, 1));
+        }
+    }
+
     private static final long BUF_RING_TAIL = io_uring_buf.resv$offset();
 
     /**
@@ -817,6 +827,11 @@ public final class IoUring implements AutoCloseable {
         io_uring_buf.len(e, (int) buffer.byteSize());
         io_uring_buf.bid(e, (short) bid);
         SHORT.setRelease(ringMemory, BUF_RING_TAIL, (short) (tail + 1));
+    }
+
+    /** The tail of a buffer ring (its entries published since it was registered, modulo 2^16). */
+    public static int bufferRingTail(MemorySegment ringMemory) {
+        return Short.toUnsignedInt((short) SHORT.getAcquire(ringMemory, BUF_RING_TAIL));
     }
 
     /** Drops all fixed buffers. */

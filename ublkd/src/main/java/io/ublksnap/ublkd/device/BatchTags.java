@@ -75,8 +75,11 @@ final class BatchTags {
     private final MemorySegment[] fetchRings = new MemorySegment[FETCHES];
     /** Where the next tags of each fetch land in its buffer. */
     private final int[] fetchOffset = new int[FETCHES];
+    /** Whether each fetch's buffer was published in its ring (the kernel retires it once used up). */
+    private final boolean[] published = new boolean[FETCHES];
     private final int[] fetchFailures = new int[FETCHES];
     private int liveFetches;
+    private boolean unregisterRefused;
     private int prepResult = PENDING;
     private int fetchRefusal;
 
@@ -114,9 +117,11 @@ final class BatchTags {
 
     /** Queues the PREP of the tags {@link #prepare prepared}; {@link #prepResult} tells how it went. */
     void prep() {
-        int a = takeCurrent();
+        int a = current;
+        arrayElems[a] = currentElems;
         UblkIo.prepBatch(ring, fd, UBLK_U_IO_PREP_IO_CMDS, qid, flags, arrays.get(a), arrayElems[a],
                 UserData.of(kind, PREP << TYPE_SHIFT | a));
+        emptyCurrent();
     }
 
     /**
@@ -156,8 +161,16 @@ final class BatchTags {
         if (current < 0) {
             return 0;
         }
-        sendCommit(takeCurrent());
+        arrayElems[current] = currentElems;
+        sendCommit(current); // if the ring has no SQE for it, it throws and the answers stay for the next turn
+        emptyCurrent();
         return 1;
+    }
+
+    /** This turn's answers (or the tags to prepare) are on their way: the next ones start an array of their own. */
+    private void emptyCurrent() {
+        current = -1;
+        currentElems = 0;
     }
 
     /** Queues element array {@code a} as a COMMIT_IO_CMDS. */
@@ -170,6 +183,11 @@ final class BatchTags {
     /** No answer waits to be sent or is on its way. */
     boolean idle() {
         return current < 0 && commitsInFlight == 0;
+    }
+
+    /** The tail of fetch {@code f}'s buffer ring: how many buffers were published in it since it was registered. */
+    int fetchRingTail(int f) {
+        return IoUring.bufferRingTail(fetchRings[f]);
     }
 
     /** Fetches still armed (0 once the device has stopped). */
@@ -197,7 +215,11 @@ final class BatchTags {
             }
             case FETCH -> fetched(i, res, cqeFlags);
             case UNREGISTER -> {
-                // done, or the kernel's COMMIT had already unregistered the slot: either way it is free
+                if (res < 0 && !unregisterRefused) { // said once per queue
+                    unregisterRefused = true;
+                    LOG.warning(name + ": the kernel refused to unregister the buffer slot of tag " + i + " ("
+                            + Errno.name(res) + "): the slot is left to the COMMIT (see BatchTags.unregister)");
+                }
             }
             default -> LOG.error(name + ": a batch completion of unknown type " + type + " (" + res + "): ignored");
         }
@@ -227,20 +249,22 @@ final class BatchTags {
         }
         if (res >= 0 || res == -Errno.ENOBUFS) {
             fetchFailures[f] = 0;
-            armFetch(f); // its buffer is full (or the kernel ended it): empty again, it waits behind the other
-            return;
-        }
-        if (res != UBLK_IO_RES_ABORT) {
+            if (armFetch(f)) { // its buffer is full (or the kernel ended it): empty again, it waits behind the other
+                return;
+            }
+        } else if (res != UBLK_IO_RES_ABORT) {
             if (fetchRefusal == 0) {
                 fetchRefusal = res;
             }
             if (++fetchFailures[f] <= FETCH_RETRIES) {
                 LOG.warning(name + ": a fetch of requests ended with " + Errno.name(res) + ": armed again");
-                armFetch(f);
-                return;
+                if (armFetch(f)) {
+                    return;
+                }
+            } else {
+                LOG.error(name + ": a fetch of requests failed " + FETCH_RETRIES + " times in a row (" + Errno.name(res) + "): "
+                        + (liveFetches > 1 ? "the queue goes on with its other fetch" : "the queue takes no more requests"));
             }
-            LOG.error(name + ": a fetch of requests failed " + FETCH_RETRIES + " times in a row (" + Errno.name(res) + "): "
-                    + (liveFetches > 1 ? "the queue goes on with its other fetch" : "the queue takes no more requests"));
         }
         liveFetches--; // UBLK_IO_RES_ABORT: the device stops (or is quiesced) and the fetch is retired
         onChange.run();
@@ -250,24 +274,47 @@ final class BatchTags {
      * Zero copy: queues the unregistration of table slot {@code bufIndex}, which held the request of {@code tag}
      * that the tag has just moved away from (its answer committed with another slot). The kernel's COMMIT unregisters
      * the old slot itself on the kernels that fixed it; on the first 7.x ones it cleared the new one instead, and the
-     * request would only end when the ring closes. Done before the COMMIT, it works on both: the request still
-     * waits for the answer, and its pages for any I/O still using the slot.
+     * request would only end when the ring closes. Known limit: the kernel takes UNREGISTER_IO_BUF only from a device
+     * with UBLK_F_SUPPORT_ZERO_COPY, which ublkd does not ask for (it uses UBLK_F_AUTO_BUF_REG alone), so this is
+     * refused (EINVAL, logged once) and on those first kernels the request still waits for the ring's end. It
+     * happens only when the engine fails on a request whose backing I/O it had started, with batches and zero copy
+     * (serve --batch-io, off by default).
      */
     void unregister(int tag, int bufIndex) {
         UblkIo.prepUnregisterIoBuf(ring, fd, qid, tag, bufIndex, UserData.of(kind, UNREGISTER << TYPE_SHIFT | tag));
     }
 
-    private void armFetch(int f) {
+    /**
+     * Arms fetch {@code f} with its buffer, empty. A fetch that ended before the buffer was used up (an error, a
+     * full completion queue) may have left it in the ring, partly consumed: one more entry there would be a second
+     * buffer to the kernel (the same memory, its length used up), and every round after would end on it. The ring
+     * then starts afresh. False if it cannot (said so): the fetch is retired.
+     */
+    private boolean armFetch(int f) {
+        if (published[f] && fetchOffset[f] < fetchBuffers[f].byteSize()) {
+            try {
+                ring.unregisterBufferRing(f);
+                fetchRings[f].fill((byte) 0);
+                published[f] = false;
+                ring.registerBufferRing(fetchRings[f], 1, f, IOU_PBUF_RING_INC);
+            } catch (NativeException e) {
+                LOG.error(name + ": fetch " + f + "'s buffer ring could not start afresh (" + e.getMessage() + "): that fetch ends");
+                return false;
+            }
+        }
         fetchOffset[f] = 0;
         IoUring.bufferRingAdd(fetchRings[f], 1, fetchBuffers[f], 0);
+        published[f] = true;
         UblkIo.prepBatchFetch(ring, fd, qid, (int) fetchBuffers[f].byteSize(), f, UserData.of(kind, FETCH << TYPE_SHIFT | f));
+        return true;
     }
 
     /**
      * A COMMIT the kernel did not take whole: it handles the elements in order and stops at the first it refuses
      * (its error comes back only when that is the first element). That answer is lost, and said so; the ones after
-     * it go again in a COMMIT of their own, so that one bad answer (ublkd answering a tag it did not hold) does not
-     * leave the rest of the batch waiting. Each round drops one element: it ends.
+     * it go again with this turn's answers, so that one bad answer (ublkd answering a tag it did not hold) does not
+     * leave the rest of the batch waiting. Each round drops one element: it ends. (They join this turn's COMMIT
+     * rather than go in one of their own here: a completion's callback that cannot have an SQE would lose them.)
      */
     private void commitRefused(int a, int elems, int res) {
         MemorySegment array = arrays.get(a);
@@ -275,16 +322,17 @@ final class BatchTags {
         int tag = Short.toUnsignedInt(array.get(ValueLayout.JAVA_SHORT, (long) refused * elemBytes));
         LOG.error(name + ": the kernel refused the answer for tag " + tag + (res < 0 ? " (" + Errno.name(res) + ")" : "")
                 + " after taking " + refused + " of " + elems + (elems - refused > 1 ? "; the other " + (elems - refused - 1) + " go again" : ""));
-        if (refused + 1 >= elems) {
-            return;
+        for (int e = refused + 1; e < elems; e++) {
+            MemorySegment.copy(array, (long) e * elemBytes, arrays.get(room()), (long) currentElems++ * elemBytes, elemBytes);
         }
-        int b = acquire();
-        MemorySegment.copy(array, (long) (refused + 1) * elemBytes, arrays.get(b), 0, (long) (elems - refused - 1) * elemBytes);
-        arrayElems[b] = elems - refused - 1;
-        sendCommit(b);
     }
 
     private void add(int tag, int res, int bufIndex, long bufAddr) {
+        UblkIo.batchElem(arrays.get(room()), currentElems++, elemBytes, tag, res, bufIndex, bufAddr);
+    }
+
+    /** The array of this turn's answers, with room for one more (there are never more than the tags). */
+    private int room() {
         if (current < 0) {
             current = acquire();
             currentElems = 0;
@@ -292,15 +340,7 @@ final class BatchTags {
         if (currentElems == depth) {
             throw new IllegalStateException(name + ": more than " + depth + " answers in one batch");
         }
-        UblkIo.batchElem(arrays.get(current), currentElems++, elemBytes, tag, res, bufIndex, bufAddr);
-    }
-
-    private int takeCurrent() {
-        int a = current;
-        arrayElems[a] = currentElems;
-        current = -1;
-        currentElems = 0;
-        return a;
+        return current;
     }
 
     private int acquire() {

@@ -76,6 +76,33 @@ class RingLoopTest {
         assertEquals(42, done.get(10, TimeUnit.SECONDS));
     }
 
+    /**
+     * A hook that fails (its SQE not to be had: the kernel took no entry) is reported and the loop goes on; the
+     * turn does not wait, so that the hook runs again at once, since what it holds (answers to the kernel) may be
+     * what every completion waits for. It ended the loop before.
+     */
+    @Test
+    void aFailingHookIsReportedTheLoopGoesOnAndTriesAgainWithoutWaiting() throws Exception {
+        CompletableFuture<Integer> again = new CompletableFuture<>();
+        int[] calls = {0};
+        loop.call(() -> {
+            loop.beforeSubmit(() -> {
+                if (++calls[0] == 2) {
+                    throw new java.io.UncheckedIOException(new java.io.IOException("no room in the SQ (a test)"));
+                }
+                if (calls[0] == 3) {
+                    again.complete(calls[0]);
+                }
+                return 0;
+            });
+            return null;
+        });
+        loop.execute(() -> { }); // one more turn: the hook's second call, which fails
+        assertEquals(3, again.get(10, TimeUnit.SECONDS), "called again without a completion to wake the loop");
+        assertFalse(loop.terminated().isDone(), "the loop goes on");
+        assertEquals(7, loop.call(() -> 7));
+    }
+
     private int run(java.util.function.Consumer<CompletableFuture<Integer>> op) throws Exception {
         CompletableFuture<Integer> f = new CompletableFuture<>();
         loop.execute(() -> op.accept(f));
