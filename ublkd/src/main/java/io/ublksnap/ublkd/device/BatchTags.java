@@ -119,9 +119,9 @@ final class BatchTags {
     void prep() {
         int a = current;
         arrayElems[a] = currentElems;
+        emptyCurrent(); // first: if the PREP cannot be queued, its tags must not go out later as answers
         UblkIo.prepBatch(ring, fd, UBLK_U_IO_PREP_IO_CMDS, qid, flags, arrays.get(a), arrayElems[a],
                 UserData.of(kind, PREP << TYPE_SHIFT | a));
-        emptyCurrent();
     }
 
     /**
@@ -133,8 +133,9 @@ final class BatchTags {
             throw new IllegalStateException(name + ": fetches before the tags are prepared");
         }
         for (int f = 0; f < FETCHES; f++) {
-            armFetch(f);
-            liveFetches++;
+            if (armFetch(f)) {
+                liveFetches++;
+            }
         }
     }
 
@@ -207,11 +208,14 @@ final class BatchTags {
             case COMMIT -> {
                 commitsInFlight--;
                 int elems = arrayElems[i];
-                if (res != elems * elemBytes) {
-                    commitRefused(i, elems, res);
+                try {
+                    if (res != elems * elemBytes) {
+                        commitRefused(i, elems, res);
+                    }
+                } finally {
+                    release(i);
+                    onChange.run();
                 }
-                release(i);
-                onChange.run();
             }
             case FETCH -> fetched(i, res, cqeFlags);
             case UNREGISTER -> {
@@ -303,9 +307,14 @@ final class BatchTags {
             }
         }
         fetchOffset[f] = 0;
-        IoUring.bufferRingAdd(fetchRings[f], 1, fetchBuffers[f], 0);
+        IoUring.bufferRingAdd(fetchRings[f], 1, fetchBuffers[f], 0); // used up (retired by the kernel) or afresh
         published[f] = true;
-        UblkIo.prepBatchFetch(ring, fd, qid, (int) fetchBuffers[f].byteSize(), f, UserData.of(kind, FETCH << TYPE_SHIFT | f));
+        try {
+            UblkIo.prepBatchFetch(ring, fd, qid, (int) fetchBuffers[f].byteSize(), f, UserData.of(kind, FETCH << TYPE_SHIFT | f));
+        } catch (RuntimeException e) { // no SQE to be had: retired rather than counted live and never armed
+            LOG.error(name + ": fetch " + f + " could not be armed again (" + e.getMessage() + "): that fetch ends");
+            return false;
+        }
         return true;
     }
 

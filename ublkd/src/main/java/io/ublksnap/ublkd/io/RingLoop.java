@@ -87,6 +87,8 @@ public final class RingLoop implements IoQueue {
     private int nextKind = UserData.FIRST_REGISTERED;
     /** Run at the end of every turn, before what it prepared is submitted ({@link #beforeSubmit}). */
     private IntSupplier[] beforeSubmit = new IntSupplier[0];
+    /** How long a turn whose hook failed waits for a completion before the hook runs again. */
+    private static final java.time.Duration HOOK_RETRY = java.time.Duration.ofMillis(1);
     /** Whether a hook failed in the turn before (reported once until the hooks succeed again). */
     private boolean hookFailing;
 
@@ -196,8 +198,8 @@ public final class RingLoop implements IoQueue {
      * The hook returns how many of the SQEs it prepared complete during the submission itself (a command the
      * kernel handles inline): the turn's wait counts them in, so that their completions, there at once, do not
      * end the wait for the next real event (at depth 1 that would be a second io_uring_enter per request).
-     * A hook that throws is reported and run again at the next turn, which does not wait: it is to keep what it
-     * could not send for then.
+     * A hook that throws is reported and run again at the next turn, after a wait of at most a millisecond: it
+     * is to keep what it could not send for then.
      */
     public void beforeSubmit(IntSupplier hook) {
         checkLoopThread();
@@ -274,7 +276,7 @@ public final class RingLoop implements IoQueue {
                 prompt += hook.getAsInt();
             } catch (RuntimeException e) {
                 // e.g. no SQE to be had (the kernel took no entry): what the hook holds may be what every
-                // completion waits for (ublk's answers), so this turn does not wait and the next tries again
+                // completion waits for (ublk's answers), so this turn waits at most HOOK_RETRY and the next tries again
                 hookFailed = true;
                 if (!hookFailing) {
                     report("a hook before the submit failed (tried again every turn until it succeeds)", e);
@@ -293,7 +295,11 @@ public final class RingLoop implements IoQueue {
             // io_uring_enter per turn (a completion already in the ring ends the wait at once). Tasks of
             // this thread still to run must not wait; nor a stopping loop after completions, whose next
             // turn must see the SQ drained (a completed wake re-arms itself) to end.
-            if (local.isEmpty() && !hookFailed && (n == 0 || !stopRequested)) {
+            if (hookFailed) {
+                // a short wait that still runs the ring's task work (a plain submit does not, under
+                // DEFER_TASKRUN), so that the completions the kernel holds get reaped and free what it lacked
+                ring.submitAndWait(1, HOOK_RETRY);
+            } else if (local.isEmpty() && (n == 0 || !stopRequested)) {
                 ring.submitAndWait(completionsWorthWaitingFor() + prompt);
             } else {
                 ring.submit();
