@@ -128,12 +128,14 @@ slow_cow_writes() {
 }
 
 # flaky_cow_writes DM DEV GOODCOW DEPTH ENGINE: snapshot "good" on GOODCOW (made anew) and snapshot "flaky" on DEV
-# behind dm-flakey (device DM: 1 s up, 1 s down), then rounds of 400 verified origin writes of 4 to 16 KiB at DEPTH
-# (fio's ioengine ENGINE): none may fail or hang, "flaky" must end Invalid and refuse reads, "good" must read as before
-# and stay valid. The snapshot is made in an up period, and a fast round can end inside it (it did, in 1 run of 4):
-# rounds go on back to back for at least 4 s, so that the COW's I/O meets a down period, and
-# every round is checked in full. Each round writes new random places (--randrepeat=0): with fio's fixed seed a round
-# only rewrote chunks the first had copied, and sent the COW no I/O at all. The caller removes both snapshots and DM.
+# behind dm-flakey (device DM: 1 s up, 1 s down), then verified origin writes at DEPTH (fio's ioengine ENGINE): none
+# may fail or hang, "flaky" must end Invalid and refuse reads, "good" must read as before and stay valid. The COW's
+# I/O has to meet a down period, so it has to go on for 2 s or more, one full cycle of the disk: a round writes 4 MiB
+# of chunks neither snapshot holds yet, in order, 4 KiB at a time, paced at 250 writes a second, so that every write
+# copies (4 KiB chunks) and the copies go on for some 4 s. Rounds of random writes copied in bursts (a new chunk
+# less and less often as the rounds went, and nothing during fio's start and its verify): in about 1 run in 10 every
+# burst fell in an up period (CI rehearsals of 2026-11-23 and 2026-11-24, on 6.12 and on 7.3.4). A round faster than
+# 4 s (the pacing not kept) is followed by another on the next 4 MiB. The caller removes both snapshots and DM.
 flaky_cow_writes() {
   dmsetup create "$1" --table "0 $(blockdev --getsz "$2") flakey $2 0 1 1"
   u snapshot good --origin base --cow "$3" --init --chunk 8 >/dev/null
@@ -141,20 +143,19 @@ flaky_cow_writes() {
   fc_n=0; until u snapshot flaky --origin base --cow "/dev/mapper/$1" --init --chunk 8 >/dev/null 2>&1; do
     fc_n=$((fc_n + 1)); [ $fc_n -lt 20 ] || fail "cannot create a snapshot on the flakey COW while it is up"; sleep 0.3
   done
-  # Rounds back to back for at least 4 s (two down periods of COW I/O), then one look: a status call between rounds
-  # takes some 6 s in the guest, which kept every round at the same phase of the disk's 2 s cycle.
   fc_t0=$(date +%s); fc_rounds=0
-  while [ $fc_rounds = 0 ] || [ $(( $(date +%s) - fc_t0 )) -lt 4 ]; do
-    timeout 300 fio --name=flaky --filename="$L/base" --rw=randwrite --bs=4k-16k --size=16m --number_ios=400 --iodepth="$4" \
-      --ioengine="$5" --direct=1 --randrepeat=0 --verify=crc32c --verify_fatal=1 --output="$D/fio-flaky.txt" \
+  while [ $fc_rounds = 0 ] || { [ $(( $(date +%s) - fc_t0 )) -lt 4 ] && [ $fc_rounds -lt 4 ]; }; do
+    timeout 300 fio --name=flaky --filename="$L/base" --rw=write --bs=4k --offset=$((fc_rounds * 4))m --size=4m \
+      --rate_iops=250 --iodepth="$4" --ioengine="$5" --direct=1 --verify=crc32c --verify_fatal=1 --output="$D/fio-flaky.txt" \
       || { cat "$D/fio-flaky.txt"; fail "origin writes failed or hung while a snapshot's COW failed now and then"; }
     fc_rounds=$((fc_rounds + 1))
   done
+  fc_secs=$(( $(date +%s) - fc_t0 ))
   u status flaky | grep -q Invalid || fail "the snapshot on the failing COW is not Invalid after $fc_rounds rounds of writes: $(u status flaky)"
   dd if="$L/flaky" of=/dev/null bs=4k count=1 iflag=direct status=none 2>/dev/null && fail "the invalid snapshot still reads"
   sha256sum < "$L/good" | cmp -s - "$D/good.sum" || fail "the healthy snapshot changed"
   u status good | grep -q Invalid && fail "the healthy snapshot went invalid"
-  ok "$fc_rounds x 400 verified origin writes at depth $4: the snapshot on the failing COW went Invalid ($(u status flaky)), the origin and the healthy snapshot lost nothing"
+  ok "$fc_rounds x 1024 verified origin writes that copied, at depth $4, in $fc_secs s with fio's verify: the snapshot on the failing COW went Invalid ($(u status flaky)), the origin and the healthy snapshot lost nothing"
 }
 
 # verify_four_snapshots: origin "base" (16 MiB) filled with random data, snapshots s1 to s4 of it (P store, 8 KiB
