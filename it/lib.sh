@@ -26,6 +26,16 @@ JAVA_OPTS="$JAVA_OPTS $EMULATED_JIT_OPTS"
 UBLKD_JAVA_OPTS=${UBLKD_JAVA_OPTS-$EMULATED_JIT_OPTS}
 export UBLKD_JAVA_OPTS
 
+# bench_daemon_jit c1|c2: the JIT options of a bench's daemon under emulation (bench/vm/inside.sh says why): c2, C2
+# alone with its thresholds scaled to a tenth; c1, EMULATED_JIT_OPTS. Outside emulation nothing (the full JIT).
+bench_daemon_jit() {
+  if [ "$1" = c2 ] && [ -n "$EMULATED_JIT_OPTS" ]; then
+    echo "-XX:-TieredCompilation -XX:CompileThresholdScaling=0.1"
+  else
+    echo "$EMULATED_JIT_OPTS"
+  fi
+}
+
 # start_daemon [serve options...]: a daemon of the test's own, in $D, its stable names in $L, the files for udev
 # in $D/run (tests run side by side: none uses /run/ublksnap)
 start_daemon() {

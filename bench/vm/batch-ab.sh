@@ -14,8 +14,7 @@ secs=${BENCH_SECONDS:-4}
 reps=${BENCH_REPS:-3}
 jit=${BENCH_JIT:-c2}
 CLI_OPTS=$UBLKD_JAVA_OPTS
-DAEMON_JIT=$EMULATED_JIT_OPTS
-[ "$jit" = c2 ] && [ -n "$EMULATED_JIT_OPTS" ] && DAEMON_JIT="-XX:-TieredCompilation -XX:CompileThresholdScaling=0.1"
+DAEMON_JIT=$(bench_daemon_jit "$jit")
 JITDIR=$out/jit
 mkdir -p "$JITDIR"
 RAW=/dev/ram0

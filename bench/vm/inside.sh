@@ -30,11 +30,7 @@ out=$1
 # 20261124-092200. With UBLK_VM_TCG_THREAD=single the daemon keeps its full JIT, but the guest runs at half speed, the
 # JIT is still compiling after the --quick warm-up, and server and client no longer run side by side: tried on
 # 2026-11-22 (pass-through against the C server 0.63x to 0.71x at depth 1, no better than with C1).
-JIT_OPTS=$EMULATED_JIT_OPTS
-# (The report reads which from ublkd_cmdline in env.txt.)
-if [ "${BENCH_JIT:-c2}" = c2 ] && [ -n "$EMULATED_JIT_OPTS" ]; then
-  JIT_OPTS="-XX:-TieredCompilation -XX:CompileThresholdScaling=0.1"
-fi
+JIT_OPTS=$(bench_daemon_jit "${BENCH_JIT:-c2}") # (the report reads which from ublkd_cmdline in env.txt)
 tcg_mode=none; [ "${UBLK_VM_EMULATED:-0}" = 1 ] && tcg_mode=multi; [ "${UBLK_VM_TCG_SINGLE:-0}" = 1 ] && tcg_mode=single
 # A daemon that dies ends its run with errors rather than a hang: the kernel removes its devices (ublkd's default
 # keeps them for the next daemon, and fio would wait for one). The request path is the same either way.
